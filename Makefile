@@ -1,0 +1,71 @@
+# Quick start: `make run` serves the portal with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := pensionportal.settings
+export PYTHONPATH := src
+
+.PHONY: run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+$(VENV)/.runtime: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+migrate: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+demo: migrate
+	$(BIN)/python manage.py load_demo_data
+
+run: demo
+	$(BIN)/python manage.py print_demo_signins
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# End-to-end tests drive Debian's Chromium; install it when it is missing and we may.
+browser:
+	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else echo "Debian's chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+
+test: install-dev browser
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+check: lint typecheck
+
+audit-verify: install
+	$(BIN)/python manage.py audit_verify
+
+# Re-resolve the locked dependency set from requirements*.in (needs network to PyPI).
+lock:
+	rm -rf /tmp/pp-lock && $(PYTHON) -m venv /tmp/pp-lock
+	/tmp/pp-lock/bin/pip install --quiet -r requirements.in
+	/tmp/pp-lock/bin/pip freeze --exclude-editable | grep -v '^pensionportal' > requirements.lock
+	/tmp/pp-lock/bin/pip install --quiet -r requirements.lock -r requirements-dev.in
+	/tmp/pp-lock/bin/pip freeze --exclude-editable | grep -v '^pensionportal' > requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
