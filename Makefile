@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 
-.PHONY: run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -69,3 +69,6 @@ lock:
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+demo-code: install
+	@$(BIN)/python manage.py demo_code $(EMAIL)

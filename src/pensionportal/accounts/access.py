@@ -1,0 +1,170 @@
+"""Who may see what. Every tenant lookup in the product goes through these helpers.
+
+A section the user's roles do not allow answers 403 (`require`); an object of an
+organization the user cannot see answers 404 (`access_*`), so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Membership, Organization, Role, StaffRole, User
+
+
+class Capability(StrEnum):
+    MESSAGES = "messages"
+    FILES = "files"
+    REPORTS = "reports"
+    USERS = "users"
+
+
+# secure-employer-portal.txt "Types of accounts" and the Reports paragraph.
+ROLES_GRANTING: dict[Capability, frozenset[Role]] = {
+    Capability.MESSAGES: frozenset({Role.COMMUNICATIONS, Role.FILE_UPLOAD, Role.ADMINISTRATOR}),
+    Capability.FILES: frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR}),
+    Capability.REPORTS: frozenset({Role.PAYROLL_MANAGER}),
+    Capability.USERS: frozenset({Role.ADMINISTRATOR}),
+}
+
+# Staff see every organization; managing accounts also needs the staff role for it.
+STAFF_ROLE_NEEDED: dict[Capability, StaffRole | None] = {
+    Capability.MESSAGES: None,
+    Capability.FILES: None,
+    Capability.REPORTS: None,
+    Capability.USERS: StaffRole.ACCOUNT_ADMINISTRATION,
+}
+
+AnyUser = User | AnonymousUser
+
+
+def is_staff_user(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def staff_roles(user: AnyUser) -> frozenset[StaffRole]:
+    if not is_staff_user(user):
+        return frozenset()
+    assert isinstance(user, User)
+    return frozenset(
+        StaffRole(role) for role in user.staff_role_grants.values_list("role", flat=True)
+    )
+
+
+def has_staff_role(user: AnyUser, role: StaffRole) -> bool:
+    return role in staff_roles(user)
+
+
+def _role_filter(capability: Capability) -> Q:
+    query = Q()
+    for role in ROLES_GRANTING[capability]:
+        query |= Q(**{role.value: True})
+    return query
+
+
+def memberships_with(user: AnyUser, capability: Capability) -> QuerySet[Membership]:
+    """The user's memberships that carry a role granting `capability` (never staff's)."""
+    if not user.is_authenticated or not user.is_active:
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        _role_filter(capability), user=user, organization__is_active=True
+    ).select_related("organization")
+
+
+def organizations_for(user: AnyUser, capability: Capability) -> QuerySet[Organization]:
+    """Organizations in which the user may use `capability`: all of them for staff."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    if user.is_staff:
+        needed = STAFF_ROLE_NEEDED[capability]
+        if needed is None or has_staff_role(user, needed):
+            return Organization.objects.all()
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        id__in=memberships_with(user, capability).values("organization_id")
+    )
+
+
+def can_use(user: AnyUser, capability: Capability) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        needed = STAFF_ROLE_NEEDED[capability]
+        return needed is None or has_staff_role(user, needed)
+    return memberships_with(user, capability).exists()
+
+
+def require(user: AnyUser, capability: Capability) -> None:
+    """403 unless the user's roles allow the section."""
+    if not can_use(user, capability):
+        raise PermissionDenied(f"Your roles do not include access to {capability.value}.")
+
+
+def require_staff(user: AnyUser, role: StaffRole | None = None) -> None:
+    if not is_staff_user(user) or (role is not None and not has_staff_role(user, role)):
+        raise PermissionDenied("This page is for the plan administrator's staff.")
+
+
+def access_organization(
+    user: AnyUser, organization_id: int | str, capability: Capability
+) -> Organization:
+    """The organization, if the user may use `capability` in it; otherwise 404."""
+    try:
+        pk = int(organization_id)
+    except (TypeError, ValueError):
+        raise Http404("No such organization.") from None
+    organization = organizations_for(user, capability).filter(pk=pk).first()
+    if organization is None:
+        raise Http404("No such organization.")
+    return organization
+
+
+def manageable_users(user: AnyUser) -> QuerySet[User]:
+    """Accounts the user may manage: all for account-administration staff; for an employer
+    administrator, the non-staff users of the organizations they administer."""
+    require(user, Capability.USERS)
+    if user.is_staff:
+        return User.objects.all()
+    orgs = organizations_for(user, Capability.USERS)
+    return User.objects.filter(is_staff=False, memberships__organization__in=orgs).distinct()
+
+
+def access_user(user: AnyUser, user_id: int | str) -> User:
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        raise Http404("No such user.") from None
+    found = manageable_users(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such user.")
+    return found
+
+
+def access_membership(user: AnyUser, membership_id: int | str) -> Membership:
+    try:
+        pk = int(membership_id)
+    except (TypeError, ValueError):
+        raise Http404("No such membership.") from None
+    orgs = organizations_for(user, Capability.USERS)
+    query = Membership.objects.select_related("user", "organization").filter(
+        pk=pk, organization__in=orgs
+    )
+    if not user.is_staff:
+        query = query.filter(user__is_staff=False)
+    found = query.first()
+    if found is None:
+        raise Http404("No such membership.")
+    return found
+
+
+def mfa_required(user: AnyUser) -> bool:
+    """MFA is required for staff and for employer administrators; offered to everyone else."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, administrator=True).exists()

@@ -1,0 +1,204 @@
+"""Organizations, users, their per-organization roles, and invitations.
+
+Seeds: secure-employer-portal.txt "Account management" and "Types of accounts".
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class OrganizationKind(models.TextChoices):
+    EMPLOYER = "employer", "Employer"
+    VENDOR = "vendor", "Vendor"
+
+
+class VendorType(models.TextChoices):
+    ACTUARY = "actuary", "Actuary"
+    ACCOUNTANT = "accountant", "Accountant"
+    AUDITOR = "auditor", "Auditor"
+    LAWYER = "lawyer", "Lawyer"
+    UNION = "union", "Union"
+
+
+class Plan(models.TextChoices):
+    OPSEU = "opseu", "OPSEU Pension Plan"
+    SELECT = "select", "OPTrust Select"
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=10, choices=OrganizationKind.choices)
+    vendor_type = models.CharField(max_length=12, choices=VendorType.choices, blank=True)
+    plan = models.CharField(max_length=10, choices=Plan.choices, blank=True)
+    plan_participation_date = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                name="employer_has_plan",
+                condition=~models.Q(kind="employer") | ~models.Q(plan=""),
+            ),
+            models.CheckConstraint(
+                name="vendor_has_type",
+                condition=~models.Q(kind="vendor") | ~models.Q(vendor_type=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_employer(self) -> bool:
+        return self.kind == OrganizationKind.EMPLOYER
+
+
+class Role(models.TextChoices):
+    """External roles ("Types of accounts"), plus the payroll manager of the Reports section."""
+
+    COMMUNICATIONS = "communications", "Communications"
+    FILE_UPLOAD = "file_upload", "File upload"
+    ADMINISTRATOR = "administrator", "Administrator"
+    PAYROLL_MANAGER = "payroll_manager", "Payroll manager"
+
+
+# Vendors (actuaries, lawyers...) only exchange messages; the other roles are an employer's.
+VENDOR_ROLES = frozenset({Role.COMMUNICATIONS})
+
+
+class StaffRole(models.TextChoices):
+    DATA_MANAGEMENT = "data_management", "Data management"
+    PENSION_PARTNER = "pension_partner", "Pension partner"
+    ACCOUNT_ADMINISTRATION = "account_administration", "Account administration"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+def new_portal_id() -> str:
+    """A portal ID ("OPTrust ID" in the seed): not guessable from the e-mail or the row id."""
+    return f"P{secrets.randbelow(90_000_000) + 10_000_000}"
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address and password.
+
+    `is_staff` marks the plan administrator's staff: a separate kind of user who sees every
+    organization. Everyone else reaches organizations only through `Membership` rows.
+    """
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("e-mail address", unique=True)
+    portal_id = models.CharField(max_length=12, unique=True, default=new_portal_id)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class StaffRoleGrant(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_role_grants")
+    role = models.CharField(max_length=30, choices=StaffRole.choices)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "role"], name="unique_staff_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}"
+
+
+class Membership(models.Model):
+    """A user's roles in one organization."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships"
+    )
+    communications = models.BooleanField(default=False)
+    file_upload = models.BooleanField(default=False)
+    administrator = models.BooleanField(default=False)
+    payroll_manager = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unique_membership")
+        ]
+        ordering: ClassVar[list[str]] = ["organization__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role in Role if getattr(self, role.value))
+
+    def set_roles(self, roles: frozenset[Role] | set[Role]) -> None:
+        for role in Role:
+            setattr(self, role.value, role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role.label for role in Role if role in self.roles]
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link for a new user to set a password.
+
+    Only a SHA-256 of the token is stored, so a database reader cannot use the link.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"
+
+    def is_usable(self, now: Any = None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now < self.expires_at and self.user.is_active

@@ -1,0 +1,381 @@
+"""Account management pages: users, organizations, invitations.
+
+Views parse input, call one action from `actions`, and render; tenant lookups go through
+`access`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import access, actions
+from .access import Capability
+from .actions import ActionError, OrganizationData
+from .forms import (
+    InviteUserForm,
+    MembershipRolesForm,
+    OrganizationForm,
+    ProfileForm,
+    SetPasswordForm,
+    StaffRolesForm,
+    StaffUserForm,
+)
+from .models import Membership, Organization, StaffRole, User
+
+
+def _acting(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _form_error(form: object, error: ActionError) -> None:
+    from django import forms
+
+    assert isinstance(form, forms.Form)
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+# --- Users ------------------------------------------------------------------------------
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    actor = _acting(request)
+    access.require(actor, Capability.USERS)
+    orgs = access.organizations_for(actor, Capability.USERS)
+    query = access.manageable_users(actor).prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(organization__in=orgs).select_related("organization"),
+            to_attr="visible_memberships",
+        )
+    )
+    search = request.GET.get("q", "").strip()
+    if search:
+        query = query.filter(
+            Q(email__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(portal_id__iexact=search)
+        )
+    org_filter = request.GET.get("organization", "")
+    if org_filter.isdigit():
+        query = query.filter(memberships__organization_id=int(org_filter)).distinct()
+    page = Paginator(query.order_by("email"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "page": page,
+            "search": search,
+            "organizations": orgs,
+            "org_filter": org_filter,
+            "is_staff": actor.is_staff,
+        },
+    )
+
+
+@login_required
+def invite(request: HttpRequest) -> HttpResponse:
+    actor = _acting(request)
+    access.require(actor, Capability.USERS)
+    orgs = access.organizations_for(actor, Capability.USERS).filter(is_active=True)
+    form = InviteUserForm(request.POST or None, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, token = actions.invite_user(
+                actor,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                organization=form.cleaned_data["organization"],
+                roles=form.cleaned_data["roles"],
+                request=request,
+            )
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            if token:
+                messages.success(request, f"Invitation sent to {user.email}.")
+            else:
+                messages.success(
+                    request,
+                    f"{user.email} already had an account and now also belongs to "
+                    f"{form.cleaned_data['organization'].name}.",
+                )
+            return redirect("accounts:user", user.pk)
+    return render(request, "accounts/invite.html", {"form": form})
+
+
+@login_required
+def invite_staff(request: HttpRequest) -> HttpResponse:
+    actor = _acting(request)
+    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    form = StaffUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, _token = actions.create_staff_user(
+                actor,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                roles=frozenset(StaffRole(r) for r in form.cleaned_data["staff_roles"]),
+                request=request,
+            )
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {user.email}.")
+            return redirect("accounts:user", user.pk)
+    return render(request, "accounts/invite_staff.html", {"form": form})
+
+
+@login_required
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _acting(request)
+    subject = access.access_user(actor, user_id)
+    orgs = access.organizations_for(actor, Capability.USERS)
+    memberships = (
+        Membership.objects.filter(user=subject, organization__in=orgs)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    rows = [
+        (m, MembershipRolesForm(initial={"roles": [r.value for r in m.roles]}, prefix=f"m{m.pk}"))
+        for m in memberships
+    ]
+    profile_form = ProfileForm(
+        request.POST or None,
+        initial={"first_name": subject.first_name, "last_name": subject.last_name},
+    )
+    if request.method == "POST" and profile_form.is_valid():
+        actions.update_profile(
+            actor,
+            subject,
+            profile_form.cleaned_data["first_name"],
+            profile_form.cleaned_data["last_name"],
+            request,
+        )
+        messages.success(request, "Name saved.")
+        return redirect("accounts:user", subject.pk)
+    staff_roles_form = None
+    if subject.is_staff:
+        staff_roles_form = StaffRolesForm(
+            initial={"staff_roles": list(subject.staff_role_grants.values_list("role", flat=True))}
+        )
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": subject,
+            "rows": rows,
+            "profile_form": profile_form,
+            "staff_roles_form": staff_roles_form,
+            "actor_is_staff": access.has_staff_role(actor, StaffRole.ACCOUNT_ADMINISTRATION),
+            "mfa_enabled": is_mfa_enabled(subject),
+            "invitation_pending": not subject.has_usable_password(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
+    actor = _acting(request)
+    membership = access.access_membership(actor, membership_id)
+    form = MembershipRolesForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        for error in form.errors.get("roles", []):
+            messages.error(request, f"{membership.organization.name}: {error}")
+        return redirect("accounts:user", membership.user_id)
+    try:
+        actions.change_roles(actor, membership, form.cleaned_data["roles"], request)
+    except ActionError as error:
+        messages.error(request, f"{membership.organization.name}: {error.message}")
+    else:
+        messages.success(request, f"Roles in {membership.organization.name} saved.")
+    return redirect("accounts:user", membership.user_id)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    actor = _acting(request)
+    membership = access.access_membership(actor, membership_id)
+    user_id = membership.user_id
+    try:
+        actions.remove_membership(actor, membership, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:user", user_id)
+    messages.success(request, f"Access to {membership.organization.name} removed.")
+    if access.manageable_users(actor).filter(pk=user_id).exists():
+        return redirect("accounts:user", user_id)
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _acting(request)
+    subject = access.access_user(actor, user_id)
+    activate = request.POST.get("active") == "1"
+    try:
+        actions.set_active(actor, subject, activate, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Account reactivated." if activate else "Account deactivated.")
+    return redirect("accounts:user", subject.pk)
+
+
+@login_required
+@require_POST
+def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _acting(request)
+    subject = access.access_user(actor, user_id)
+    form = StaffRolesForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.set_staff_roles(
+                actor, subject, frozenset(StaffRole(r) for r in form.cleaned_data["staff_roles"]), request
+            )
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Staff roles saved.")
+    return redirect("accounts:user", subject.pk)
+
+
+@login_required
+@require_POST
+def user_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _acting(request)
+    subject = access.access_user(actor, user_id)
+    try:
+        actions.resend_invitation(actor, subject, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"A new invitation was sent to {subject.email}.")
+    return redirect("accounts:user", subject.pk)
+
+
+@login_required
+@require_POST
+def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _acting(request)
+    subject = access.access_user(actor, user_id)
+    actions.reset_mfa(actor, subject, request)
+    messages.success(request, f"Two-factor authentication was reset for {subject.email}.")
+    return redirect("accounts:user", subject.pk)
+
+
+# --- Organizations (staff) ------------------------------------------------------------------
+
+
+@login_required
+def organizations(request: HttpRequest) -> HttpResponse:
+    access.require_staff(request.user, StaffRole.ACCOUNT_ADMINISTRATION)
+    query = Organization.objects.all()
+    search = request.GET.get("q", "").strip()
+    if search:
+        query = query.filter(name__icontains=search)
+    page = Paginator(query.order_by("name"), 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/organizations.html", {"page": page, "search": search})
+
+
+def _organization_data(form: OrganizationForm) -> OrganizationData:
+    data = form.cleaned_data
+    return OrganizationData(
+        name=data["name"].strip(),
+        kind=data["kind"],
+        vendor_type=data.get("vendor_type") or "",
+        plan=data.get("plan") or "",
+        plan_participation_date=data.get("plan_participation_date"),
+    )
+
+
+@login_required
+def organization_new(request: HttpRequest) -> HttpResponse:
+    actor = _acting(request)
+    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    form = OrganizationForm(request.POST or None, initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = actions.create_organization(actor, _organization_data(form), request)
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"{organization.name} created.")
+            return redirect("accounts:organizations")
+    return render(request, "accounts/organization_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
+    actor = _acting(request)
+    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    organization = access.access_organization(actor, organization_id, Capability.USERS)
+    initial = {
+        "name": organization.name,
+        "kind": organization.kind,
+        "plan": organization.plan,
+        "plan_participation_date": organization.plan_participation_date,
+        "vendor_type": organization.vendor_type,
+        "is_active": organization.is_active,
+    }
+    form = OrganizationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_organization(
+                actor,
+                organization,
+                _organization_data(form),
+                bool(form.cleaned_data.get("is_active")),
+                request,
+            )
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, f"{organization.name} saved.")
+            return redirect("accounts:organizations")
+    return render(
+        request,
+        "accounts/organization_form.html",
+        {"form": form, "creating": False, "organization": organization},
+    )
+
+
+# --- Invitations (no sign-in: the link is the credential) -----------------------------------
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = actions.find_invitation(token)
+    if invitation is None or not invitation.is_usable():
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.accept_invitation(token, form.cleaned_data["password1"], request)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("password1", message)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your password is set. Sign in to continue.")
+            return redirect("account_login")
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "email": invitation.user.email}
+    )

@@ -1,0 +1,46 @@
+"""The one way the rest of the product writes to the audit trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+
+from . import chain
+from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from pensionportal.accounts.models import Organization, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR only: a forwarded-for header is client-controlled unless a trusted proxy
+    # rewrites it, and then the proxy should set REMOTE_ADDR (e.g. uvicorn --proxy-headers).
+    value = request.META.get("REMOTE_ADDR") or None
+    return str(value) if value else None
+
+
+def record(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    actor_email: str = "",
+    organization: Organization | None = None,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit row. Never pass a SIN, a password or message content in `details`."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user  # type: ignore[assignment]
+    return chain.append(
+        action=action,
+        actor_id=actor.pk if actor is not None else None,
+        actor_email=actor.email if actor is not None else actor_email,
+        ip_address=client_ip(request),
+        organization_id=organization.pk if organization is not None else None,
+        target=target,
+        details=details or {},
+    )

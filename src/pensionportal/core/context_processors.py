@@ -1,0 +1,50 @@
+"""The navigation shows only what the user's roles allow (issue: Foundation, Navigation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.models import StaffRole
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    current: bool
+    badge: int = 0
+
+
+def nav_items_for(request: HttpRequest) -> list[NavItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    entries: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    if access.can_use(user, Capability.MESSAGES):
+        entries.append(("Messages", reverse("messaging:index")))
+    if access.can_use(user, Capability.FILES):
+        entries.append(("File Upload", reverse("exchange:index")))
+    if access.can_use(user, Capability.REPORTS):
+        entries.append(("Reports", reverse("reports:index")))
+    if access.can_use(user, Capability.USERS):
+        entries.append(("Users", reverse("accounts:users")))
+    if access.is_staff_user(user):
+        if access.has_staff_role(user, StaffRole.ACCOUNT_ADMINISTRATION):
+            entries.append(("Organizations", reverse("accounts:organizations")))
+        entries.append(("Audit trail", reverse("audit:list")))
+    entries.append(("Security settings", reverse("mfa_index")))
+    path = request.path
+    items = []
+    for label, url in entries:
+        current = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label=label, url=url, current=current))
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    return {"nav_items": nav_items_for(request)}

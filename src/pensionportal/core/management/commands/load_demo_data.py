@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from pensionportal.core.demo import load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organizations and users. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sign_ins = load_demo_data()
+        self.stdout.write(f"Demo data ready: {len(sign_ins)} sign-ins.")

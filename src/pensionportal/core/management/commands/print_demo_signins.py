@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from pensionportal.core.demo import DEMO_PASSWORD, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Print the demo sign-ins (after load_demo_data)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        base = settings.PORTAL_BASE_URL
+        lines = [
+            "",
+            "=" * 78,
+            f" Employer Portal demo — open {base}/ and sign in with:",
+            f" password for every demo account: {DEMO_PASSWORD}",
+            "-" * 78,
+        ]
+        for sign_in in load_demo_data():
+            lines.append(f" {sign_in.email:<26} {sign_in.description}")
+            if sign_in.totp_secret:
+                lines.append(
+                    f" {'':<26} MFA: authenticator secret {sign_in.totp_secret}"
+                )
+                lines.append(f" {'':<26}      or print the current code: make demo-code EMAIL={sign_in.email}")
+        lines += ["=" * 78, ""]
+        self.stdout.write("\n".join(lines))

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pensionportal.accounts import access
+from pensionportal.accounts.models import Membership
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships,
+            "is_staff": access.is_staff_user(request.user),
+            "staff_roles": sorted(role.label for role in access.staff_roles(request.user)),
+        },
+    )
+
+
+def coming_soon(request: HttpRequest, section: str) -> HttpResponse:
+    return render(request, "core/coming_soon.html", {"section": section})

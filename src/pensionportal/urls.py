@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+# The back office signs in through the portal's own sign-in (with MFA), never a second form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Employer Portal back office"
+
+urlpatterns = [
+    path("", include("pensionportal.core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("pensionportal.accounts.urls")),
+    path("staff/audit/", include("pensionportal.audit.urls")),
+    path("messages/", include("pensionportal.messaging.urls")),
+    path("files/", include("pensionportal.exchange.urls")),
+    path("reports/", include("pensionportal.reports.urls")),
+    path("admin/", admin.site.urls),
+]
