@@ -25,6 +25,7 @@ formulas instead of the shipped files.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -90,7 +91,7 @@ class DatedTable:
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.values, key=lambda v: v.effective))
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if earlier.effective == later.effective:
                 raise ParameterError(f"{self.name}: two values effective {later.effective}")
             if earlier.until is not None and earlier.until >= later.effective:
