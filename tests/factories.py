@@ -1,0 +1,100 @@
+"""Test data builders shared by every test package."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import date
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+
+from pensionportal.accounts.models import (
+    Membership,
+    Organization,
+    OrganizationKind,
+    Plan,
+    Role,
+    StaffRole,
+    StaffRoleGrant,
+    User,
+    VendorType,
+)
+
+PASSWORD = "Str0ng!Passw0rd"  # meets the seed's rule
+_seq = itertools.count(1)
+
+
+def make_org(name: str | None = None, *, plan: str = Plan.SELECT, vendor: bool = False) -> Organization:
+    n = next(_seq)
+    if vendor:
+        return Organization.objects.create(
+            name=name or f"Vendor {n}", kind=OrganizationKind.VENDOR, vendor_type=VendorType.LAWYER
+        )
+    return Organization.objects.create(
+        name=name or f"Employer {n}",
+        kind=OrganizationKind.EMPLOYER,
+        plan=plan,
+        plan_participation_date=date(2024, 1, 1),
+    )
+
+
+def enrol_totp(user: User, secret: str | None = None) -> str:
+    secret = secret or generate_totp_secret()
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def make_user(
+    org: Organization | None = None,
+    roles: Iterable[Role] = (Role.COMMUNICATIONS,),
+    *,
+    email: str | None = None,
+    password: str = PASSWORD,
+    mfa: bool | None = None,
+) -> User:
+    n = next(_seq)
+    user = User.objects.create_user(
+        email or f"user{n}@example.com", password, first_name="Test", last_name=f"User{n}"
+    )
+    roles = frozenset(roles)
+    if org is not None:
+        membership = Membership(user=user, organization=org)
+        membership.set_roles(roles)
+        membership.save()
+    if mfa or (mfa is None and Role.ADMINISTRATOR in roles and org is not None):
+        enrol_totp(user)
+    return user
+
+
+def add_membership(user: User, org: Organization, roles: Iterable[Role]) -> Membership:
+    membership = Membership(user=user, organization=org)
+    membership.set_roles(frozenset(roles))
+    membership.save()
+    return membership
+
+
+def make_staff(
+    roles: Iterable[StaffRole] = tuple(StaffRole), *, email: str | None = None, mfa: bool = True
+) -> User:
+    n = next(_seq)
+    user = User.objects.create_user(
+        email or f"staff{n}@plan.example", PASSWORD, first_name="Staff", last_name=f"Member{n}", is_staff=True
+    )
+    for role in roles:
+        StaffRoleGrant.objects.create(user=user, role=role)
+    if mfa:
+        enrol_totp(user)
+    return user
