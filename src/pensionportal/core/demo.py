@@ -94,6 +94,24 @@ def _user(email: str, first: str, last: str, *, staff: bool = False) -> User:
     return user
 
 
+# Each capability adds its demo data in `<app>/demo.py` with `def load() -> None`, called in
+# this order after the organizations and users exist.
+DEMO_EXTENSIONS = [
+    "pensionportal.messaging.demo",
+    "pensionportal.exchange.demo",
+    "pensionportal.reports.demo",
+]
+
+
+def _run_extensions() -> None:
+    import importlib
+    import importlib.util
+
+    for module_name in DEMO_EXTENSIONS:
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).load()
+
+
 @transaction.atomic
 def load_demo_data() -> list[DemoSignIn]:
     orgs = _organizations()
@@ -120,4 +138,5 @@ def load_demo_data() -> list[DemoSignIn]:
             f"{', '.join(sorted(r.label for r in roles))} at {org}" for org, roles in roles_by_org.items()
         )
         sign_ins.append(DemoSignIn(user.email, described, secret))
+    _run_extensions()
     return sign_ins
