@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from pensionportal.rules import parameters
 from pensionportal.rules.amortization import Schedule, level_payment, schedule
-from pensionportal.rules.dates import add_months
+from pensionportal.rules.dates import add_months, year_fraction
 from pensionportal.rules.money import to_cents
 from pensionportal.rules.pay_cycles import Frequency, pay_periods_per_year
 
@@ -136,8 +136,7 @@ def _pieces(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
 def _lines(request: BuybackRequest) -> list[CostLine]:
     lines = []
     for first, last in _pieces(request.service_start, request.service_end):
-        year_days = (dt.date(first.year + 1, 1, 1) - dt.date(first.year, 1, 1)).days
-        years = Decimal((last - first).days + 1) / year_days * request.share
+        years = year_fraction(first, last) * request.share
         rate = {
             f"{who}_{band}": parameters.load(f"opseu_{who}_rate_{band}_ympe").decimal_at(first)
             for who in ("member", "employer")
@@ -176,7 +175,7 @@ def _actuarial(
         actuarial_quote_required=True,
         member_cost=None,
         employer_cost=ZERO,
-        years=sum((line.years for line in _years_only(request)), Decimal(0)),
+        years=year_fraction(request.service_start, request.service_end) * request.share,
         ympe=None,
         member_deduction_code=None,
         employer_deduction_code=None,
@@ -184,28 +183,6 @@ def _actuarial(
         within_application_window=within,
         reason=reason,
     )
-
-
-def _years_only(request: BuybackRequest) -> list[CostLine]:
-    lines = []
-    for first, last in [(request.service_start, request.service_end)]:
-        for a, b in _year_split(first, last):
-            year_days = (dt.date(a.year + 1, 1, 1) - dt.date(a.year, 1, 1)).days
-            years = Decimal((b - a).days + 1) / year_days * request.share
-            zero = Decimal(0)
-            lines.append(CostLine(a, b, years, zero, zero, zero, zero))
-    return lines
-
-
-def _year_split(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
-    pieces = []
-    first = start
-    for year in range(start.year + 1, end.year + 1):
-        cut = dt.date(year, 1, 1)
-        pieces.append((first, cut - dt.timedelta(days=1)))
-        first = cut
-    pieces.append((first, end))
-    return pieces
 
 
 def quote(request: BuybackRequest) -> BuybackQuote:

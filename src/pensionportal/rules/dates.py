@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
 
 
 def end_of_month(day: dt.date) -> dt.date:
@@ -47,3 +48,19 @@ def days_inclusive(start: dt.date, end: dt.date) -> int:
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     return (end - start).days + 1
+
+
+def year_fraction(start: dt.date, end: dt.date) -> Decimal:
+    """Years from ``start`` to ``end`` (both included), counting each calendar year's part
+    as its days / the days in that year: a whole calendar year is exactly 1."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    total = Decimal(0)
+    first = start
+    while first <= end:
+        year_end = dt.date(first.year, 12, 31)
+        last = min(year_end, end)
+        year_days = 366 if calendar.isleap(first.year) else 365
+        total += Decimal((last - first).days + 1) / year_days
+        first = last + dt.timedelta(days=1)
+    return total

@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pensionportal.rules import parameters
-from pensionportal.rules.dates import add_months, days_inclusive
-
-DAYS_PER_YEAR = Decimal("365.25")
+from pensionportal.rules.dates import add_months, year_fraction
 
 
 class LimitKind(enum.StrEnum):
@@ -53,7 +51,7 @@ class LimitedPeriod:
 
     @property
     def years(self) -> Decimal:
-        return days_inclusive(self.start, self.end) * self.fraction / DAYS_PER_YEAR
+        return year_fraction(self.start, self.end) * self.fraction
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def limit_use(periods: Iterable[LimitedPeriod], on: dt.date) -> LimitUse:
     """How much of the 5 + 3 year limit the periods use.
 
     Parental leave uses the additional 3 years first; any excess counts against the
-    5 years. Years are days x fraction / 365.25.
+    5 years. Years are calendar-year fractions (a whole year is 1) x fraction.
     """
     general = parameters.load("leave_cumulative_limit_years").decimal_at(on)
     extra = parameters.load("parental_leave_additional_limit_years").decimal_at(on)
