@@ -67,7 +67,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +78,10 @@ MIDDLEWARE = [
     "pensionportal.accounts.middleware.RequireMfaMiddleware",
     "pensionportal.core.middleware.NoStoreMiddleware",
 ]
+
+if PRODUCTION:
+    # Serves collected static files (make collectstatic) without a separate web server.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "pensionportal.urls"
 WSGI_APPLICATION = "pensionportal.wsgi.application"
@@ -142,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
     },
+    {"NAME": "pensionportal.accounts.passwords.EmailSimilarityValidator"},
 ]
 
 LOGIN_URL = "account_login"

@@ -7,6 +7,7 @@ is Django's MinimumLengthValidator(8).
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -53,3 +54,31 @@ class SymbolValidator(_RequiresCharacter):
 
     def matches(self, char: str) -> bool:
         return char in SYMBOLS
+
+
+class EmailSimilarityValidator:
+    """Refuse a password built on the e-mail address (its local part or a name in it).
+
+    Django's UserAttributeSimilarityValidator compares whole strings and lets through
+    "Jordan.Smithers!" for jordan.smithers@example.com; this catches such passwords.
+    """
+
+    min_token = 4
+
+    def validate(self, password: str, user: Any = None) -> None:
+        email = str(getattr(user, "email", "") or "")
+        if "@" not in email:
+            return
+        local = email.split("@", 1)[0].lower()
+        squashed = "".join(ch for ch in password.lower() if ch.isalnum())
+        local_squashed = "".join(ch for ch in local if ch.isalnum())
+        tokens = [t for t in re.split(r"[^a-z0-9]+", local) if len(t) >= self.min_token]
+        if (len(local_squashed) >= 3 and local_squashed in squashed) or any(
+            token in squashed for token in tokens
+        ):
+            raise ValidationError(
+                "Your password is too similar to your e-mail address.", code="password_like_email"
+            )
+
+    def get_help_text(self) -> str:
+        return "Your password must not be based on your e-mail address."
