@@ -155,12 +155,14 @@ def _hash_token(token: str) -> str:
 
 def _issue_invitation(actor: User, user: User, request: HttpRequest | None) -> str:
     token = secrets.token_urlsafe(32)
-    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
+    now = timezone.now()
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
     Invitation.objects.create(
         user=user,
         token_hash=_hash_token(token),
         created_by=actor,
-        expires_at=timezone.now() + timedelta(hours=settings.INVITATION_VALID_HOURS),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.INVITATION_VALID_HOURS),
     )
     link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
     hours = settings.INVITATION_VALID_HOURS
