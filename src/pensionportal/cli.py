@@ -305,7 +305,9 @@ def _cmd_buyback(args: argparse.Namespace) -> int:
         "employer_deduction_code": found.employer_deduction_code,
         "application_deadline": found.application_deadline.isoformat(),
         "within_application_window": found.within_application_window,
-        "completion_deadline": buybacks.completion_deadline(args.application_date).isoformat(),
+        "completion_deadline": buybacks.completion_deadline(
+            args.quote_date or args.application_date
+        ).isoformat(),
         "reason": found.reason,
     }
     if found.member_cost is not None:
@@ -402,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         type=_date,
         help="later of the membership date and the last day of the leave or arrangement",
+    )
+    b.add_argument(
+        "--quote-date", type=_date, help="quote mailing date (default: the application date)"
     )
     b.add_argument("--share", type=_ratio, default=Decimal(1), help="share of full time bought")
     b.add_argument("--classified", action="store_true", help="classified full/part-time member")
