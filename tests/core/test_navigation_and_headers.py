@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from pensionportal.accounts.models import Role, User
+from tests.factories import add_membership, make_org, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav(user: User) -> list[str]:
+    client = Client()
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return [item.label for item in response.context["nav_items"]]
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        ([Role.COMMUNICATIONS], ["Home", "Messages", "Security settings"]),
+        ([Role.FILE_UPLOAD], ["Home", "Messages", "File Upload", "Security settings"]),
+        ([Role.ADMINISTRATOR], ["Home", "Messages", "File Upload", "Users", "Security settings"]),
+        ([Role.PAYROLL_MANAGER], ["Home", "Reports", "Security settings"]),
+    ],
+)
+def test_navigation_shows_only_what_the_roles_allow(roles: list[Role], expected: list[str]) -> None:
+    assert _nav(make_user(make_org(), roles)) == expected
+
+
+def test_a_user_of_two_organizations_gets_the_union_of_their_roles() -> None:
+    user = make_user(make_org(), [Role.COMMUNICATIONS])
+    add_membership(user, make_org(), [Role.PAYROLL_MANAGER])
+    assert _nav(user) == ["Home", "Messages", "Reports", "Security settings"]
+
+
+def test_staff_see_every_section() -> None:
+    assert _nav(make_staff()) == [
+        "Home", "Messages", "File Upload", "Reports", "Users", "Organizations", "Audit trail", "Security settings",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("roles", "forbidden"),
+    [
+        ([Role.COMMUNICATIONS], ["/files/", "/reports/", "/users/"]),
+        ([Role.PAYROLL_MANAGER], ["/messages/", "/files/", "/users/"]),
+        ([Role.FILE_UPLOAD], ["/reports/", "/users/", "/organizations/", "/staff/audit/"]),
+    ],
+)
+def test_a_section_the_user_lacks_answers_403(roles: list[Role], forbidden: list[str]) -> None:
+    client = Client()
+    client.force_login(make_user(make_org(), roles))
+    for url in forbidden:
+        assert client.get(url).status_code == 403, url
+
+
+def test_an_inactive_organization_grants_nothing() -> None:
+    org = make_org()
+    user = make_user(org, [Role.COMMUNICATIONS])
+    org.is_active = False
+    org.save()
+    assert _nav(user) == ["Home", "Security settings"]
+
+
+def test_security_headers_are_sent() -> None:
+    client = Client()
+    client.force_login(make_user(make_org(), [Role.COMMUNICATIONS]))
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
+    assert response.cookies.get("sessionid") is None or response.cookies["sessionid"]["httponly"]
+
+
+def test_the_csrf_check_is_enforced() -> None:
+    user = make_user(make_org(), [Role.ADMINISTRATOR])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.post("/users/invite/", {"email": "a@example.com"}).status_code == 403
