@@ -42,8 +42,16 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     items = []
     for label, url in entries:
         current = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label=label, url=url, current=current))
+        badge = _unread_messages(request) if label == "Messages" else 0
+        items.append(NavItem(label=label, url=url, current=current, badge=badge))
     return items
+
+
+def _unread_messages(request: HttpRequest) -> int:
+    """Issue 4: the user's unread threads as the badge of the Messages item."""
+    from pensionportal.messaging.queries import unread_count
+
+    return unread_count(request.user)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -16,7 +16,9 @@ class Mailbox(models.Model):
     slug = models.SlugField(max_length=50, unique=True)
     description = models.CharField(max_length=300, blank=True)
     keepers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="kept_mailboxes",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="kept_mailboxes",
         limit_choices_to={"is_staff": True},
     )
     is_active = models.BooleanField(default=True)
@@ -30,11 +32,138 @@ class Mailbox(models.Model):
 
 # The standard mailboxes (seeded by migration 0002): slug, name, description.
 STANDARD_MAILBOXES = [
-    ("data-management", "Data Management Group",
-     "Pension data files, contribution data, member data corrections."),
+    (
+        "data-management",
+        "Data Management Group",
+        "Pension data files, contribution data, member data corrections.",
+    ),
     ("pension-partner", "Pension Partner", "Your primary contact for plan administration."),
     ("buybacks", "Buybacks", "Buyback applications, costs and payroll deduction directions."),
     ("member-services", "Member Services", "Questions about individual members' pensions."),
 ]
 DATA_MANAGEMENT_MAILBOX = "data-management"
 BUYBACKS_MAILBOX = "buybacks"
+
+
+class ThreadStatus(models.TextChoices):
+    """Staff side (issue 4, "Staff side"): open until the administrator closes it."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Thread(models.Model):
+    """A conversation between one organization and one of the administrator's mailboxes.
+
+    Seed: secure-employer-portal.txt "Secure messages" — each thread has a unique reference
+    number, kept by every reply; messages are never deleted, only archived. The subject is
+    encrypted at rest (it may hold a member's name or SIN).
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="threads"
+    )
+    mailbox = models.ForeignKey(Mailbox, on_delete=models.PROTECT, related_name="threads")
+    subject_encrypted = models.TextField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_by_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    last_message_at = models.DateTimeField(db_index=True)
+    message_count = models.PositiveIntegerField(default=0)
+    last_message_from_staff = models.BooleanField(default=False)
+    # select-employer-manual.txt Section 4: an answer within two business days.
+    respond_by = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ThreadStatus.choices, default=ThreadStatus.OPEN
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_threads",
+    )
+    archived_by_organization = models.BooleanField(default=False)
+    archived_by_staff = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-last_message_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def subject(self) -> str:
+        from pensionportal.core.crypto import decrypt_text
+
+        return decrypt_text(self.subject_encrypted)
+
+    @property
+    def has_replies(self) -> bool:
+        return self.message_count > 1
+
+
+class Message(models.Model):
+    """One message of a thread; the body is encrypted at rest. Never deleted or edited."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_staff = models.BooleanField()
+    body_encrypted = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.thread.reference} #{self.pk}"
+
+    @property
+    def body(self) -> str:
+        from pensionportal.core.crypto import decrypt_text
+
+        return decrypt_text(self.body_encrypted)
+
+
+class Attachment(models.Model):
+    """A file sent with a message, stored encrypted in the vault under a random name."""
+
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    filename_encrypted = models.TextField()
+    content_type = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=60, unique=True)
+    wrapped_key = models.TextField()
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
+
+    def __str__(self) -> str:
+        return f"Attachment {self.pk}"
+
+    @property
+    def filename(self) -> str:
+        from pensionportal.core.crypto import decrypt_text
+
+        return decrypt_text(self.filename_encrypted)
+
+
+class ThreadRead(models.Model):
+    """When a user last read a thread: the thread is unread for them if it changed since."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["thread", "user"], name="unique_thread_read")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id}"

@@ -1,0 +1,74 @@
+"""Who may see which thread. Every read of a thread or an attachment goes through here.
+
+Issue 4, "Visibility": every staff member, and every user of the thread's organization who
+holds a messaging role (communications, file upload, administrator). Anything else is 404,
+so a thread's existence is never revealed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import AnyUser, Capability
+
+from . import references
+from .models import Attachment, Mailbox, Thread
+
+
+def visible_threads(user: AnyUser) -> QuerySet[Thread]:
+    """All threads the user may see (staff: all of them)."""
+    if not access.can_use(user, Capability.MESSAGES):
+        return Thread.objects.none()
+    if access.is_staff_user(user):
+        return Thread.objects.all()
+    return Thread.objects.filter(
+        organization__in=access.organizations_for(user, Capability.MESSAGES)
+    )
+
+
+def access_thread(user: AnyUser, reference: str) -> Thread:
+    canonical = references.normalize(reference)
+    if canonical is None:
+        raise Http404("No such thread.")
+    thread = (
+        visible_threads(user)
+        .select_related("organization", "mailbox", "assigned_to")
+        .filter(reference=canonical)
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such thread.")
+    return thread
+
+
+def access_thread_by_id(user: AnyUser, thread_id: int | str) -> Thread:
+    try:
+        pk = int(thread_id)
+    except (TypeError, ValueError):
+        raise Http404("No such thread.") from None
+    thread = visible_threads(user).filter(pk=pk).first()
+    if thread is None:
+        raise Http404("No such thread.")
+    return thread
+
+
+def access_attachment(user: AnyUser, reference: str, attachment_id: int | str) -> Attachment:
+    thread = access_thread(user, reference)
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise Http404("No such attachment.") from None
+    attachment = (
+        Attachment.objects.select_related("message__thread__organization")
+        .filter(pk=pk, message__thread=thread)
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such attachment.")
+    return attachment
+
+
+def writable_mailboxes() -> QuerySet[Mailbox]:
+    return Mailbox.objects.filter(is_active=True)

@@ -1,0 +1,46 @@
+"""Messaging settings, read from the environment with safe defaults (docs/messaging.md).
+
+A Django setting of the same name wins over the environment (tests use that).
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+
+MB = 1024 * 1024
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def max_attachment_bytes() -> int:
+    """Issue 4, "Attachments": 25 MB a file by default."""
+    configured = getattr(settings, "MESSAGING_MAX_ATTACHMENT_BYTES", None)
+    if configured:
+        return int(configured)
+    return _int_env("PORTAL_MESSAGING_MAX_ATTACHMENT_MB", 25) * MB
+
+
+def max_attachments_per_message() -> int:
+    configured = getattr(settings, "MESSAGING_MAX_ATTACHMENTS", None)
+    if configured:
+        return int(configured)
+    return _int_env("PORTAL_MESSAGING_MAX_ATTACHMENTS", 10)
+
+
+def respond_within_business_days() -> int:
+    """select-employer-manual.txt Section 4: the Pension Partner answers within two."""
+    return _int_env("PORTAL_MESSAGING_RESPOND_BUSINESS_DAYS", 2)
+
+
+PAGE_SIZE = 25
+SUBJECT_MAX_LENGTH = 200
+BODY_MAX_LENGTH = 20_000
