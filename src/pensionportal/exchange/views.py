@@ -1,14 +1,346 @@
+"""File Upload pages. Views parse input, call one action, render (DESIGN.md house rules).
+
+Seeds: secure-employer-portal.txt "File upload"; issue 5 "Must do" 1-5.
+"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.paginator import Paginator
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
-from pensionportal.core.views import coming_soon
+from pensionportal.accounts.models import Organization, User
+from pensionportal.core import vault
+
+from . import actions, conf
+from .access import access_file, files_for, notices_for
+from .forms import DeleteForm, DeliveryForm, FileFilterForm, UploadForm
+from .upload_handler import EncryptingUploadHandler
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _files_section(request: HttpRequest) -> User:
+    # secure-employer-portal.txt "File upload": only the file upload (and administrator) roles.
+    access.require(request.user, Capability.FILES)
+    return _user(request)
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Capability.FILES)
-    return coming_soon(request, "File Upload")
+    user = _files_section(request)
+    organizations = access.organizations_for(user, Capability.FILES)
+    filters = FileFilterForm(request.GET or None, organizations=organizations)
+    files = files_for(user)
+    if filters.is_valid():
+        if filters.cleaned_data["organization"]:
+            files = files.filter(organization=filters.cleaned_data["organization"])
+        if filters.cleaned_data["direction"]:
+            files = files.filter(direction=filters.cleaned_data["direction"])
+        if filters.cleaned_data["status"]:
+            files = files.filter(status=filters.cleaned_data["status"])
+    page = Paginator(files, PAGE_SIZE).get_page(request.GET.get("page"))
+    unread_ids = set(
+        notices_for(user).filter(read_at__isnull=True).values_list("file_id", flat=True)
+    )
+    is_staff = access.is_staff_user(user)
+    return render(
+        request,
+        "exchange/index.html",
+        {
+            "page": page,
+            "filters": filters,
+            "unread_ids": unread_ids,
+            "is_staff": is_staff,
+            "upload_form": None if is_staff else UploadForm(organizations=organizations),
+            "delivery_form": DeliveryForm(organizations=organizations) if is_staff else None,
+            "unread_count": len(unread_ids),
+            **_limits(),
+        },
+    )
+
+
+def _limits() -> dict[str, object]:
+    return {
+        "max_file_size": conf.max_file_size(),
+        "max_file_mb": conf.max_file_size() // (1024 * 1024),
+        "max_files": conf.max_files_per_upload(),
+        "allowed_extensions": ", ".join(sorted(conf.allowed_extensions())),
+        "accept": ",".join(f".{ext}" for ext in sorted(conf.allowed_extensions())),
+    }
+
+
+# --- Streaming uploads ----------------------------------------------------------------------
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _finish(request: HttpRequest, url: str) -> HttpResponse:
+    """The progress bar's script asks for JSON and follows `redirect` itself; a plain form post
+    gets the redirect (so flash messages are shown exactly once)."""
+    if _wants_json(request):
+        return JsonResponse({"redirect": url})
+    return redirect(url)
+
+
+def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return _finish(request, reverse("exchange:index"))
+
+
+def _streaming_upload(
+    handle: Callable[[HttpRequest, EncryptingUploadHandler], HttpResponse],
+    *,
+    staff: bool,
+    extensions: frozenset[str] | None,
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Wrap `handle` so that the body is parsed by our encrypting handler: sign-in and section
+    checks first (before a byte is read), the Content-Length refused up front, then the CSRF
+    check (which parses the body), then `handle`; whatever `handle` does not claim is purged.
+    Django's docs: "Modifying upload handlers on the fly" (csrf_exempt outside, csrf_protect
+    inside)."""
+    protected = csrf_protect(handle)
+
+    @csrf_exempt
+    def view(request: HttpRequest) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user = _files_section(request)
+        if staff:
+            access.require_staff(user)
+        elif access.is_staff_user(user):
+            raise PermissionDenied("Staff send files with the form for delivering a file.")
+        if request.method != "POST":
+            return redirect("exchange:index")
+        max_size, max_files = conf.max_file_size(), conf.max_files_per_upload()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > max_size * max_files + conf.FORM_OVERHEAD:
+            # Issue 5 notes: refuse on Content-Length before reading anything.
+            return _refuse(
+                request,
+                f"too large: the upload is bigger than {max_files} files of "
+                f"{max_size // (1024 * 1024)} MB. Nothing was stored.",
+            )
+        handler = EncryptingUploadHandler(
+            max_size=max_size, max_files=max_files, allowed_extensions=extensions
+        )
+        request.upload_handlers = [handler]
+        try:
+            return protected(request, handler)
+        except (MultiPartParserError, SuspiciousOperation):
+            return _refuse(request, "The upload could not be read; nothing was stored. Try again.")
+        finally:
+            handler.discard_unclaimed()
+
+    return view
+
+
+def _form_errors(form: UploadForm | DeliveryForm) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def _report_refusals(request: HttpRequest, handler: EncryptingUploadHandler) -> None:
+    for refused in handler.outcome.refused:
+        messages.error(request, f"{refused.name or 'A file'} was refused: {refused.reason}")
+
+
+NOTHING_ARRIVED = (
+    "No file arrived. Choose one or more files to send "
+    "(a file name made only of dots is not allowed)."
+)
+
+
+def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+    user = _user(request)
+    form = UploadForm(request.POST, organizations=access.organizations_for(user, Capability.FILES))
+    if not form.is_valid():
+        return _refuse(request, _form_errors(form))
+    _report_refusals(request, handler)
+    if not handler.outcome.received:
+        if not handler.outcome.refused:
+            messages.error(request, NOTHING_ARRIVED)
+        return _finish(request, reverse("exchange:index"))
+    organization: Organization = form.cleaned_data["organization"]
+    try:
+        result = actions.receive_uploads(
+            user,
+            organization,
+            handler.outcome.received,
+            send_anyway=form.cleaned_data["send_anyway"],
+            request=request,
+        )
+    except actions.ExchangeError as error:
+        return _refuse(request, str(error))
+    for refused in result.refused:
+        messages.error(request, f"{refused.name} was refused: {refused.reason}")
+    if not result.stored:
+        return _finish(request, reverse("exchange:index"))
+    count = len(result.stored)
+    messages.success(
+        request,
+        f"Received {count} file{'s' if count != 1 else ''}. The plan administrator has been "
+        "notified, and a receipt was e-mailed to you.",
+    )
+    ids = ",".join(str(upload.pk) for upload in result.stored)
+    return _finish(request, reverse("exchange:receipt") + f"?ids={ids}")
+
+
+def _handle_delivery(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+    user = _user(request)
+    form = DeliveryForm(
+        request.POST, organizations=access.organizations_for(user, Capability.FILES)
+    )
+    if not form.is_valid():
+        return _refuse(request, _form_errors(form))
+    _report_refusals(request, handler)
+    if not handler.outcome.received:
+        if not handler.outcome.refused:
+            messages.error(request, NOTHING_ARRIVED)
+        return _finish(request, reverse("exchange:index"))
+    delivered = []
+    for item in handler.outcome.received:
+        try:
+            delivery = actions.record_delivery(
+                user,
+                form.cleaned_data["organization"],
+                item.name,
+                item.blob,
+                form.cleaned_data["category"],
+                request=request,
+            )
+        except actions.ExchangeError as error:
+            messages.error(request, f"{item.name} was refused: {error}")
+            continue
+        item.claimed = True
+        delivered.append(delivery)
+    if delivered:
+        messages.success(
+            request,
+            f"Delivered {len(delivered)} file{'s' if len(delivered) != 1 else ''} to "
+            f"{form.cleaned_data['organization']}; its users have been notified.",
+        )
+    return _finish(request, reverse("exchange:index"))
+
+
+upload = _streaming_upload(_handle_upload, staff=False, extensions=conf.allowed_extensions())
+# Staff deliver what they choose (PA files, deduction files, letters): the name is still
+# judged, the type is not restricted.
+deliver = _streaming_upload(_handle_delivery, staff=True, extensions=None)
+
+
+# --- Reading, receipts, downloads, deletion --------------------------------------------------
+
+
+def _parse_ids(raw: str) -> list[int]:
+    ids = []
+    for part in raw.split(",")[:50]:
+        if part.strip().isdigit():
+            ids.append(int(part))
+    return ids
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest) -> HttpResponse:
+    user = _files_section(request)
+    files = [access_file(user, pk) for pk in _parse_ids(request.GET.get("ids", ""))]
+    return render(request, "exchange/receipt.html", {"files": files})
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, file_id: int) -> HttpResponse:
+    user = _files_section(request)
+    upload = access_file(user, file_id)
+    actions.mark_read(user, upload)
+    is_staff = access.is_staff_user(user)
+    return render(
+        request,
+        "exchange/detail.html",
+        {
+            "file": upload,
+            "is_staff": is_staff,
+            "delete_form": DeleteForm() if is_staff and not upload.is_deleted else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
+    user = _files_section(request)
+    upload = access_file(user, file_id)
+    if upload.is_deleted or not upload.storage_name:
+        messages.error(request, "This file was deleted; its content is no longer kept.")
+        return redirect("exchange:detail", file_id=upload.pk)
+    actions.record_download(user, upload, request=request)
+    response = StreamingHttpResponse(
+        vault.open_blob(upload.storage_name, upload.wrapped_key),
+        content_type="application/octet-stream",
+    )
+    response["Content-Length"] = str(upload.size)
+    response["Content-Disposition"] = content_disposition_header(True, upload.name) or "attachment"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, file_id: int) -> HttpResponse:
+    user = _files_section(request)
+    # secure-employer-portal.txt "File upload": "Only OPTrust can delete files".
+    access.require_staff(user)
+    upload = access_file(user, file_id)
+    if upload.is_deleted:
+        messages.error(request, "This file was already deleted.")
+        return redirect("exchange:detail", file_id=upload.pk)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.delete_file(user, upload, form.cleaned_data["reason"], request=request)
+        except actions.ExchangeError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(request, f"{upload.name} was deleted; its record stays.")
+            return redirect("exchange:detail", file_id=upload.pk)
+    return render(request, "exchange/delete.html", {"file": upload, "form": form})
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The staff's "New uploads" list with unread state (issue 5 "Must do" 2)."""
+    user = _files_section(request)
+    access.require_staff(user)
+    notices = notices_for(user)
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "exchange/inbox.html", {"page": page})

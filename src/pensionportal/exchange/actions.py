@@ -1,0 +1,290 @@
+"""Every state change of the File Upload section: one atomic function each, writing its audit
+row and queueing its notifications on commit (DESIGN.md house rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from pensionportal.accounts import access
+from pensionportal.accounts.models import Organization, User
+from pensionportal.audit.record import record
+from pensionportal.core import vault
+from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.vault import StoredBlob
+
+from . import conf
+from .filenames import clean_name
+from .intake import on_pension_data_file_received
+from .models import (
+    DELIVERY_CATEGORIES,
+    Category,
+    Direction,
+    ExchangedFile,
+    FileNotice,
+    Status,
+)
+from .pension_data import detect_template
+from .recipients import data_management_staff, file_users_of
+from .upload_handler import ReceivedFile, RefusedFile
+
+
+class ExchangeError(ValueError):
+    """A refusal whose message is shown to the user as is."""
+
+
+@dataclass
+class UploadResult:
+    stored: list[ExchangedFile] = field(default_factory=list)
+    refused: list[RefusedFile] = field(default_factory=list)
+
+
+def _duplicate_of(organization: Organization, sha256: str) -> ExchangedFile | None:
+    # Issue 5 "Must do" 2: an identical file sent again is a possible duplicate.
+    return (
+        ExchangedFile.objects.filter(organization=organization, sha256=sha256)
+        .exclude(status=Status.DELETED)
+        .order_by("sent_at", "pk")
+        .first()
+    )
+
+
+def _notify(recipients: Iterable[User], upload: ExchangedFile, subject: str, path: str) -> None:
+    people = list(recipients)
+    FileNotice.objects.bulk_create(
+        [FileNotice(file=upload, recipient=person) for person in people], ignore_conflicts=True
+    )
+    notify_on_commit(
+        [person.email for person in people],
+        subject,
+        "A file is waiting for you in the Employer Portal. Sign in to see it:\n"
+        + absolute_url(path),
+    )
+
+
+def receive_uploads(
+    user: User,
+    organization: Organization,
+    received: list[ReceivedFile],
+    *,
+    send_anyway: bool = False,
+    request: HttpRequest | None = None,
+) -> UploadResult:
+    """Record the files an employer sent (already encrypted in the vault by the upload
+    handler), flag or refuse duplicates, notify the Data Management Group's staff and send
+    the uploader a receipt. Files not stored stay unclaimed and are purged by the caller.
+
+    Seeds: secure-employer-portal.txt "File upload" ("OPTrust will be notified
+    automatically"); issue 5 "Must do" 1, 2 and 7.
+    """
+    if organization not in access.organizations_for(user, access.Capability.FILES) or user.is_staff:
+        raise ExchangeError("not allowed: you cannot send files for this organization.")
+    result = UploadResult()
+    seen: dict[str, ExchangedFile] = {}
+    with transaction.atomic():
+        for item in received:
+            earlier = seen.get(item.blob.sha256) or _duplicate_of(organization, item.blob.sha256)
+            if earlier is not None and not send_anyway:
+                result.refused.append(
+                    RefusedFile(
+                        item.name,
+                        f"duplicate: identical to {earlier.name} ({earlier.reference}), sent "
+                        f"{timezone.localtime(earlier.sent_at):%Y-%m-%d %H:%M}. Nothing was "
+                        "stored. To send it again anyway, tick “Send identical files again”.",
+                    )
+                )
+                continue
+            template = detect_template(item.name, item.head)
+            upload = ExchangedFile.objects.create(
+                organization=organization,
+                direction=Direction.TO_ADMINISTRATOR,
+                category=Category.PENSION_DATA if template else Category.OTHER_UPLOAD,
+                name=item.name,
+                size=item.blob.size,
+                sha256=item.blob.sha256,
+                storage_name=item.blob.name,
+                wrapped_key=item.blob.wrapped_key,
+                sent_by=user,
+                status=Status.RECEIVED,
+                detected_template=template,
+                possible_duplicate_of=earlier,
+            )
+            seen[upload.sha256] = upload
+            record(
+                "exchange.file_uploaded",
+                request=request,
+                actor=user,
+                organization=organization,
+                target=upload.reference,
+                details={
+                    "size": upload.size,
+                    "sha256": upload.sha256,
+                    "template": template,
+                    "possible_duplicate_of": earlier.reference if earlier else "",
+                },
+            )
+            _notify(
+                data_management_staff(),
+                upload,
+                "New file received from an employer",
+                reverse("exchange:inbox"),
+            )
+            if template:
+                on_pension_data_file_received(upload)
+            result.stored.append(upload)
+        if result.stored:
+            _send_receipt(user, result.stored)
+    # Only now, with the records committed, do the stored bytes belong to them.
+    stored_names = {upload.storage_name for upload in result.stored}
+    for item in received:
+        if item.blob.name in stored_names:
+            item.claimed = True
+    return result
+
+
+def _send_receipt(user: User, stored: list[ExchangedFile]) -> None:
+    """The uploader's receipt (issue 5 "Must do" 2): references, sizes and checksums only."""
+    lines = [
+        f"{upload.reference}: {upload.size} bytes, SHA-256 {upload.sha256}" for upload in stored
+    ]
+    ids = ",".join(str(upload.pk) for upload in stored)
+    notify_on_commit(
+        [user.email],
+        "Receipt for your upload",
+        "The plan administrator received your upload:\n"
+        + "\n".join(lines)
+        + "\n\nThe receipt is in the Employer Portal: "
+        + absolute_url(reverse("exchange:receipt") + f"?ids={ids}"),
+    )
+
+
+def deliver_file(
+    staff_user: User,
+    organization: Organization,
+    filename: str,
+    chunks: Iterable[bytes],
+    category: str,
+    *,
+    request: HttpRequest | None = None,
+) -> ExchangedFile:
+    """Deliver a file from the administrator to an organization (the PA file, a buyback
+    deduction file, a letter): encrypts it into the vault, lists it in the organization's
+    File Upload page marked "from the administrator", and notifies its users.
+
+    Seeds: select-employer-manual.txt Section 2 "Pension Adjustment Data" (the administrator
+    uploads the PA file on your behalf); reporting-pension-data.txt "Buyback deductions".
+    The public API for later issues; see docs/exchange.md.
+    """
+    name = clean_name(filename)
+    blob = vault.store(chunks, max_size=conf.max_file_size())
+    try:
+        return record_delivery(staff_user, organization, name, blob, category, request=request)
+    except BaseException:
+        vault.purge(blob.name)
+        raise
+
+
+def record_delivery(
+    staff_user: User,
+    organization: Organization,
+    name: str,
+    blob: StoredBlob,
+    category: str,
+    *,
+    request: HttpRequest | None = None,
+) -> ExchangedFile:
+    """Record a delivery whose bytes are already in the vault (used by the streaming view)."""
+    access.require_staff(staff_user)
+    if category not in DELIVERY_CATEGORIES:
+        raise ExchangeError("not allowed: choose what kind of document this is.")
+    if blob.size == 0:
+        raise ExchangeError("empty: the file has no content.")
+    with transaction.atomic():
+        delivery = ExchangedFile.objects.create(
+            organization=organization,
+            direction=Direction.FROM_ADMINISTRATOR,
+            category=category,
+            name=name,
+            size=blob.size,
+            sha256=blob.sha256,
+            storage_name=blob.name,
+            wrapped_key=blob.wrapped_key,
+            sent_by=staff_user,
+            status=Status.DELIVERED,
+        )
+        record(
+            "exchange.file_delivered",
+            request=request,
+            actor=staff_user,
+            organization=organization,
+            target=delivery.reference,
+            details={"size": delivery.size, "sha256": delivery.sha256, "category": category},
+        )
+        _notify(
+            file_users_of(organization),
+            delivery,
+            "A file from the plan administrator is waiting",
+            reverse("exchange:detail", args=[delivery.pk]),
+        )
+    return delivery
+
+
+def delete_file(
+    staff_user: User, upload: ExchangedFile, reason: str, *, request: HttpRequest | None = None
+) -> ExchangedFile:
+    """Staff-only soft delete with a reason: the bytes are purged, the record and its audit
+    rows stay (secure-employer-portal.txt "File upload": "Only OPTrust can delete files";
+    issue 5 "Must do" 3)."""
+    access.require_staff(staff_user)
+    reason = reason.strip()
+    if not reason:
+        raise ExchangeError("Give the reason for deleting the file.")
+    with transaction.atomic():
+        locked = ExchangedFile.objects.select_for_update().get(pk=upload.pk)
+        if locked.status == Status.DELETED:
+            raise ExchangeError("This file was already deleted.")
+        storage_name = locked.storage_name
+        locked.status = Status.DELETED
+        locked.deleted_at = timezone.now()
+        locked.deleted_by = staff_user
+        locked.deletion_reason = reason
+        locked.storage_name = ""
+        locked.wrapped_key = ""
+        locked.save()
+        record(
+            "exchange.file_deleted",
+            request=request,
+            actor=staff_user,
+            organization=locked.organization,
+            target=locked.reference,
+            details={"reason": reason, "sha256": locked.sha256},
+        )
+        if storage_name:
+            transaction.on_commit(lambda: vault.purge(storage_name))
+    return locked
+
+
+def record_download(user: User, upload: ExchangedFile, *, request: HttpRequest | None) -> None:
+    """Each download is written to the audit trail (issue 5 "Must do" 4); opening the file
+    also marks the user's notice of it as read."""
+    with transaction.atomic():
+        record(
+            "exchange.file_downloaded",
+            request=request,
+            actor=user,
+            organization=upload.organization,
+            target=upload.reference,
+            details={"sha256": upload.sha256},
+        )
+        mark_read(user, upload)
+
+
+def mark_read(user: User, upload: ExchangedFile) -> None:
+    FileNotice.objects.filter(file=upload, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,39 @@
+"""File Upload settings, read from the environment with safe defaults (docs/exchange.md)."""
+
+from __future__ import annotations
+
+import os
+
+_MB = 1024 * 1024
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def max_file_size() -> int:
+    """Largest file accepted, in bytes (issue 5 "Must do" 1: 200 MB a file by default)."""
+    return _int("PORTAL_EXCHANGE_MAX_FILE_MB", 200) * _MB
+
+
+def max_files_per_upload() -> int:
+    """How many files one upload may carry."""
+    return _int("PORTAL_EXCHANGE_MAX_FILES", 10)
+
+
+DEFAULT_EXTENSIONS = "csv,tsv,txt,dat,xls,xlsx,xml,pdf,doc,docx,zip"
+
+
+def allowed_extensions() -> frozenset[str]:
+    """File types employers may send; anything else is refused as "not allowed"."""
+    raw = os.environ.get("PORTAL_EXCHANGE_ALLOWED_EXTENSIONS", "") or DEFAULT_EXTENSIONS
+    return frozenset(part.strip().lower().lstrip(".") for part in raw.split(",") if part.strip())
+
+
+# Room for the multipart boundaries and the form's other fields when judging Content-Length.
+FORM_OVERHEAD = 1 * _MB
