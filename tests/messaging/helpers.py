@@ -1,0 +1,62 @@
+"""Builders for messaging tests: files of each type and threads made through the actions."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pensionportal.accounts.models import Organization, User
+from pensionportal.messaging import actions
+from pensionportal.messaging.filetypes import identify
+from pensionportal.messaging.models import Mailbox, Thread
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+CSV_BYTES = "sin,name\n046454286,Zoë\n".encode()
+
+
+def ooxml(main_part: str, *, extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0"?><Types><Override PartName="/x" ContentType="{main_part}"/></Types>',
+        )
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def attachment(name: str, content: bytes) -> actions.AttachmentUpload:
+    file = upload(name, content)
+    return actions.AttachmentUpload(filename=name, kind=identify(name, file), file=file)
+
+
+def mailbox(slug: str = "data-management") -> Mailbox:
+    return Mailbox.objects.get(slug=slug)
+
+
+def start(
+    author: User,
+    org: Organization,
+    *,
+    subject: str = "Salary correction",
+    body: str = "Please correct the salary.",
+    box: str = "data-management",
+    files: Sequence[actions.AttachmentUpload] = (),
+) -> Thread:
+    return actions.start_thread(
+        author,
+        organization=org,
+        mailbox=mailbox(box),
+        subject=subject,
+        body=body,
+        attachments=files,
+    )
