@@ -31,7 +31,9 @@ PASSWORD = "Str0ng!Passw0rd"  # meets the seed's rule
 _seq = itertools.count(1)
 
 
-def make_org(name: str | None = None, *, plan: str = Plan.SELECT, vendor: bool = False) -> Organization:
+def make_org(
+    name: str | None = None, *, plan: str = Plan.SELECT, vendor: bool = False
+) -> Organization:
     n = next(_seq)
     if vendor:
         return Organization.objects.create(
@@ -54,7 +56,7 @@ def enrol_totp(user: User, secret: str | None = None) -> str:
 
 def totp_code(secret: str) -> str:
     counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+    return str(format_hotp_value(hotp_value(secret, counters[len(counters) // 2])))
 
 
 def make_user(
@@ -91,7 +93,11 @@ def make_staff(
 ) -> User:
     n = next(_seq)
     user = User.objects.create_user(
-        email or f"staff{n}@plan.example", PASSWORD, first_name="Staff", last_name=f"Member{n}", is_staff=True
+        email or f"staff{n}@plan.example",
+        PASSWORD,
+        first_name="Staff",
+        last_name=f"Member{n}",
+        is_staff=True,
     )
     for role in roles:
         StaffRoleGrant.objects.create(user=user, role=role)

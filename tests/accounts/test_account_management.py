@@ -21,7 +21,10 @@ def _client(user: User) -> Client:
 
 def _signed_in(user: User) -> Client:
     client = Client()
-    assert client.post("/accounts/login/", {"login": user.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"login": user.email, "password": PASSWORD}).status_code
+        == 302
+    )
     return client
 
 
@@ -72,12 +75,22 @@ def test_an_administrator_cannot_grant_staff_powers() -> None:
     assert client.get("/users/invite-staff/").status_code == 403
     response = client.post(
         "/users/invite-staff/",
-        {"email": "x@example.com", "first_name": "X", "last_name": "Y", "staff_roles": ["data_management"]},
+        {
+            "email": "x@example.com",
+            "first_name": "X",
+            "last_name": "Y",
+            "staff_roles": ["data_management"],
+        },
     )
     assert response.status_code == 403
     assert not User.objects.filter(is_staff=True, email="x@example.com").exists()
     colleague = make_user(org, [Role.COMMUNICATIONS])
-    assert client.post(f"/users/{colleague.pk}/staff-roles/", {"staff_roles": ["data_management"]}).status_code == 403
+    assert (
+        client.post(
+            f"/users/{colleague.pk}/staff-roles/", {"staff_roles": ["data_management"]}
+        ).status_code
+        == 403
+    )
     assert client.post(f"/users/{colleague.pk}/active/", {"active": "0"}).status_code == 403
 
 
@@ -90,7 +103,8 @@ def test_a_role_change_takes_effect_in_a_session_already_open() -> None:
     membership = user.memberships.get()
     staff = make_staff()
     response = _client(staff).post(
-        f"/memberships/{membership.pk}/roles/", {f"m{membership.pk}-roles": [Role.PAYROLL_MANAGER.value]}
+        f"/memberships/{membership.pk}/roles/",
+        {f"m{membership.pk}-roles": [Role.PAYROLL_MANAGER.value]},
     )
     assert response.status_code == 302
     assert session.get("/messages/").status_code == 403
@@ -127,7 +141,8 @@ def test_an_administrator_removing_the_last_organization_deactivates_the_account
     client.post(f"/memberships/{only_mine.memberships.get().pk}/remove/")
     shared.refresh_from_db()
     only_mine.refresh_from_db()
-    assert shared.is_active and list(shared.memberships.values_list("organization", flat=True)) == [other.pk]
+    assert shared.is_active
+    assert list(shared.memberships.values_list("organization", flat=True)) == [other.pk]
     assert not only_mine.is_active
 
 
@@ -141,11 +156,19 @@ def test_staff_create_organizations_and_employer_needs_plan_and_date() -> None:
     assert not Organization.objects.filter(name="Acme").exists()
     good = client.post(
         "/organizations/new/",
-        {"name": "Acme", "kind": "employer", "plan": "select", "plan_participation_date": "2025-03-01", "is_active": "on"},
+        {
+            "name": "Acme",
+            "kind": "employer",
+            "plan": "select",
+            "plan_participation_date": "2025-03-01",
+            "is_active": "on",
+        },
     )
     assert good.status_code == 302
     assert Organization.objects.get(name="Acme").plan == "select"
-    vendor = client.post("/organizations/new/", {"name": "Union Local 1", "kind": "vendor", "vendor_type": "union"})
+    vendor = client.post(
+        "/organizations/new/", {"name": "Union Local 1", "kind": "vendor", "vendor_type": "union"}
+    )
     assert vendor.status_code == 302
     assert AuditEvent.objects.filter(action="organization.created").count() == 2
 
@@ -162,7 +185,13 @@ def test_vendors_get_only_the_communications_role() -> None:
     staff = make_staff()
     response = _client(staff).post(
         "/users/invite/",
-        {"email": "v@example.com", "first_name": "V", "last_name": "W", "organization": vendor.pk, "roles": ["file_upload"]},
+        {
+            "email": "v@example.com",
+            "first_name": "V",
+            "last_name": "W",
+            "organization": vendor.pk,
+            "roles": ["file_upload"],
+        },
     )
     assert "exchange secure messages only" in response.content.decode()
     assert not User.objects.filter(email="v@example.com").exists()
@@ -174,17 +203,27 @@ def test_inviting_an_existing_address_adds_a_second_organization() -> None:
     admin = make_user(second, [Role.ADMINISTRATOR])
     response = _client(admin).post(
         "/users/invite/",
-        {"email": person.email.upper(), "first_name": "A", "last_name": "B", "organization": second.pk, "roles": ["payroll_manager"]},
+        {
+            "email": person.email.upper(),
+            "first_name": "A",
+            "last_name": "B",
+            "organization": second.pk,
+            "roles": ["payroll_manager"],
+        },
     )
     assert response.status_code == 302
-    assert set(Membership.objects.filter(user=person).values_list("organization", flat=True)) == {first.pk, second.pk}
+    assert set(Membership.objects.filter(user=person).values_list("organization", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
 
 
 def test_choosing_no_role_is_refused_beside_the_field() -> None:
     org = make_org()
     admin = make_user(org, [Role.ADMINISTRATOR])
     response = _client(admin).post(
-        "/users/invite/", {"email": "n@example.com", "first_name": "N", "last_name": "R", "organization": org.pk}
+        "/users/invite/",
+        {"email": "n@example.com", "first_name": "N", "last_name": "R", "organization": org.pk},
     )
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()

@@ -30,7 +30,7 @@ def _invite(client: Client, org_id: int, email: str = "new.person@example.com") 
             },
         )
     assert response.status_code == 302, response.content.decode()[:2000]
-    link = re.search(r"http://\S+/invitation/(\S+)/", mail.outbox[-1].body)
+    link = re.search(r"http://\S+/invitation/(\S+)/", str(mail.outbox[-1].body))
     assert link is not None
     return link.group(1)
 
@@ -44,7 +44,9 @@ def admin_client() -> tuple[Client, int]:
     return client, org.pk
 
 
-def test_an_invitation_lets_the_new_user_set_a_password_once(admin_client: tuple[Client, int]) -> None:
+def test_an_invitation_lets_the_new_user_set_a_password_once(
+    admin_client: tuple[Client, int],
+) -> None:
     client, org_id = admin_client
     token = _invite(client, org_id)
     user = User.objects.get(email="new.person@example.com")
@@ -100,7 +102,7 @@ def test_a_new_invitation_replaces_the_old_link(admin_client: tuple[Client, int]
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(f"/users/{user.pk}/resend/")
     assert Client().get(f"/invitation/{first}/").status_code == 410
-    second = re.search(r"/invitation/(\S+)/", mail.outbox[-1].body)
+    second = re.search(r"/invitation/(\S+)/", str(mail.outbox[-1].body))
     assert second is not None
     assert Client().get(f"/invitation/{second.group(1)}/").status_code == 200
 

@@ -51,7 +51,9 @@ def test_it_throttles_failed_sign_ins_per_account() -> None:
     for attempt in range(5):
         _post(Client(), user.email, "Wrong!Passw0rd", ip=f"10.1.0.{attempt}")
     # Even the right password is refused while the account is throttled, from a new address.
-    response = Client().post(LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    response = Client().post(
+        LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
+    )
     assert "_auth_user_id" not in response.client.session
     assert "Too many failed" in response.content.decode()
 
@@ -59,9 +61,16 @@ def test_it_throttles_failed_sign_ins_per_account() -> None:
 def test_it_throttles_failed_sign_ins_per_address() -> None:
     users = [make_user(make_org()) for _ in range(3)]
     for n in range(20):
-        _post(Client(), users[n % 3].email if n % 2 else f"x{n}@example.com", "Wrong!1a", ip="10.2.0.9")
+        _post(
+            Client(),
+            users[n % 3].email if n % 2 else f"x{n}@example.com",
+            "Wrong!1a",
+            ip="10.2.0.9",
+        )
     client = Client()
-    response = client.post(LOGIN, {"login": users[0].email, "password": PASSWORD}, REMOTE_ADDR="10.2.0.9")
+    response = client.post(
+        LOGIN, {"login": users[0].email, "password": PASSWORD}, REMOTE_ADDR="10.2.0.9"
+    )
     assert "_auth_user_id" not in client.session
     assert "Too many failed" in response.content.decode()
     # The same account from another address is not blocked by that address's failures.
@@ -116,4 +125,4 @@ def test_a_password_reset_mail_is_sent_only_for_a_known_address_but_the_page_is_
     unknown = Client().post("/accounts/password/reset/", {"email": "ghost@example.com"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
-    assert [m.to for m in mail.outbox if "reset" in m.body.lower()][0] == [user.email]
+    assert next(m.to for m in mail.outbox if "reset" in m.body.lower()) == [user.email]

@@ -38,7 +38,14 @@ def test_a_user_of_two_organizations_gets_the_union_of_their_roles() -> None:
 
 def test_staff_see_every_section() -> None:
     assert _nav(make_staff()) == [
-        "Home", "Messages", "File Upload", "Reports", "Users", "Organizations", "Audit trail", "Security settings",
+        "Home",
+        "Messages",
+        "File Upload",
+        "Reports",
+        "Users",
+        "Organizations",
+        "Audit trail",
+        "Security settings",
     ]
 
 

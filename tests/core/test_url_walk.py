@@ -32,10 +32,18 @@ ANONYMOUS_ALLOWED = {
     "django.views.static.serve",
 }
 
-SAMPLE = {"int": "1", "str": "sample", "slug": "sample", "uuid": "00000000-0000-0000-0000-000000000001", "path": "sample"}
+SAMPLE = {
+    "int": "1",
+    "str": "sample",
+    "slug": "sample",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "sample",
+}
 
 
-def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+def _patterns(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             ns = namespace
@@ -76,4 +84,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(url: str, name: str) -> None:
 
 def test_the_walk_covers_the_sections() -> None:
     names = {name for _, name in _all_urls()}
-    assert {"core:home", "accounts:users", "audit:list", "messaging:index", "exchange:index", "reports:index"} <= names
+    assert {
+        "core:home",
+        "accounts:users",
+        "audit:list",
+        "messaging:index",
+        "exchange:index",
+        "reports:index",
+    } <= names

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -80,12 +80,16 @@ def _check_organization_data(data: OrganizationData) -> None:
         if not data.plan:
             raise ActionError("An employer must have a plan.", "plan")
         if data.plan_participation_date is None:
-            raise ActionError("An employer must have a plan participation date.", "plan_participation_date")
+            raise ActionError(
+                "An employer must have a plan participation date.", "plan_participation_date"
+            )
     elif not data.vendor_type:
         raise ActionError("Choose what kind of vendor this is.", "vendor_type")
 
 
-def create_organization(actor: User, data: OrganizationData, request: HttpRequest | None) -> Organization:
+def create_organization(
+    actor: User, data: OrganizationData, request: HttpRequest | None
+) -> Organization:
     access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
     _check_organization_data(data)
     with transaction.atomic():
@@ -112,7 +116,10 @@ def create_organization(actor: User, data: OrganizationData, request: HttpReques
 
 
 def update_organization(
-    actor: User, organization: Organization, data: OrganizationData, is_active: bool,
+    actor: User,
+    organization: Organization,
+    data: OrganizationData,
+    is_active: bool,
     request: HttpRequest | None,
 ) -> Organization:
     access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
@@ -164,7 +171,9 @@ def _issue_invitation(actor: User, user: User, request: HttpRequest | None) -> s
         created_at=now,
         expires_at=now + timedelta(hours=settings.INVITATION_VALID_HOURS),
     )
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:accept_invitation", args=[token])
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "accounts:accept_invitation", args=[token]
+    )
     hours = settings.INVITATION_VALID_HOURS
     email = user.email
     transaction.on_commit(
@@ -207,7 +216,8 @@ def invite_user(
                 raise ActionError("This e-mail address belongs to a staff account.", "email")
             if Membership.objects.filter(user=user, organization=organization).exists():
                 raise ActionError(
-                    f"{email} already has an account in {organization.name}: change its roles instead.",
+                    f"{email} already has an account in {organization.name}: "
+                    "change its roles instead.",
                     "email",
                 )
         else:
@@ -267,9 +277,7 @@ def resend_invitation(actor: User, user: User, request: HttpRequest | None) -> s
 
 
 def find_invitation(token: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
-    )
+    return Invitation.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
 
 
 def accept_invitation(token: str, password: str, request: HttpRequest | None) -> User:

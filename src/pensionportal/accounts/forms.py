@@ -22,7 +22,7 @@ class RolesField(forms.MultipleChoiceField):
             **kwargs,
         )
 
-    def clean(self, value: Any) -> frozenset[Role]:  # type: ignore[override]
+    def clean(self, value: Any) -> frozenset[Role]:
         return frozenset(Role(v) for v in super().clean(value))
 
 
@@ -30,7 +30,9 @@ class InviteUserForm(forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     first_name = forms.CharField(label="First name", max_length=150)
     last_name = forms.CharField(label="Last name", max_length=150)
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Organization")
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label="Organization"
+    )
     roles = RolesField()
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
@@ -89,8 +91,13 @@ class OrganizationForm(forms.Form):
         if data.get("kind") == OrganizationKind.EMPLOYER:
             if not data.get("plan"):
                 self.add_error("plan", "An employer must have a plan.")
-            if not data.get("plan_participation_date") and "plan_participation_date" not in self.errors:
-                self.add_error("plan_participation_date", "An employer must have a plan participation date.")
+            if (
+                not data.get("plan_participation_date")
+                and "plan_participation_date" not in self.errors
+            ):
+                self.add_error(
+                    "plan_participation_date", "An employer must have a plan participation date."
+                )
         elif data.get("kind") == OrganizationKind.VENDOR and not data.get("vendor_type"):
             self.add_error("vendor_type", "Choose what kind of vendor this is.")
         return data
@@ -111,6 +118,10 @@ class SetPasswordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+        if (
+            data.get("password1")
+            and data.get("password2")
+            and data["password1"] != data["password2"]
+        ):
             self.add_error("password2", "The two passwords do not match.")
         return data

@@ -44,7 +44,9 @@ def _password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any)
 
 
 def _mfa_event(action: str, request: HttpRequest | None, user: Any, authenticator: Any) -> None:
-    record(action, request=request, actor=user, target=user.email, details={"type": authenticator.type})
+    record(
+        action, request=request, actor=user, target=user.email, details={"type": authenticator.type}
+    )
 
 
 @receiver(authenticator_added)
@@ -53,7 +55,9 @@ def _mfa_added(sender: Any, request: HttpRequest, user: Any, authenticator: Any,
 
 
 @receiver(authenticator_removed)
-def _mfa_removed(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any) -> None:
+def _mfa_removed(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
     _mfa_event("mfa.removed", request, user, authenticator)
 
 

@@ -13,7 +13,9 @@ urlpatterns = [
     path("users/<int:user_id>/resend/", views.user_resend_invitation, name="user_resend"),
     path("users/<int:user_id>/reset-mfa/", views.user_reset_mfa, name="user_reset_mfa"),
     path("memberships/<int:membership_id>/roles/", views.membership_roles, name="membership_roles"),
-    path("memberships/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"),
+    path(
+        "memberships/<int:membership_id>/remove/", views.membership_remove, name="membership_remove"
+    ),
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/new/", views.organization_new, name="organization_new"),
     path("organizations/<int:organization_id>/", views.organization_edit, name="organization_edit"),

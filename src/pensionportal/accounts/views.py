@@ -54,7 +54,9 @@ def users(request: HttpRequest) -> HttpResponse:
     query = access.manageable_users(actor).prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.filter(organization__in=orgs).select_related("organization"),
+            queryset=Membership.objects.filter(organization__in=orgs).select_related(
+                "organization"
+            ),
             to_attr="visible_memberships",
         )
     )
@@ -248,7 +250,10 @@ def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.set_staff_roles(
-                actor, subject, frozenset(StaffRole(r) for r in form.cleaned_data["staff_roles"]), request
+                actor,
+                subject,
+                frozenset(StaffRole(r) for r in form.cleaned_data["staff_roles"]),
+                request,
             )
         except ActionError as error:
             messages.error(request, error.message)

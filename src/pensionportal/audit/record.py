@@ -34,7 +34,7 @@ def record(
 ) -> AuditEvent:
     """Write one audit row. Never pass a SIN, a password or message content in `details`."""
     if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user  # type: ignore[assignment]
+        actor = request.user
     return chain.append(
         action=action,
         actor_id=actor.pk if actor is not None else None,

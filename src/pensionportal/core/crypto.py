@@ -69,7 +69,9 @@ def unwrap_key(wrapped: str) -> bytes:
     try:
         return _fernet().decrypt(wrapped.encode())
     except InvalidToken as error:
-        raise DecryptionError("The file's key cannot be unwrapped with the configured keys.") from error
+        raise DecryptionError(
+            "The file's key cannot be unwrapped with the configured keys."
+        ) from error
 
 
 def rewrap_key(wrapped: str) -> str:

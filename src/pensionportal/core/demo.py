@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
@@ -60,11 +61,19 @@ DEMO_USERS: list[tuple[str, str, str, dict[str, frozenset[Role]]]] = [
 
 
 def _organizations() -> dict[str, Organization]:
-    specs = [
-        dict(name=DEMO_EMPLOYER, kind=OrganizationKind.EMPLOYER, plan=Plan.SELECT,
-             plan_participation_date=date(2025, 6, 1)),
-        dict(name=SECOND_EMPLOYER, kind=OrganizationKind.EMPLOYER, plan=Plan.OPSEU,
-             plan_participation_date=date(1995, 1, 1)),
+    specs: list[dict[str, Any]] = [
+        dict(
+            name=DEMO_EMPLOYER,
+            kind=OrganizationKind.EMPLOYER,
+            plan=Plan.SELECT,
+            plan_participation_date=date(2025, 6, 1),
+        ),
+        dict(
+            name=SECOND_EMPLOYER,
+            kind=OrganizationKind.EMPLOYER,
+            plan=Plan.OPSEU,
+            plan_participation_date=date(1995, 1, 1),
+        ),
         dict(name=DEMO_VENDOR, kind=OrganizationKind.VENDOR, vendor_type=VendorType.ACTUARY),
     ]
     found = {}
@@ -122,7 +131,11 @@ def load_demo_data() -> list[DemoSignIn]:
         StaffRoleGrant.objects.get_or_create(user=staff, role=role)
     _enrol_totp(staff, DEMO_TOTP_SECRETS[staff.email])
     sign_ins.append(
-        DemoSignIn(staff.email, "plan administrator staff (all staff roles)", DEMO_TOTP_SECRETS[staff.email])
+        DemoSignIn(
+            staff.email,
+            "plan administrator staff (all staff roles)",
+            DEMO_TOTP_SECRETS[staff.email],
+        )
     )
 
     for local, first, last, roles_by_org in DEMO_USERS:
@@ -135,7 +148,8 @@ def load_demo_data() -> list[DemoSignIn]:
         if secret:
             _enrol_totp(user, secret)
         described = "; ".join(
-            f"{', '.join(sorted(r.label for r in roles))} at {org}" for org, roles in roles_by_org.items()
+            f"{', '.join(sorted(r.label for r in roles))} at {org}"
+            for org, roles in roles_by_org.items()
         )
         sign_ins.append(DemoSignIn(user.email, described, secret))
     _run_extensions()

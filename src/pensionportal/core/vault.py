@@ -55,7 +55,9 @@ def store(chunks: Iterable[bytes], *, max_size: int | None = None) -> StoredBlob
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return StoredBlob(name=name, wrapped_key=sealed.wrapped_key, size=sealed.size, sha256=sealed.sha256)
+    return StoredBlob(
+        name=name, wrapped_key=sealed.wrapped_key, size=sealed.size, sha256=sealed.sha256
+    )
 
 
 def open_blob(name: str, wrapped_key: str) -> Iterator[bytes]:

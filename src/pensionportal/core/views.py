@@ -5,13 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pensionportal.accounts import access
-from pensionportal.accounts.models import Membership
+from pensionportal.accounts.models import Membership, User
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
     memberships = (
-        Membership.objects.filter(user=request.user, organization__is_active=True)
+        Membership.objects.filter(user=user, organization__is_active=True)
         .select_related("organization")
         .order_by("organization__name")
     )

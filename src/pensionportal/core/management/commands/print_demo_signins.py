@@ -21,9 +21,10 @@ class Command(BaseCommand):
         for sign_in in load_demo_data():
             lines.append(f" {sign_in.email:<26} {sign_in.description}")
             if sign_in.totp_secret:
+                lines.append(f" {'':<26} MFA: authenticator secret {sign_in.totp_secret}")
                 lines.append(
-                    f" {'':<26} MFA: authenticator secret {sign_in.totp_secret}"
+                    f" {'':<26}      or print the current code: "
+                    f"make demo-code EMAIL={sign_in.email}"
                 )
-                lines.append(f" {'':<26}      or print the current code: make demo-code EMAIL={sign_in.email}")
         lines += ["=" * 78, ""]
         self.stdout.write("\n".join(lines))
