@@ -1,14 +1,162 @@
+"""The Reports section: payroll managers receive reports; staff publish them.
+
+Seed: secure-employer-portal.txt, the Reports paragraph; issue 5 "Must do" 6.
+"""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
-from pensionportal.core.views import coming_soon
+from pensionportal.accounts.models import User
+from pensionportal.core import vault
+from pensionportal.exchange.upload_handler import EncryptingUploadHandler
+
+from . import conf, publishing
+from .access import access_report, access_report_file, reports_for
+from .forms import PublishForm
+from .models import ReportFormat, ReportRead
+
+PAGE_SIZE = 25
+MAX_FILES = 3  # one report in up to three formats
+
+
+def _reports_section(request: HttpRequest) -> User:
+    # "The reports section will only be accessible to ... the Payroll Managers role."
+    access.require(request.user, Capability.REPORTS)
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Capability.REPORTS)
-    return coming_soon(request, "Reports")
+    user = _reports_section(request)
+    reports = reports_for(user).prefetch_related("files")
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    read_ids = set(
+        ReportRead.objects.filter(user=user, report__in=[r.pk for r in page]).values_list(
+            "report_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "reports/index.html",
+        {"page": page, "read_ids": read_ids, "is_staff": access.is_staff_user(user)},
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _reports_section(request)
+    report = access_report(user, report_id)
+    if not access.is_staff_user(user):
+        publishing.mark_report_read(user, report)
+    return render(request, "reports/detail.html", {"report": report, "files": report.files.all()})
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, report_id: int, file_id: int) -> HttpResponseBase:
+    user = _reports_section(request)
+    report_file = access_report_file(user, report_id, file_id)
+    publishing.record_report_download(user, report_file, request=request)
+    response = StreamingHttpResponse(
+        vault.open_blob(report_file.storage_name, report_file.wrapped_key),
+        content_type=report_file.content_type,
+    )
+    response["Content-Length"] = str(report_file.size)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, report_file.name) or "attachment"
+    )
+    return response
+
+
+def _publish_form_page(request: HttpRequest, form: PublishForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "reports/publish.html",
+        {"form": form, "max_file_mb": conf.max_report_file_size() // (1024 * 1024)},
+        status=status,
+    )
+
+
+@csrf_exempt
+def publish(request: HttpRequest) -> HttpResponseBase:
+    """Staff publish a report. The files are streamed encrypted into the vault by the same
+    handler as File Upload (no plaintext temporary file), then handed to `publish_report`."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    access.require_staff(request.user)
+    if request.method != "POST":
+        return _publish_form_page(request, PublishForm())
+    max_size = conf.max_report_file_size()
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > max_size * MAX_FILES + 1024 * 1024:
+        messages.error(request, "too large: the report files are over the size limit.")
+        return redirect("reports:publish")
+    handler = EncryptingUploadHandler(
+        max_size=max_size,
+        max_files=MAX_FILES,
+        allowed_extensions=frozenset(ReportFormat.values),
+    )
+    request.upload_handlers = [handler]
+    try:
+        return _publish_protected(request, handler)
+    except (MultiPartParserError, SuspiciousOperation):
+        messages.error(request, "The upload could not be read; nothing was published.")
+        return redirect("reports:publish")
+    finally:
+        # The staged copies are always purged: publish_report stored its own.
+        handler.discard_unclaimed()
+
+
+@csrf_protect
+def _publish_protected(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = PublishForm(request.POST)
+    for refused in handler.outcome.refused:
+        form.add_error(None, f"{refused.name or 'A file'} was refused: {refused.reason}")
+    if not handler.outcome.received and not handler.outcome.refused:
+        form.add_error(None, "Choose at least one file: PDF, CSV or XLSX.")
+    if not form.is_valid():
+        return _publish_form_page(request, form, status=400)
+    files = [
+        publishing.ReportFileInput(
+            item.name, "", vault.open_blob(item.blob.name, item.blob.wrapped_key)
+        )
+        for item in handler.outcome.received
+    ]
+    try:
+        report = publishing.publish_report(
+            form.cleaned_data["organization"],
+            form.cleaned_data["title"],
+            form.cleaned_data["kind"],
+            files,
+            published_by=request.user,
+            period=form.cleaned_data["period"],
+            request=request,
+        )
+    except publishing.PublishError as error:
+        form.add_error(None, str(error))
+        return _publish_form_page(request, form, status=400)
+    messages.success(
+        request,
+        f"Published {report.title} to {report.organization}; its payroll managers were notified.",
+    )
+    return redirect("reports:detail", report_id=report.pk)
