@@ -28,7 +28,7 @@ install-dev: $(VENV)/.dev
 
 migrate: install
 	@mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py createcachetable
 
 demo: migrate

@@ -126,3 +126,47 @@ def test_a_password_reset_mail_is_sent_only_for_a_known_address_but_the_page_is_
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert next(m.to for m in mail.outbox if "reset" in m.body.lower()) == [user.email]
+
+
+def test_an_idle_session_expires_on_the_server() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    user = make_user(make_org())
+    client = Client()
+    client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_password_reset_link_works_once() -> None:
+    import re
+
+    from django.core import mail
+
+    user = make_user(make_org())
+    Client().post("/accounts/password/reset/", {"email": user.email})
+    match = re.search(
+        r"http://testserver(/accounts/password/reset/key/\S+)", str(mail.outbox[-1].body)
+    )
+    assert match is not None
+    client = Client()
+    form_page = client.get(match.group(1), follow=True)
+    action = form_page.request["PATH_INFO"]
+    done = client.post(action, {"password1": "Brand!New2026", "password2": "Brand!New2026"})
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Brand!New2026")
+    again = Client().get(match.group(1), follow=True)
+    assert (
+        "bad token" in again.content.decode().lower() or "invalid" in again.content.decode().lower()
+    )
+    from pensionportal.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="auth.password_reset", actor_id=user.pk).exists()
