@@ -9,7 +9,9 @@ from django.test import Client
 BOUNDARY = "----exchange-test-boundary"
 
 
-def multipart(fields: dict[str, str], files: list[tuple[str, bytes]], field: str = "files") -> bytes:
+def multipart(
+    fields: dict[str, str], files: list[tuple[str, bytes]], field: str = "files"
+) -> bytes:
     parts: list[bytes] = []
     for name, value in fields.items():
         parts.append(

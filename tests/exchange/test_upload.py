@@ -46,7 +46,10 @@ def test_an_upload_is_encrypted_listed_notified_and_receipted(
     client = _login(uploader)
     with django_capture_on_commit_callbacks(execute=True):
         response = post_files(
-            client, reverse("exchange:upload"), {"organization": str(org.pk)}, [("pay.csv", PAY_CSV)]
+            client,
+            reverse("exchange:upload"),
+            {"organization": str(org.pk)},
+            [("pay.csv", PAY_CSV)],
         )
     upload = ExchangedFile.objects.get()
     assert response.status_code == 302
@@ -113,7 +116,10 @@ def test_it_refuses_an_empty_file_and_stores_nothing(
     org: Organization, uploader: User, storage: Path
 ) -> None:
     response = post_files(
-        _login(uploader), reverse("exchange:upload"), {"organization": str(org.pk)}, [("e.csv", b"")]
+        _login(uploader),
+        reverse("exchange:upload"),
+        {"organization": str(org.pk)},
+        [("e.csv", b"")],
     )
     assert response.status_code == 302
     assert any("empty" in text for text in flash_texts(response))
@@ -174,7 +180,9 @@ def test_a_path_or_control_characters_never_reach_the_stored_name(
     upload = ExchangedFile.objects.get()
     assert upload.name == kept_name
     # The bytes went only into the vault, under a random name.
-    assert [p.relative_to(storage).as_posix() for p in stored_files(storage)] == [upload.storage_name]
+    assert [p.relative_to(storage).as_posix() for p in stored_files(storage)] == [
+        upload.storage_name
+    ]
     assert not (storage.parent / "etc").exists()
 
 
