@@ -3,7 +3,8 @@ would strip a path from it before the server ever saw it)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from typing import Any
+
 from django.test import Client
 
 BOUNDARY = "----exchange-test-boundary"
@@ -15,7 +16,8 @@ def multipart(
     parts: list[bytes] = []
     for name, value in fields.items():
         parts.append(
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            f"--{BOUNDARY}\r\n"
+            f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         )
     for filename, content in files:
         header = (
@@ -33,17 +35,16 @@ def post_files(
     fields: dict[str, str],
     files: list[tuple[str, bytes]],
     **extra: str,
-) -> HttpResponse:
-    response: HttpResponse = client.post(
+) -> Any:
+    return client.post(
         url,
         data=multipart(fields, files),
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
         **extra,  # type: ignore[arg-type]
     )
-    return response
 
 
-def flash_texts(response: HttpResponse) -> list[str]:
+def flash_texts(response: Any) -> list[str]:
     from django.contrib.messages import get_messages
 
     return [str(message) for message in get_messages(response.wsgi_request)]

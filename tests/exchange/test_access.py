@@ -70,7 +70,7 @@ def test_staff_see_every_organization_and_their_inbox() -> None:
     org = make_org()
     upload = _file(org, make_user(org, [Role.FILE_UPLOAD]))
     client = _client(make_staff())
-    for name in SECTION_URLS + ["exchange:inbox"]:
+    for name in [*SECTION_URLS, "exchange:inbox"]:
         assert client.get(reverse(name)).status_code == 200, name
     for name in FILE_URLS:
         assert client.get(reverse(name, args=[upload.pk])).status_code == 200, name

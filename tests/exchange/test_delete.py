@@ -40,7 +40,8 @@ def test_staff_delete_with_a_reason_purges_the_bytes_and_keeps_the_record(
     assert upload.status == Status.DELETED
     assert upload.deletion_reason == "Sent to the wrong plan"
     assert upload.deleted_by == staff
-    assert upload.storage_name == "" and upload.wrapped_key == ""
+    assert upload.storage_name == ""
+    assert upload.wrapped_key == ""
     assert not vault.exists(storage_name)
     event = AuditEvent.objects.get(action="exchange.file_deleted")
     assert event.details["reason"] == "Sent to the wrong plan"
@@ -48,7 +49,8 @@ def test_staff_delete_with_a_reason_purges_the_bytes_and_keeps_the_record(
     employer_client = Client()
     employer_client.force_login(employer)
     page = employer_client.get(reverse("exchange:detail", args=[upload.pk])).content.decode()
-    assert "Sent to the wrong plan" in page and "Deleted" in page
+    assert "Sent to the wrong plan" in page
+    assert "Deleted" in page
     download = employer_client.get(reverse("exchange:download", args=[upload.pk]))
     assert download.status_code == 302
 
@@ -90,4 +92,5 @@ def test_each_download_is_written_to_the_audit_trail() -> None:
     assert response["Content-Type"] == "application/octet-stream"
     assert "attachment" in response["Content-Disposition"]
     event = AuditEvent.objects.get(action="exchange.file_downloaded")
-    assert event.actor_id == employer.pk and event.target == upload.reference
+    assert event.actor_id == employer.pk
+    assert event.target == upload.reference

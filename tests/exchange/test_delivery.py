@@ -46,7 +46,9 @@ def test_a_delivered_file_is_listed_from_the_administrator_and_its_users_notifie
     client = Client()
     client.force_login(uploader)
     page = client.get(reverse("exchange:index")).content.decode()
-    assert "PA_2025.csv" in page and "From the administrator" in page and "New" in page
+    assert "PA_2025.csv" in page
+    assert "From the administrator" in page
+    assert "New" in page
 
 
 def test_staff_deliver_through_the_page_and_bad_input_stores_nothing(

@@ -61,7 +61,8 @@ def test_an_upload_is_encrypted_listed_notified_and_receipted(
     assert upload.category == Category.PENSION_DATA
     # Encrypted at rest under a random name: the plaintext is nowhere on disk.
     raw = vault.raw_bytes(upload.storage_name)
-    assert b"ALASTNAME" not in raw and raw != PAY_CSV
+    assert b"ALASTNAME" not in raw
+    assert raw != PAY_CSV
     assert "pay" not in upload.storage_name
     assert vault.read_all(upload.storage_name, upload.wrapped_key) == PAY_CSV
     assert all(b"ALASTNAME" not in path.read_bytes() for path in stored_files(storage))
@@ -69,7 +70,8 @@ def test_an_upload_is_encrypted_listed_notified_and_receipted(
     assert FileNotice.objects.filter(file=upload, recipient=staff, read_at=None).exists()
     staff_mail = [m for m in mail.outbox if m.to == [staff.email]]
     assert len(staff_mail) == 1
-    assert "pay.csv" not in staff_mail[0].body and "ALASTNAME" not in staff_mail[0].body
+    assert "pay.csv" not in staff_mail[0].body
+    assert "ALASTNAME" not in staff_mail[0].body
     receipt_mail = [m for m in mail.outbox if m.to == [uploader.email]]
     assert upload.sha256 in receipt_mail[0].body
     assert "ALASTNAME" not in receipt_mail[0].body
