@@ -23,14 +23,17 @@ def ooxml(main_part: str, *, extra: dict[str, bytes] | None = None) -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
             "[Content_Types].xml",
-            f'<?xml version="1.0"?><Types><Override PartName="/x" ContentType="{main_part}"/></Types>',
+            '<?xml version="1.0"?><Types>'
+            f'<Override PartName="/x" ContentType="{main_part}"/></Types>',
         )
         for name, data in (extra or {}).items():
             archive.writestr(name, data)
     return buffer.getvalue()
 
 
-def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+def upload(
+    name: str, content: bytes, content_type: str = "application/octet-stream"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 

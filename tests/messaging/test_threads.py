@@ -110,7 +110,9 @@ def test_archived_threads_leave_the_list_and_stay_searchable(client: Client, wor
     assert a.reference in archived_page
     # The staff side is separate.
     assert a.reference in _refs(world.staff)
-    assert AuditEvent.objects.filter(action="messaging.thread_archived", target=a.reference).exists()
+    assert AuditEvent.objects.filter(
+        action="messaging.thread_archived", target=a.reference
+    ).exists()
     client.post(reverse("messaging:unarchive", args=[a.reference]))
     assert _refs(world.alice) == [a.reference]
 
@@ -135,7 +137,10 @@ def test_nothing_can_be_deleted(client: Client, world: World) -> None:
 
 def test_search_by_reference_words_mailbox_dates_and_organization(world: World) -> None:
     buyback = start(
-        world.alice, world.org_a, subject="Deduction direction", body="Member SIN 046 454 286",
+        world.alice,
+        world.org_a,
+        subject="Deduction direction",
+        body="Member SIN 046 454 286",
         box="buybacks",
     )
     staff = world.staff
@@ -192,7 +197,7 @@ def test_notifications_say_only_that_a_message_is_waiting() -> None:
     assert recipients == sorted([alice.email, colleague.email])
     assert payroll_only.email not in recipients
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = f"{message.subject} {message.body}"
         assert thread.reference in text
         assert reverse("messaging:thread", args=[thread.reference]) in message.body
         for secret in ("Secret subject", "046", "Salary", "123456"):
@@ -242,8 +247,12 @@ def test_staff_assign_a_thread_and_see_per_mailbox_unread_counts(
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.assigned_to == other
-    assert AuditEvent.objects.filter(action="messaging.thread_assigned", target=a.reference).exists()
-    forged = client.post(reverse("messaging:assign", args=[a.reference]), {"assignee": world.alice.pk})
+    assert AuditEvent.objects.filter(
+        action="messaging.thread_assigned", target=a.reference
+    ).exists()
+    forged = client.post(
+        reverse("messaging:assign", args=[a.reference]), {"assignee": world.alice.pk}
+    )
     assert "Choose a member of the administrator" in forged.content.decode()
     a.refresh_from_db()
     assert a.assigned_to == other

@@ -72,7 +72,9 @@ def test_staff_see_every_organizations_threads(client: Client, world: World) -> 
     page = client.get(reverse("messaging:index")).content.decode()
     assert world.thread_a.reference in page
     assert world.thread_b.reference in page
-    assert client.get(reverse("messaging:thread", args=[world.thread_b.reference])).status_code == 200
+    assert (
+        client.get(reverse("messaging:thread", args=[world.thread_b.reference])).status_code == 200
+    )
 
 
 def test_a_user_of_several_organizations_sees_all_of_theirs(client: Client, world: World) -> None:
@@ -88,7 +90,9 @@ def test_a_payroll_role_in_another_organization_grants_no_messages_there(
 ) -> None:
     add_membership(world.alice, world.org_b, [Role.PAYROLL_MANAGER])
     client.force_login(world.alice)
-    assert client.get(reverse("messaging:thread", args=[world.thread_b.reference])).status_code == 404
+    assert (
+        client.get(reverse("messaging:thread", args=[world.thread_b.reference])).status_code == 404
+    )
 
 
 def test_a_payroll_manager_only_user_cannot_use_messages(client: Client, world: World) -> None:
@@ -127,13 +131,17 @@ def test_employers_cannot_use_the_staff_tools(client: Client, world: World) -> N
     "url_name",
     ["index", "archived", "compose"],
 )
-def test_anonymous_users_are_sent_to_sign_in_from_lists(client: Client, db: None, url_name: str) -> None:
+def test_anonymous_users_are_sent_to_sign_in_from_lists(
+    client: Client, db: None, url_name: str
+) -> None:
     response = client.get(reverse(f"messaging:{url_name}"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_anonymous_users_are_sent_to_sign_in_from_thread_pages(client: Client, world: World) -> None:
+def test_anonymous_users_are_sent_to_sign_in_from_thread_pages(
+    client: Client, world: World
+) -> None:
     a = world.thread_a
     urls = [
         reverse("messaging:thread", args=[a.reference]),
