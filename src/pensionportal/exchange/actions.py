@@ -29,7 +29,7 @@ from .models import (
     FileNotice,
     Status,
 )
-from .pension_data import detect_template
+from .pension_data import detect_template, template_from_name
 from .recipients import data_management_staff, file_users_of
 from .upload_handler import ReceivedFile, RefusedFile
 
@@ -216,6 +216,7 @@ def record_delivery(
             wrapped_key=blob.wrapped_key,
             sent_by=staff_user,
             status=Status.DELIVERED,
+            detected_template=template_from_name(name),
         )
         record(
             "exchange.file_delivered",
