@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -26,6 +27,8 @@ from pensionportal.accounts.models import (
     User,
     VendorType,
 )
+from pensionportal.core import crypto
+from pensionportal.members.models import Member
 
 PASSWORD = "Str0ng!Passw0rd"  # meets the seed's rule
 _seq = itertools.count(1)
@@ -104,3 +107,29 @@ def make_staff(
     if mfa:
         enrol_totp(user)
     return user
+
+
+def make_member(
+    org: Organization, employee_id: str | None = None, *, sin: str = "046454286", **fields: object
+) -> Member:
+    n = next(_seq)
+    values: dict[str, object] = {
+        "last_name": f"Member{n}",
+        "first_name": "Pat",
+        "birth_date": date(1980, 5, 17),
+        "hire_date": date(2020, 1, 6),
+        "membership_date": date(2020, 1, 6),
+        "employment_type": "FT",
+        "employment_ratio": Decimal("1"),
+        "pay_rate": Decimal("60000"),
+        "standard_hours": Decimal("37.5"),
+    }
+    values.update(fields)
+    return Member.objects.create(
+        organization=org,
+        employee_id=employee_id or f"E{n:06d}",
+        sin_encrypted=crypto.encrypt_text(sin),
+        sin_index=crypto.blind_index(sin, "sin"),
+        sin_last3=sin[-3:],
+        **values,
+    )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pensionportal.messaging",
     "pensionportal.exchange",
     "pensionportal.reports",
+    "pensionportal.members",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("messages/", include("pensionportal.messaging.urls")),
     path("files/", include("pensionportal.exchange.urls")),
     path("reports/", include("pensionportal.reports.urls")),
+    path("members/", include("pensionportal.members.urls")),
     path("admin/", admin.site.urls),
 ]

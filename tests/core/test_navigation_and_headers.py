@@ -21,8 +21,11 @@ def _nav(user: User) -> list[str]:
     ("roles", "expected"),
     [
         ([Role.COMMUNICATIONS], ["Home", "Messages", "Security settings"]),
-        ([Role.FILE_UPLOAD], ["Home", "Messages", "File Upload", "Security settings"]),
-        ([Role.ADMINISTRATOR], ["Home", "Messages", "File Upload", "Users", "Security settings"]),
+        ([Role.FILE_UPLOAD], ["Home", "Messages", "File Upload", "Members", "Security settings"]),
+        (
+            [Role.ADMINISTRATOR],
+            ["Home", "Messages", "File Upload", "Members", "Users", "Security settings"],
+        ),
         ([Role.PAYROLL_MANAGER], ["Home", "Reports", "Security settings"]),
     ],
 )
@@ -41,6 +44,7 @@ def test_staff_see_every_section() -> None:
         "Home",
         "Messages",
         "File Upload",
+        "Members",
         "Reports",
         "Users",
         "Organizations",

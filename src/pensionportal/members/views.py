@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from pensionportal.accounts import access as account_access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.models import User
+
+from . import actions
+from .access import access_member, visible_members
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    query = visible_members(request.user).select_related("organization")
+    search = request.GET.get("q", "").strip()
+    if search:
+        query = query.filter(
+            Q(employee_id__iexact=search)
+            | Q(last_name__icontains=search)
+            | Q(first_name__icontains=search)
+        )
+    org = request.GET.get("organization", "")
+    if org.isdigit():
+        query = query.filter(organization_id=int(org))
+    status = request.GET.get("status", "")
+    if status:
+        query = query.filter(status=status)
+    page = Paginator(query.order_by("last_name", "first_name", "id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "members/list.html",
+        {
+            "page": page,
+            "search": search,
+            "organizations": account_access.organizations_for(request.user, Capability.FILES),
+            "filters": request.GET,
+        },
+    )
+
+
+@login_required
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id)
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "events": member.events.all()[:200],
+            "employment_changes": member.employment_changes.all(),
+            "leaves": member.leaves.all(),
+            "contributions": member.contributions.all()[:120],
+            "prior_service": member.prior_service.all(),
+            "pension_adjustments": member.pension_adjustments.order_by("year"),
+            "is_staff": account_access.is_staff_user(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def reveal_sin(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id)
+    account_access.require_staff(request.user)
+    assert isinstance(request.user, User)
+    try:
+        sin = actions.reveal_sin(request.user, member, request.POST.get("reason", ""), request)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return render(
+            request,
+            "members/detail.html",
+            {"member": member, "is_staff": True, "reason_error": str(error)},
+            status=400,
+        )
+    response = render(
+        request,
+        "members/sin.html",
+        {"member": member, "sin": actions.format_sin(sin)},
+    )
+    return response
