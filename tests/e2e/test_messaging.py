@@ -5,7 +5,7 @@ axe-core checks every page visited."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import FilePayload, Page
 from pytest_django.live_server_helper import LiveServer
 
 from pensionportal.accounts.models import Role
@@ -43,9 +43,8 @@ def test_employer_and_staff_exchange_messages_under_one_reference(
     page.get_by_label("To mailbox").select_option(label="Data Management Group")
     page.get_by_label("Subject").fill("Record of employment for a member")
     page.get_by_label("Message").fill("Attention: Jane Doe. The ROE is attached.")
-    page.get_by_label("Attachments").set_input_files(
-        [{"name": "roe.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
+    roe: FilePayload = {"name": "roe.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    page.get_by_label("Attachments").set_input_files([roe])
     page.get_by_role("button", name="Send message").click()
     page.wait_for_load_state()
     check_accessibility(page)

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import pytest
+
+from pensionportal.core.demo import load_demo_data
+from pensionportal.messaging.models import Thread
+
+
+@pytest.mark.django_db
+def test_demo_threads_load_once() -> None:
+    load_demo_data()
+    count = Thread.objects.count()
+    assert count == 3
+    load_demo_data()
+    assert Thread.objects.count() == count
