@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import FilePayload, Page
 from pytest_django.live_server_helper import LiveServer
 
 from pensionportal.accounts.models import Role
@@ -45,9 +45,8 @@ def test_an_upload_shows_progress_notifies_staff_and_staff_delete_it(
     progress: list[str] = []
     page.expose_function("reportProgress", lambda value: progress.append(value))
     page.evaluate(WATCH_PROGRESS)
-    page.locator("#id_files").set_input_files(
-        [{"name": "PAY_2026-02.csv", "mimeType": "text/csv", "buffer": content}]
-    )
+    payload: FilePayload = {"name": "PAY_2026-02.csv", "mimeType": "text/csv", "buffer": content}
+    page.locator("#id_files").set_input_files([payload])
     page.get_by_role("button", name="Send files").click()
     page.wait_for_url("**/files/receipt/**")
     check_accessibility(page)
