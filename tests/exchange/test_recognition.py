@@ -21,7 +21,7 @@ from pensionportal.exchange.pension_data import detect_template
         ("x.csv", b"Employee ID,New SIN\n", "PERCHG"),
         (
             "x.csv",
-            b"Employee ID,Hire Date,Plan Membership Date,Year,Hours Worked,Annual Pensionable Pay\n",
+            b"Employee ID,Hire Date,Year,Hours Worked,Annual Pensionable Pay\n",
             "PRIORSVC",
         ),
         ("x.csv", b"Employee ID,Last Name,Electronic Consent,Hire Date\n", "OPTN"),
