@@ -1,0 +1,245 @@
+"""In the browser, each kind of user sees exactly the sections their roles allow, can open
+each of them, and gets 403 for the others; MFA enrolment and sign-out behave as a user sees
+them (issue: Foundation, Navigation and MFA)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.core.cache import cache
+from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
+
+from pensionportal.accounts.models import Role, User
+from tests.factories import (
+    PASSWORD,
+    add_membership,
+    enrol_totp,
+    make_org,
+    make_staff,
+    make_user,
+    totp_code,
+)
+
+from .conftest import check_accessibility, sign_in, visit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LOGIN = "/accounts/login/"
+MFA_SETUP = "/accounts/2fa/totp/activate/"
+REAUTHENTICATE = "/accounts/reauthenticate/"
+
+# Every section of the main navigation, in its order, with its address.
+SECTIONS: dict[str, str] = {
+    "Home": "/",
+    "Messages": "/messages/",
+    "File Upload": "/files/",
+    "Members": "/members/",
+    "Reports": "/reports/",
+    "Users": "/users/",
+    "Organizations": "/organizations/",
+    "Audit trail": "/staff/audit/",
+    "Security settings": "/accounts/2fa/",
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    user: User
+    totp_secret: str | None  # set when the account has MFA: signing in asks for a code
+    organizations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[], Account]
+    navigation: tuple[str, ...]
+
+
+def _member(roles: tuple[Role, ...], *, vendor: bool = False) -> Account:
+    org = make_org(vendor=vendor)
+    # make_user enrols administrators with a secret it does not return: enrol here instead.
+    user = make_user(org, roles, mfa=False)
+    secret = enrol_totp(user) if Role.ADMINISTRATOR in roles else None
+    return Account(user, secret, (org.name,))
+
+
+def _multi_org() -> Account:
+    vendor, employer = make_org(vendor=True), make_org()
+    user = make_user(vendor, (Role.COMMUNICATIONS,))
+    add_membership(user, employer, (Role.PAYROLL_MANAGER,))
+    return Account(user, None, (vendor.name, employer.name))
+
+
+def _staff() -> Account:
+    user = make_staff(mfa=False)
+    return Account(user, enrol_totp(user))
+
+
+CASES = [
+    Case(
+        "communications (vendor)",
+        lambda: _member((Role.COMMUNICATIONS,), vendor=True),
+        ("Home", "Messages", "Security settings"),
+    ),
+    Case(
+        "file upload",
+        lambda: _member((Role.FILE_UPLOAD,)),
+        ("Home", "Messages", "File Upload", "Members", "Security settings"),
+    ),
+    Case(
+        "administrator",
+        lambda: _member((Role.ADMINISTRATOR,)),
+        ("Home", "Messages", "File Upload", "Members", "Users", "Security settings"),
+    ),
+    Case(
+        "payroll manager",
+        lambda: _member((Role.PAYROLL_MANAGER,)),
+        ("Home", "Reports", "Security settings"),
+    ),
+    Case(
+        "communications in a vendor, payroll manager in an employer",
+        _multi_org,
+        ("Home", "Messages", "Reports", "Security settings"),
+    ),
+    Case(
+        "staff",
+        _staff,
+        (
+            "Home",
+            "Messages",
+            "File Upload",
+            "Members",
+            "Reports",
+            "Users",
+            "Organizations",
+            "Audit trail",
+            "Security settings",
+        ),
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_sign_in_throttling() -> None:
+    # The sign-in rate limits count per address in the shared cache, which a transactional
+    # test does not empty; every sign-in here comes from 127.0.0.1.
+    cache.clear()
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _main_navigation(page: Page) -> list[tuple[str, str]]:
+    links = page.locator("nav[aria-label=Main] a")
+    return [
+        (
+            " ".join(links.nth(i).inner_text().split()),
+            _path(links.nth(i).get_attribute("href") or ""),
+        )
+        for i in range(links.count())
+    ]
+
+
+def _open(page: Page, url: str) -> int:
+    """Navigate like a user, check the page with axe-core, and return the HTTP status."""
+    response = page.goto(url)
+    assert response is not None, url
+    check_accessibility(page)
+    return response.status
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_each_user_sees_exactly_the_sections_their_roles_allow(
+    live_server: LiveServer, browser_page: Page, case: Case
+) -> None:
+    account = case.build()
+    page, base = browser_page, live_server.url
+
+    sign_in(page, base, account.user.email, totp_secret=account.totp_secret)
+
+    assert _path(page.url) == "/"
+    assert page.get_by_role("heading", name="Welcome").is_visible()
+    for name in account.organizations:
+        assert page.get_by_role("cell", name=name, exact=True).is_visible()
+    assert _main_navigation(page) == [(label, SECTIONS[label]) for label in case.navigation]
+
+    for label in case.navigation:
+        url = base + SECTIONS[label]
+        assert _open(page, url) == 200, f"{label} at {url}"
+        assert _path(page.url) == SECTIONS[label], f"{label} redirected to {page.url}"
+        current = page.locator("nav[aria-label=Main] a[aria-current=page]")
+        assert current.inner_text().strip() == label
+
+    for label in SECTIONS.keys() - set(case.navigation):
+        response = page.request.get(base + SECTIONS[label], max_redirects=0)
+        assert response.status == 403, f"{label} answered {response.status}"
+
+
+def _confirm_password_if_asked(page: Page) -> None:
+    """allauth asks for the password again before adding an authenticator unless the user
+    confirmed it in the last few minutes; a fresh sign-in does not count as confirming."""
+    if _path(page.url) != REAUTHENTICATE:
+        return
+    page.get_by_label("Password", exact=False).first.fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+
+
+def test_a_user_who_needs_mfa_must_set_up_an_authenticator_before_anything_else(
+    live_server: LiveServer, browser_page: Page
+) -> None:
+    user = make_user(make_org(), (Role.ADMINISTRATOR,), mfa=False)
+    page, base = browser_page, live_server.url
+
+    sign_in(page, base, user.email)
+    _confirm_password_if_asked(page)
+
+    assert _path(page.url) == MFA_SETUP
+    for label in ("Home", "Messages"):
+        assert _open(page, base + SECTIONS[label]) == 200
+        assert _path(page.url) == MFA_SETUP, f"{label} was reachable without MFA"
+
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert is_mfa_enabled(user, [Authenticator.Type.TOTP])
+
+    assert _open(page, base + "/") == 200
+    assert _path(page.url) == "/"
+    assert page.get_by_role("heading", name="Welcome").is_visible()
+
+
+def test_signing_out_ends_the_session(live_server: LiveServer, browser_page: Page) -> None:
+    user = make_user(make_org(), (Role.FILE_UPLOAD,))
+    page, base = browser_page, live_server.url
+    sign_in(page, base, user.email)
+    visit(page, base + SECTIONS["File Upload"])
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert _path(page.url) == LOGIN
+
+    page.go_back()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert _path(page.url) == LOGIN, "the previous page was shown after signing out"
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+
+    for label in ("Home", "File Upload"):
+        assert _open(page, base + SECTIONS[label]) == 200
+        assert _path(page.url) == LOGIN, f"{label} was reachable after signing out"
+    response = page.request.get(base + SECTIONS["File Upload"], max_redirects=0)
+    assert response.status == 302
+    assert _path(response.headers["location"]) == LOGIN
