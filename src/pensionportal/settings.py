@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_tasks",
+    "django_tasks_db",
     "pensionportal.core",
     "pensionportal.audit",
     "pensionportal.accounts",
@@ -261,11 +262,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Background tasks -------------------------------------------------------------------
+# Tasks are queued in the database and run by `manage.py db_worker` (started beside the web
+# server by `make run`; run one or more in production). PORTAL_TASK_BACKEND may name
+# another django-tasks backend, e.g. django_tasks.backends.immediate.ImmediateBackend.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "PORTAL_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
-        )
+        "BACKEND": os.environ.get("PORTAL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
 
