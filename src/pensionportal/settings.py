@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pensionportal.exchange",
     "pensionportal.reports",
     "pensionportal.members",
+    "pensionportal.submissions",
 ]
 
 MIDDLEWARE = [

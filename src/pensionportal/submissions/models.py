@@ -1,0 +1,106 @@
+"""The intake pipeline's record of each pension data submission.
+
+Lifecycle (issue: Pension data files, 4): received → validating → rejected (errors) or
+awaiting confirmation (warnings) → accepted → applying → applied. A submission whose apply
+failed or was interrupted goes back to `accepted` and can be run again; applying is one
+transaction, so nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    VALIDATING = "validating", "Validating"
+    REJECTED = "rejected", "Rejected: errors to fix"
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting your confirmation"
+    ACCEPTED = "accepted", "Accepted"
+    APPLYING = "applying", "Applying"
+    APPLIED = "applied", "Applied"
+    VALIDATED_TEST = "validated_test", "Validated (test mode, not applied)"
+
+
+class Source(models.TextChoices):
+    UPLOAD = "upload", "File upload"
+    ONLINE = "online", "Online entry"
+
+
+class Submission(models.Model):
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="submissions"
+    )
+    template = models.CharField(max_length=10, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED)
+    test_mode = models.BooleanField(default=False)
+    filename = models.CharField(max_length=255)
+    # The submitted bytes, encrypted in the vault (pensionportal.core.vault).
+    blob_name = models.CharField(max_length=64)
+    blob_key = models.TextField()
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    upload_id = models.BigIntegerField(null=True, blank=True)  # exchange upload, if any
+    # PAY header, kept for duplicate checks and reconciliation with the money received.
+    pay_cycle = models.CharField(max_length=12, blank=True)
+    pay_date = models.DateField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=50, blank=True)
+    remittance_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    failure_message = models.CharField(max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-submitted_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organization", "template", "status"]),
+            models.Index(fields=["organization", "pay_date"]),
+            models.Index(fields=["organization", "payment_reference"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template or 'data file'} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def reference(self) -> str:
+        return f"SUB-{self.pk:06d}"
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", "Error"
+    WARNING = "warning", "Warning"
+
+
+class SubmissionProblem(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField(null=True, blank=True)  # row number in the original file
+    column = models.CharField(max_length=80, blank=True)
+    value = models.CharField(max_length=300, blank=True)
+    rule = models.CharField(max_length=60)
+    message = models.CharField(max_length=500)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["row", "id"]
+
+    def __str__(self) -> str:
+        return f"row {self.row} {self.column}: {self.rule}"
