@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "pensionportal.reports",
     "pensionportal.members",
     "pensionportal.submissions",
+    "pensionportal.remittances",
+    "pensionportal.buybacks",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,7 @@ urlpatterns = [
     path("files/", include("pensionportal.exchange.urls")),
     path("reports/", include("pensionportal.reports.urls")),
     path("members/", include("pensionportal.members.urls")),
+    path("remittances/", include("pensionportal.remittances.urls")),
+    path("buybacks/", include("pensionportal.buybacks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,12 +21,32 @@ def _nav(user: User) -> list[str]:
     ("roles", "expected"),
     [
         ([Role.COMMUNICATIONS], ["Home", "Messages", "Security settings"]),
-        ([Role.FILE_UPLOAD], ["Home", "Messages", "File Upload", "Members", "Security settings"]),
+        (
+            [Role.FILE_UPLOAD],
+            [
+                "Home",
+                "Messages",
+                "File Upload",
+                "Members",
+                "Remittances",
+                "Buybacks",
+                "Security settings",
+            ],
+        ),
         (
             [Role.ADMINISTRATOR],
-            ["Home", "Messages", "File Upload", "Members", "Users", "Security settings"],
+            [
+                "Home",
+                "Messages",
+                "File Upload",
+                "Members",
+                "Remittances",
+                "Buybacks",
+                "Users",
+                "Security settings",
+            ],
         ),
-        ([Role.PAYROLL_MANAGER], ["Home", "Reports", "Security settings"]),
+        ([Role.PAYROLL_MANAGER], ["Home", "Remittances", "Reports", "Security settings"]),
     ],
 )
 def test_navigation_shows_only_what_the_roles_allow(roles: list[Role], expected: list[str]) -> None:
@@ -36,7 +56,7 @@ def test_navigation_shows_only_what_the_roles_allow(roles: list[Role], expected:
 def test_a_user_of_two_organizations_gets_the_union_of_their_roles() -> None:
     user = make_user(make_org(), [Role.COMMUNICATIONS])
     add_membership(user, make_org(), [Role.PAYROLL_MANAGER])
-    assert _nav(user) == ["Home", "Messages", "Reports", "Security settings"]
+    assert _nav(user) == ["Home", "Messages", "Remittances", "Reports", "Security settings"]
 
 
 def test_staff_see_every_section() -> None:
@@ -45,6 +65,8 @@ def test_staff_see_every_section() -> None:
         "Messages",
         "File Upload",
         "Members",
+        "Remittances",
+        "Buybacks",
         "Reports",
         "Users",
         "Organizations",

@@ -21,6 +21,7 @@ class Capability(StrEnum):
     FILES = "files"
     REPORTS = "reports"
     USERS = "users"
+    REMITTANCES = "remittances"
 
 
 # secure-employer-portal.txt "Types of accounts" and the Reports paragraph.
@@ -29,6 +30,8 @@ ROLES_GRANTING: dict[Capability, frozenset[Role]] = {
     Capability.FILES: frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR}),
     Capability.REPORTS: frozenset({Role.PAYROLL_MANAGER}),
     Capability.USERS: frozenset({Role.ADMINISTRATOR}),
+    # Those who send the money and its data, and the payroll managers who remit it.
+    Capability.REMITTANCES: frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR, Role.PAYROLL_MANAGER}),
 }
 
 # Staff see every organization; managing accounts also needs the staff role for it.
@@ -37,6 +40,7 @@ STAFF_ROLE_NEEDED: dict[Capability, StaffRole | None] = {
     Capability.FILES: None,
     Capability.REPORTS: None,
     Capability.USERS: StaffRole.ACCOUNT_ADMINISTRATION,
+    Capability.REMITTANCES: None,
 }
 
 AnyUser = User | AnonymousUser

@@ -30,6 +30,10 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     if access.can_use(user, Capability.FILES):
         entries.append(("File Upload", reverse("exchange:index")))
         entries.append(("Members", reverse("members:list")))
+    if access.can_use(user, Capability.REMITTANCES):
+        entries.append(("Remittances", reverse("remittances:index")))
+    if access.can_use(user, Capability.FILES):
+        entries.append(("Buybacks", reverse("buybacks:index")))
     if access.can_use(user, Capability.REPORTS):
         entries.append(("Reports", reverse("reports:index")))
     if access.can_use(user, Capability.USERS):

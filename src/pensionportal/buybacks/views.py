@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.core.views import coming_soon
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, Capability.FILES)
+    return coming_soon(request, "Buybacks")
