@@ -168,6 +168,7 @@ class Contribution(models.Model):
     pensionable_pay = models.DecimalField(max_digits=12, decimal_places=2)
     employee_regular = models.DecimalField(max_digits=12, decimal_places=2)
     buyback = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    buyback_code = models.CharField(max_length=3, blank=True)  # 054 / 055 / 056
     employee_interest = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     employer_regular = models.DecimalField(max_digits=12, decimal_places=2)
     employer_special = models.DecimalField(max_digits=12, decimal_places=2, default=0)
