@@ -1,0 +1,354 @@
+"""Remittances: advice, payments received, reconciliation cases, interest rates, invoices.
+
+Seeds: remittance-timing.txt (all of it); select-employer-manual.txt §1 'Payments' and
+§2 'Timing'; reporting-pension-data.txt (interest on missed contributions).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+ZERO = Decimal("0.00")
+
+
+def _money(**kwargs: object) -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(max_digits=14, decimal_places=2, default=ZERO, **kwargs)  # type: ignore[arg-type]
+
+
+class PaymentMethod(models.TextChoices):
+    # select-employer-manual.txt §1 'Payments', EFT: "EFT, direct deposit or wire transfer
+    # ... OPTrust does not accept cheques."
+    EFT = "eft", "Electronic funds transfer (EFT)"
+    DIRECT_DEPOSIT = "direct_deposit", "Direct deposit"
+    WIRE = "wire", "Wire transfer"
+
+
+class AdviceSource(models.TextChoices):
+    ONLINE = "online", "Entered online by the employer"
+    PAY_HEADER = "pay_header", "Derived from the PAY data file"
+
+
+class RemittanceAdvice(models.Model):
+    """remittance-timing.txt 'Remittance Advice': the payment's allocation by category and
+    the period it is linked to. One advice per organization and payment reference."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="remittance_advices"
+    )
+    pay_date = models.DateField()
+    period_start = models.DateField()
+    period_end = models.DateField()
+    pay_cycle = models.CharField(max_length=12, blank=True)
+    payment_reference = models.CharField(max_length=50)
+    payment_method = models.CharField(
+        max_length=16, choices=PaymentMethod.choices, default=PaymentMethod.EFT
+    )
+    member_contributions = _money()
+    employer_regular = _money()
+    employer_special = _money()
+    ltip = _money()
+    employer_leave_invoice = _money()
+    other = _money()
+    other_description = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=12, choices=AdviceSource.choices)
+    submission_id = models.BigIntegerField(null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-pay_date", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organization", "payment_reference"], name="unique_advice_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.pay_date} {self.payment_reference}"
+
+    @property
+    def total(self) -> Decimal:
+        return (
+            self.member_contributions
+            + self.employer_regular
+            + self.employer_special
+            + self.ltip
+            + self.employer_leave_invoice
+            + self.other
+        )
+
+
+class PaymentSource(models.TextChoices):
+    STAFF = "staff", "Recorded by staff"
+    BANK_FILE = "bank_file", "Bank deposit file"
+
+
+class BankImport(models.Model):
+    filename = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    rows = models.PositiveIntegerField()
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Payment(models.Model):
+    """Money received. Kept even when it matches nothing (organization unknown): listed as
+    unmatched, never dropped (issue 7, Bad input)."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    received_on = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reference = models.CharField(max_length=50)
+    method = models.CharField(max_length=16, choices=PaymentMethod.choices, blank=True)
+    source = models.CharField(max_length=12, choices=PaymentSource.choices)
+    bank_import = models.ForeignKey(
+        BankImport, on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    bank_row = models.PositiveIntegerField(null=True, blank=True)
+    advice = models.ForeignKey(
+        RemittanceAdvice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    invoice = models.ForeignKey(
+        "Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    notes = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-received_on", "-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["reference"])]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount} {self.reference}"
+
+    @property
+    def is_matched(self) -> bool:
+        return self.advice_id is not None or self.invoice_id is not None
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open: discrepancy found"
+    NOTIFIED = "notified", "Employer notified: reconciliation due"
+    RESPONDED = "responded", "Employer responded"
+    RESOLVED = "resolved", "Resolved"
+
+
+class ReconciliationCase(models.Model):
+    """remittance-timing.txt 'Reconciliation / Audit': discrepancies notified within 60 days
+    of receipt; the employer has 30 days to reconcile. Staff and employer see one case."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="reconciliation_cases"
+    )
+    advice = models.OneToOneField(
+        RemittanceAdvice, on_delete=models.PROTECT, related_name="case"
+    )
+    status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    received_on = models.DateField()  # first payment received: the 60 days count from here
+    notify_by = models.DateField()
+    notified_on = models.DateField(null=True, blank=True)
+    reconcile_by = models.DateField(null=True, blank=True)
+    differences = models.JSONField(default=list)  # the latest reconciliation's mismatches
+    opened_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"REC-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.RESOLVED
+
+
+class CaseEvent(models.Model):
+    case = models.ForeignKey(ReconciliationCase, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=CaseStatus.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status}"
+
+
+class RateTable(models.TextChoices):
+    PREJUDGMENT = "prejudgment", "Pre-judgment interest rate (Courts of Justice Act)"
+    FUND_EARNING = "fund_earning", "Fund earning rate"
+
+
+class InterestRate(models.Model):
+    """A staff-maintained rate. A change is a new row, never an update in place: for one
+    table and effective date the most recently entered row is in force; older rows stay
+    as history."""
+
+    table = models.CharField(max_length=12, choices=RateTable.choices)
+    effective = models.DateField()
+    until = models.DateField(null=True, blank=True)
+    rate = models.DecimalField(max_digits=8, decimal_places=6)  # a fraction: 0.025 = 2.5 %
+    source = models.CharField(max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["table", "-effective", "-entered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.effective} {self.rate}"
+
+
+class InvoiceStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    PAID = "paid", "Paid"
+    SUPERSEDED = "superseded", "Superseded by a recalculation"
+
+
+class Invoice(models.Model):
+    """remittance-timing.txt 'Late Remittance': principal and interest, optional recovery
+    costs, due within 10 business days of the invoice date."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="invoices"
+    )
+    advice = models.ForeignKey(
+        RemittanceAdvice, on_delete=models.PROTECT, related_name="invoices"
+    )
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    invoice_date = models.DateField()
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.ISSUED
+    )
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-invoice_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"INV-{self.pk:06d}"
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments.all()), ZERO)
+
+    @property
+    def balance(self) -> Decimal:
+        return self.total - self.paid
+
+
+class LineKind(models.TextChoices):
+    PRINCIPAL = "principal", "Principal"
+    INTEREST = "interest", "Interest"
+    RECOVERY = "recovery", "Recovery costs"
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    description = models.CharField(max_length=300)
+    principal = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)  # inclusive
+    days = models.PositiveIntegerField(null=True, blank=True)
+    rate = models.DecimalField(max_digits=8, decimal_places=6, null=True, blank=True)
+    rate_name = models.CharField(max_length=60, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["position"]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} {self.position} {self.amount}"
+
+
+class Credit(models.Model):
+    """A credit to an organization's ledger (e.g. an overpayment applied), entered by staff."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="credits"
+    )
+    credited_on = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    reason = models.CharField(max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-credited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.amount}"
+
+
+class ReminderSent(models.Model):
+    """One reminder per (organization, pay date, kind): the command is idempotent."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE)
+    pay_date = models.DateField()
+    kind = models.CharField(max_length=16)  # "contributions" or "data"
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organization", "pay_date", "kind"], name="unique_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.pay_date} {self.kind}"
