@@ -11,6 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 from pensionportal.accounts.models import Role
 from pensionportal.messaging.models import Thread
 from tests.factories import enrol_totp, make_org, make_staff, make_user
+from tests.messaging.helpers import ensure_standard_mailboxes
 
 from .conftest import check_accessibility, sign_in, visit
 
@@ -28,6 +29,7 @@ def test_employer_and_staff_exchange_messages_under_one_reference(
 ) -> None:
     page = browser_page
     base = live_server.url
+    ensure_standard_mailboxes()
     org = make_org("Maple Employer Inc.")
     employer = make_user(org, [Role.COMMUNICATIONS], email="casey@maple.example")
     staff = make_staff(mfa=False, email="dmg@plan.example")

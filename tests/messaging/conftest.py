@@ -8,7 +8,7 @@ from pensionportal.accounts.models import Organization, Role, User
 from pensionportal.messaging.models import Thread
 from tests.factories import make_org, make_staff, make_user
 
-from .helpers import PDF_BYTES, attachment, start
+from .helpers import PDF_BYTES, attachment, ensure_standard_mailboxes, start
 
 
 @dataclass
@@ -24,6 +24,7 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    ensure_standard_mailboxes()
     org_a, org_b = make_org("Org A"), make_org("Org B")
     alice = make_user(org_a, [Role.COMMUNICATIONS])
     bob = make_user(org_b, [Role.FILE_UPLOAD])

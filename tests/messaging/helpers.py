@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pensionportal.accounts.models import Organization, User
 from pensionportal.messaging import actions
 from pensionportal.messaging.filetypes import identify
-from pensionportal.messaging.models import Mailbox, Thread
+from pensionportal.messaging.models import STANDARD_MAILBOXES, Mailbox, Thread
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -42,7 +42,16 @@ def attachment(name: str, content: bytes) -> actions.AttachmentUpload:
     return actions.AttachmentUpload(filename=name, kind=identify(name, file), file=file)
 
 
+def ensure_standard_mailboxes() -> None:
+    """Migration 0002 seeds them, but a transactional test's flush removes them."""
+    for slug, name, description in STANDARD_MAILBOXES:
+        Mailbox.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+
+
 def mailbox(slug: str = "data-management") -> Mailbox:
+    ensure_standard_mailboxes()
     return Mailbox.objects.get(slug=slug)
 
 

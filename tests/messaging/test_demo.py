@@ -5,9 +5,12 @@ import pytest
 from pensionportal.core.demo import load_demo_data
 from pensionportal.messaging.models import Thread
 
+from .helpers import ensure_standard_mailboxes
+
 
 @pytest.mark.django_db
 def test_demo_threads_load_once() -> None:
+    ensure_standard_mailboxes()
     load_demo_data()
     count = Thread.objects.count()
     assert count == 3
