@@ -168,9 +168,7 @@ class ReconciliationCase(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="reconciliation_cases"
     )
-    advice = models.OneToOneField(
-        RemittanceAdvice, on_delete=models.PROTECT, related_name="case"
-    )
+    advice = models.OneToOneField(RemittanceAdvice, on_delete=models.PROTECT, related_name="case")
     status = models.CharField(max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     received_on = models.DateField()  # first payment received: the 60 days count from here
     notify_by = models.DateField()
@@ -251,9 +249,7 @@ class Invoice(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="invoices"
     )
-    advice = models.ForeignKey(
-        RemittanceAdvice, on_delete=models.PROTECT, related_name="invoices"
-    )
+    advice = models.ForeignKey(RemittanceAdvice, on_delete=models.PROTECT, related_name="invoices")
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
