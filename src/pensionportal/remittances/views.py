@@ -1,14 +1,471 @@
+"""Remittances pages: the employer dashboard, the staff overview, advice, reconciliation
+cases, invoices, the ledger, payments, bank files, rate tables and the regulator list.
+
+Views parse input, call one action, render (DESIGN.md)."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from decimal import Decimal
+from typing import Any
 
-from pensionportal.accounts import access
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
-from pensionportal.core.views import coming_soon
+from pensionportal.accounts.models import User
+
+from . import actions, conf, summary
+from .access import (
+    access_advice,
+    access_case,
+    access_invoice,
+    access_org,
+    access_payment,
+    advices_for,
+    cases_for,
+    invoices_for,
+    organizations,
+)
+from .bank_file import BankFileError
+from .categories import CATEGORIES
+from .forms import (
+    AdviceForm,
+    BankFileForm,
+    CaseForm,
+    CreditForm,
+    InvoiceForm,
+    PaymentForm,
+    RateForm,
+    RecalculateForm,
+)
+from .models import CaseStatus, InterestRate, InvoiceStatus, Payment, RateTable
+from .pdf import invoice_pdf
+from .rates import rows_in_force
+from .reconciliation import reconcile
+from .timing import period_timing
+
+
+def _user(request: HttpRequest) -> User:
+    accounts_access.require(request.user, Capability.REMITTANCES)
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _staff(request: HttpRequest) -> User:
+    user = _user(request)
+    accounts_access.require_staff(user)
+    return user
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Capability.REMITTANCES)
-    return coming_soon(request, "Remittances")
+    user = _user(request)
+    if accounts_access.is_staff_user(user):
+        return _staff_overview(request, user)
+    orgs = list(organizations(user))
+    if len(orgs) == 1:
+        return redirect("remittances:dashboard", org_id=orgs[0].pk)
+    return render(request, "remittances/choose.html", {"organizations": orgs})
+
+
+def _staff_overview(request: HttpRequest, user: User) -> HttpResponse:
+    today = timezone.localdate()
+    periods = summary.periods(advices_for(user), today, limit=100)
+    return render(
+        request,
+        "remittances/overview.html",
+        {
+            "late_remittances": [p for p in periods if p.remittance_late],
+            "late_data": [p for p in periods if p.data_late],
+            "unmatched": Payment.objects.filter(advice__isnull=True, invoice__isnull=True),
+            "open_cases": cases_for(user).exclude(status=CaseStatus.RESOLVED),
+            "overdue_invoices": invoices_for(user).filter(
+                status=InvoiceStatus.ISSUED, due_date__lt=today
+            ),
+            "organizations": organizations(user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = _user(request)
+    organization = access_org(user, org_id)
+    today = timezone.localdate()
+    periods = summary.periods(advices_for(user).filter(organization=organization), today, limit=12)
+    bars = summary.chart(periods)
+    return render(
+        request,
+        "remittances/dashboard.html",
+        {
+            "organization": organization,
+            "periods": periods,
+            "upcoming": summary.upcoming(organization, today),
+            "cases": cases_for(user)
+            .filter(organization=organization)
+            .exclude(status=CaseStatus.RESOLVED),
+            "invoices": invoices_for(user)
+            .filter(organization=organization)
+            .exclude(status=InvoiceStatus.SUPERSEDED),
+            "bars": bars,
+            "chart_width": summary.chart_width(bars),
+            "is_staff": accounts_access.is_staff_user(user),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def advice_new(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = _user(request)
+    organization = access_org(user, org_id)
+    form = AdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            advice = actions.enter_advice(
+                user,
+                organization,
+                actions.AdviceInput(
+                    pay_date=data["pay_date"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    payment_reference=data["payment_reference"],
+                    payment_method=data["payment_method"],
+                    amounts={key: data[key] for key, _ in CATEGORIES},
+                    other_description=data["other_description"],
+                ),
+                request=request,
+            )
+        except actions.RemittanceError as error:
+            form.add_error("payment_reference", str(error))
+        else:
+            messages.success(request, "Remittance advice saved.")
+            return redirect("remittances:advice", advice_id=advice.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "remittances/advice_form.html",
+        {"form": form, "organization": organization},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
+    user = _user(request)
+    found = access_advice(user, advice_id)
+    timing = period_timing(found, timezone.localdate())
+    return render(
+        request,
+        "remittances/advice.html",
+        {
+            "advice": found,
+            "timing": timing,
+            "rec": timing.reconciliation,
+            "payments": found.payments.all(),
+            "invoices": found.invoices.all(),
+            "case": getattr(found, "case", None),
+            "is_staff": accounts_access.is_staff_user(user),
+            "invoice_form": InvoiceForm(initial={"invoice_date": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
+    staff = _staff(request)
+    found = access_advice(staff, advice_id)
+    form = InvoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice = actions.issue_invoice(
+                staff,
+                found,
+                form.cleaned_data["invoice_date"],
+                form.cleaned_data["recovery_costs"] or Decimal(0),
+                form.cleaned_data["recovery_description"],
+                request=request,
+            )
+        except actions.RemittanceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Invoice {invoice.number} issued.")
+            return redirect("remittances:invoice", invoice_id=invoice.pk)
+    else:
+        messages.error(request, "Check the invoice date and recovery costs.")
+    return redirect("remittances:advice", advice_id=found.pk)
+
+
+@login_required
+@require_GET
+def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    user = _user(request)
+    found = access_invoice(user, invoice_id)
+    return render(
+        request,
+        "remittances/invoice.html",
+        {
+            "invoice": found,
+            "lines": found.lines.all(),
+            "is_staff": accounts_access.is_staff_user(user),
+            "overdue": found.status == InvoiceStatus.ISSUED
+            and found.due_date < timezone.localdate(),
+            "recalc_form": RecalculateForm(initial={"on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_GET
+def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
+    user = _user(request)
+    found = access_invoice(user, invoice_id)
+    response = HttpResponse(invoice_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{found.number}.pdf") or "attachment"
+    )
+    return response
+
+
+@login_required
+@require_POST
+def invoice_recalculate(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    staff = _staff(request)
+    found = access_invoice(staff, invoice_id)
+    form = RecalculateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the date to recalculate to (YYYY-MM-DD).")
+        return redirect("remittances:invoice", invoice_id=found.pk)
+    try:
+        replacement = actions.recalculate_invoice(
+            staff, found, form.cleaned_data["on"], request=request
+        )
+    except actions.RemittanceError as error:
+        messages.error(request, str(error))
+        return redirect("remittances:invoice", invoice_id=found.pk)
+    messages.success(
+        request, f"Interest recalculated: {replacement.number} replaces {found.number}."
+    )
+    return redirect("remittances:invoice", invoice_id=replacement.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    found = access_case(user, case_id)
+    is_staff = accounts_access.is_staff_user(user)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+        step = request.POST.get("step", "")
+        try:
+            if step == "notify" and is_staff:
+                actions.notify_employer(user, found, note, timezone.localdate(), request=request)
+            elif step == "resolve" and is_staff:
+                actions.resolve_case(user, found, note, request=request)
+            elif step == "respond":
+                actions.employer_response(user, found, note, request=request)
+            else:
+                raise actions.RemittanceError("Choose an action.")
+        except actions.RemittanceError as error:
+            form.add_error("note", str(error))
+        else:
+            messages.success(request, "The case was updated.")
+            return redirect("remittances:case", case_id=found.pk)
+    return render(
+        request,
+        "remittances/case.html",
+        {
+            "case": found,
+            "events": found.events.select_related("actor"),
+            "form": form,
+            "is_staff": is_staff,
+            "rec": reconcile(found.advice),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
+    user = _user(request)
+    organization = access_org(user, org_id)
+    is_staff = accounts_access.is_staff_user(user)
+    form = CreditForm(request.POST or None) if is_staff else None
+    if request.method == "POST":
+        accounts_access.require_staff(user)
+        assert form is not None
+        if form.is_valid():
+            actions.add_credit(user, organization, **form.cleaned_data, request=request)
+            messages.success(request, "Credit added.")
+            return redirect("remittances:ledger", org_id=organization.pk)
+    entries = summary.ledger(organization)
+    return render(
+        request,
+        "remittances/ledger.html",
+        {
+            "organization": organization,
+            "entries": entries,
+            "balance": entries[-1].balance if entries else Decimal("0.00"),
+            "form": form,
+            "payments": Payment.objects.filter(organization=organization).select_related(
+                "advice", "invoice"
+            )[:50],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_new(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    form = PaymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        payment = actions.record_payment(
+            staff, actions.PaymentInput(**form.cleaned_data), request=request
+        )
+        if payment.is_matched:
+            messages.success(request, f"Payment recorded and matched to {payment.organization}.")
+        else:
+            messages.warning(
+                request, "Payment recorded; it matches nothing and is listed as unmatched."
+            )
+        return redirect("remittances:index")
+    return render(
+        request,
+        "remittances/payment_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_import(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    form = BankFileForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > conf.max_bank_file_bytes():
+            form.add_error("file", "The file is too large (5 MB at most).")
+        else:
+            try:
+                imported = actions.import_bank_file(
+                    staff,
+                    upload.name or "bank.csv",
+                    upload.read(),
+                    timezone.localdate(),
+                    request=request,
+                )
+            except BankFileError as error:
+                problems = [str(p) for p in error.problems]
+                form.add_error(
+                    "file", "Nothing was imported: fix the rows listed and upload again."
+                )
+            else:
+                unmatched = imported.payments.filter(
+                    advice__isnull=True, invoice__isnull=True
+                ).count()
+                messages.success(
+                    request, f"Imported {imported.rows} payments; {unmatched} unmatched."
+                )
+                return redirect("remittances:index")
+    return render(
+        request,
+        "remittances/bank_import.html",
+        {"form": form, "problems": problems},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_match(request: HttpRequest, payment_id: int) -> HttpResponse:
+    staff = _staff(request)
+    payment = access_payment(staff, payment_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            target = access_advice(staff, request.POST.get("advice", ""))
+            actions.match_payment_by_hand(staff, payment, target, request=request)
+        except actions.RemittanceError as refused:
+            error = str(refused)
+        except Exception:
+            error = "Choose a remittance to match."
+        else:
+            messages.success(request, "Payment matched.")
+            return redirect("remittances:advice", advice_id=target.pk)
+    candidates = advices_for(staff).order_by("-pay_date")[:50]
+    return render(
+        request,
+        "remittances/payment_match.html",
+        {"payment": payment, "candidates": candidates, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rates(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_rate(
+                staff,
+                RateTable(data["table"]),
+                data["effective"],
+                data["until"],
+                (data["percent"] / 100).quantize(Decimal("0.000001")),
+                data["source"],
+                request=request,
+            )
+        except actions.RemittanceError as error:
+            form.add_error("effective", str(error))
+        else:
+            messages.success(request, "Rate added.")
+            return redirect("remittances:rates")
+    tables: list[dict[str, Any]] = []
+    for table in RateTable:
+        in_force = {row.pk for row in rows_in_force(table)}
+        tables.append(
+            {
+                "label": table.label,
+                "rows": InterestRate.objects.filter(table=table).select_related("entered_by"),
+                "in_force": in_force,
+            }
+        )
+    return render(
+        request,
+        "remittances/rates.html",
+        {"form": form, "tables": tables},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def regulator(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    return render(
+        request,
+        "remittances/regulator.html",
+        {"periods": summary.not_paid_when_due(advices_for(staff), timezone.localdate())},
+    )
