@@ -1,14 +1,390 @@
+"""Buyback pages: views parse input, call one action, render."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms as django_forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
-from pensionportal.core.views import coming_soon
+from pensionportal.accounts.models import User
+from pensionportal.members.access import visible_members
+
+from . import actions, ledger, pdfs
+from .access import access_buyback, visible_buybacks
+from .forms import (
+    AgreementForm,
+    ApplicationEntryForm,
+    DeductionFileForm,
+    DeductionFileSettingForm,
+    LumpSumForm,
+    ProblemReportForm,
+    QuoteForm,
+    StopForm,
+    percent,
+)
+from .models import (
+    Buyback,
+    DeductionDirection,
+    DeductionFileEmployer,
+    DeductionFileRun,
+    DeductionProblem,
+    Status,
+)
+
+MAX_REPORT_BYTES = 2 * 1024 * 1024
+
+
+def _staff(request: HttpRequest) -> User:
+    access.require_staff(request.user)
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _orgs(request: HttpRequest) -> list[tuple[int, str]]:
+    return [
+        (org.pk, org.name)
+        for org in access.organizations_for(request.user, Capability.FILES).filter(
+            kind="employer", is_active=True
+        )
+    ]
+
+
+def _ds_orgs(request: HttpRequest) -> list[tuple[int, str]]:
+    return [
+        (org_id, name)
+        for org_id, name in _orgs(request)
+        if DeductionFileEmployer.objects.filter(organization_id=org_id, enabled=True).exists()
+    ]
+
+
+def _apply_error(form: django_forms.Form, error: actions.BuybackError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error))
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    query = visible_buybacks(request.user)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        query = query.filter(status=status)
+    org = request.GET.get("organization", "")
+    if org.isdigit():
+        query = query.filter(organization_id=int(org))
+    page = Paginator(query.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return _render_index(request, page=page, status=status)
+
+
+def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
+    is_staff = access.is_staff_user(request.user)
+    orgs = _orgs(request)
+    ds_orgs = _ds_orgs(request)
+    runs = DeductionFileRun.objects.filter(organization_id__in=[o for o, _ in orgs])[:20]
+    context.setdefault("page", None)
+    if context["page"] is None:
+        context["page"] = Paginator(
+            visible_buybacks(request.user).order_by("-created_at", "-id"), 50
+        ).get_page(1)
+    context.setdefault("problem_form", ProblemReportForm(organizations=ds_orgs))
+    if is_staff:
+        context.setdefault("ds_form", DeductionFileForm(organizations=ds_orgs))
+        context.setdefault("ds_setting_form", DeductionFileSettingForm(organizations=orgs))
+    context.update(
+        {
+            "is_staff": is_staff,
+            "organizations": orgs,
+            "ds_organizations": ds_orgs,
+            "statuses": Status.choices,
+            "runs": runs,
+            "problems": DeductionProblem.objects.filter(
+                line__run__organization_id__in=[o for o, _ in orgs]
+            ).select_related("line__run", "line__direction__buyback__member")[:50],
+        }
+    )
+    return render(request, "buybacks/index.html", context)
+
+
+@login_required
+def new_application(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    form = ApplicationEntryForm(request.POST or None, organizations=_orgs(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = (
+            visible_members(staff)
+            .filter(organization_id=data["organization"], employee_id=data["employee_id"].strip())
+            .select_related("organization")
+            .first()
+        )
+        if member is None:
+            form.add_error("employee_id", "No member with this employee ID at that organization.")
+        else:
+            try:
+                buyback = actions.create_application(
+                    staff,
+                    member,
+                    actions.ApplicationInput(
+                        form=data["form"],
+                        service_type=data["service_type"],
+                        service_start=data["service_start"],
+                        service_end=data["service_end"],
+                        received_date=data["received_date"],
+                        share=data["share"],
+                        limit_kind=data["limit_kind"],
+                        reduced_hours_elected=data["reduced_hours_elected"],
+                        notes=data["notes"],
+                    ),
+                    request=request,
+                )
+            except actions.BuybackError as error:
+                _apply_error(form, error)
+            else:
+                if buyback.status == Status.REFUSED:
+                    messages.warning(request, f"{buyback.reference} was recorded and refused.")
+                else:
+                    messages.success(request, f"Application {buyback.reference} recorded.")
+                return redirect("buybacks:detail", buyback.pk)
+    return render(request, "buybacks/new.html", {"form": form})
+
+
+def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> HttpResponse:
+    is_staff = access.is_staff_user(request.user)
+    direction = DeductionDirection.objects.filter(buyback=buyback).first()
+    options = None
+    if buyback.member_cost is not None and buyback.quote_date is not None:
+        options = actions.options_for(buyback)
+    context: dict[str, Any] = {
+        "buyback": buyback,
+        "member": buyback.member,
+        "is_staff": is_staff,
+        "direction": direction,
+        "lines": list(direction.lines.all()) if direction else [],
+        "tracking": ledger.tracking_for(buyback),
+        "options": options,
+        "lump_sums": buyback.lump_sums.all(),
+        "problems": DeductionProblem.objects.filter(
+            line__direction__buyback=buyback
+        ).select_related("line__run"),
+    }
+    if is_staff:
+        context["quote_form"] = forms.get("quote_form") or QuoteForm(
+            initial={"salary_rate": buyback.member.pay_rate}
+        )
+        context["agreement_form"] = forms.get("agreement_form") or AgreementForm(
+            initial={
+                "interest_rate": buyback.interest_rate * 100 if buyback.interest_rate else None
+            }
+        )
+        context["lump_sum_form"] = forms.get("lump_sum_form") or LumpSumForm()
+        context["stop_form"] = forms.get("stop_form") or StopForm()
+    status = 400 if forms else 200
+    return render(request, "buybacks/detail.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    return _render_detail(request, access_buyback(request.user, buyback_id))
+
+
+@login_required
+@require_POST
+def quote(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    form = QuoteForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.issue_quote(
+                staff,
+                buyback,
+                complete_date=data["complete_date"],
+                salary_rate=data["salary_rate"],
+                entered_cost=data["entered_cost"],
+                interest_rate=percent(data["interest_rate"]),
+                quote_date=data["quote_date"],
+                request=request,
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Quote issued. Download the Agreement to Purchase Credit.")
+            return redirect("buybacks:detail", buyback.pk)
+    return _render_detail(request, buyback, quote_form=form)
+
+
+@login_required
+@require_POST
+def agreement(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    form = AgreementForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.record_agreement(
+                staff,
+                buyback,
+                actions.AgreementInput(
+                    agreement_date=data["agreement_date"],
+                    option=data["option"],
+                    lump_sum=data["lump_sum"],
+                    interest_rate=percent(data["interest_rate"]),
+                    frequency=data["frequency"],
+                    payment=data["payment"],
+                    first_deduction=data["first_deduction"],
+                ),
+                request=request,
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Agreement recorded.")
+            return redirect("buybacks:detail", buyback.pk)
+    return _render_detail(request, buyback, agreement_form=form)
+
+
+@login_required
+@require_POST
+def lump_sum(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    form = LumpSumForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_lump_sum(
+                staff,
+                buyback,
+                received_date=form.cleaned_data["received_date"],
+                amount=form.cleaned_data["amount"],
+                request=request,
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Payment recorded.")
+            return redirect("buybacks:detail", buyback.pk)
+    return _render_detail(request, buyback, lump_sum_form=form)
+
+
+@login_required
+@require_POST
+def stop(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    form = StopForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.stop_buyback(
+                staff,
+                buyback,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+                request=request,
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, "Buyback stopped.")
+            return redirect("buybacks:detail", buyback.pk)
+    return _render_detail(request, buyback, stop_form=form)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    try:
+        content = actions.agreement_pdf(staff, buyback, request)
+    except actions.BuybackError as error:
+        messages.error(request, str(error))
+        return redirect("buybacks:detail", buyback.pk)
+    return _pdf(content, f"1017_{buyback.reference}.pdf")
+
+
+@login_required
+def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    direction = DeductionDirection.objects.filter(buyback=buyback).first()
+    if direction is None:
+        messages.error(request, "This buyback has no deduction direction.")
+        return redirect("buybacks:detail", buyback.pk)
+    return _pdf(
+        pdfs.direction_1016(direction, list(direction.lines.all())), f"1016_{buyback.reference}.pdf"
+    )
+
+
+@login_required
+@require_POST
+def deduction_file(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    form = DeductionFileForm(request.POST, organizations=_ds_orgs(request))
+    if form.is_valid():
+        org = access.access_organization(staff, form.cleaned_data["organization"], Capability.FILES)
+        try:
+            run = actions.produce_deduction_file(
+                staff, org, form.cleaned_data["pay_date"], request=request
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, f"{run.filename} delivered to {org.name}.")
+            return redirect("buybacks:index")
+    return _render_index(request, ds_form=form)
+
+
+@login_required
+@require_POST
+def deduction_file_setting(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    form = DeductionFileSettingForm(request.POST, organizations=_orgs(request))
+    if form.is_valid():
+        org = access.access_organization(staff, form.cleaned_data["organization"], Capability.FILES)
+        actions.set_deduction_file(staff, org, form.cleaned_data["enabled"], request)
+        messages.success(request, f"Deduction file setting saved for {org.name}.")
+        return redirect("buybacks:index")
+    return _render_index(request, ds_setting_form=form)
+
+
+@login_required
+@require_POST
+def problem_report(request: HttpRequest) -> HttpResponse:
     access.require(request.user, Capability.FILES)
-    return coming_soon(request, "Buybacks")
+    assert isinstance(request.user, User)
+    form = ProblemReportForm(request.POST, request.FILES, organizations=_ds_orgs(request))
+    row_errors: list[str] = []
+    if form.is_valid():
+        org = access.access_organization(
+            request.user, form.cleaned_data["organization"], Capability.FILES
+        )
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_REPORT_BYTES:
+            form.add_error("file", "The file is too large (2 MB at most).")
+        else:
+            try:
+                problems = actions.accept_problem_report(
+                    request.user, org, upload.read(), request=request
+                )
+            except actions.ProblemReportRefused as error:
+                form.add_error("file", str(error))
+                row_errors = [str(row) for row in error.errors[:200]]
+            else:
+                messages.success(request, f"{len(problems)} problem(s) recorded. Thank you.")
+                return redirect("buybacks:index")
+    response = _render_index(request, problem_form=form, row_errors=row_errors)
+    response.status_code = 400
+    return response

@@ -1,0 +1,154 @@
+"""Forms: parse and check the shape of input; the rules are checked by the actions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from .models import ApplicationForm, Frequency, LimitKind, PaymentOption, ServiceType, StopReason
+
+DATE = forms.DateInput(attrs={"type": "date"})
+STAFF_FORMS = [
+    (ApplicationForm.F1036.value, ApplicationForm.F1036.label),
+    (
+        ApplicationForm.F1030.value,
+        ApplicationForm.F1030.label,
+    ),
+]
+
+
+def _money(label: str, *, required: bool = True, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+    )
+
+
+class ApplicationEntryForm(forms.Form):
+    organization = forms.TypedChoiceField(label="Organization", coerce=int)
+    employee_id = forms.CharField(label="Employee ID", max_length=30)
+    form = forms.ChoiceField(label="Application form", choices=STAFF_FORMS)
+    received_date = forms.DateField(label="Date received", widget=DATE)
+    service_type = forms.ChoiceField(label="Service bought back", choices=ServiceType.choices)
+    service_start = forms.DateField(label="Period start", widget=DATE)
+    service_end = forms.DateField(label="Period end (last day)", widget=DATE)
+    share = forms.DecimalField(
+        label="Share of full-time service bought back",
+        initial=Decimal(1),
+        min_value=Decimal("0.0001"),
+        max_value=Decimal(1),
+        max_digits=5,
+        decimal_places=4,
+        help_text="1 for a leave or prior service; for an arrangement, 1 minus the ratio worked "
+        "(0.4 when the member worked 60%).",
+    )
+    limit_kind = forms.ChoiceField(
+        label="Income Tax Act limit (leaves and arrangements)",
+        choices=LimitKind.choices,
+        initial=LimitKind.GENERAL,
+    )
+    reduced_hours_elected = forms.BooleanField(
+        label="The member elected to contribute on reduced hours (form 1030)", required=False
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=500)
+
+    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = organizations
+
+
+class QuoteForm(forms.Form):
+    complete_date = forms.DateField(label="Complete application received", widget=DATE)
+    salary_rate = _money(
+        "Annual salary rate at that date",
+        required=False,
+        help_text="Leave empty to use the member's current full-time annual pay rate.",
+    )
+    entered_cost = _money(
+        "Member cost (actuarial or Select quotes only)",
+        required=False,
+        help_text="Only when the cost is not given by the plan's formula.",
+    )
+    interest_rate = forms.DecimalField(
+        label="Financing interest rate (% a year)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(99),
+        max_digits=6,
+        decimal_places=3,
+    )
+    quote_date = forms.DateField(label="Quote date", widget=DATE, required=False)
+
+
+class AgreementForm(forms.Form):
+    agreement_date = forms.DateField(label="Signed agreement received", widget=DATE)
+    option = forms.ChoiceField(label="Payment option", choices=PaymentOption.choices)
+    lump_sum = _money("Lump sum (combined option)", required=False)
+    interest_rate = forms.DecimalField(
+        label="Financing interest rate (% a year)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(99),
+        max_digits=6,
+        decimal_places=3,
+    )
+    frequency = forms.ChoiceField(
+        label="Pay frequency", choices=Frequency.choices, initial=Frequency.BIWEEKLY
+    )
+    payment = _money("Member deduction per pay", required=False)
+    first_deduction = forms.DateField(label="First deduction pay date", widget=DATE, required=False)
+
+
+class LumpSumForm(forms.Form):
+    received_date = forms.DateField(label="Payment received", widget=DATE)
+    amount = _money("Amount")
+
+
+class StopForm(forms.Form):
+    reason = forms.ChoiceField(label="Reason", choices=StopReason.choices)
+    on = forms.DateField(label="Effective date", widget=DATE)
+
+
+class DeductionFileForm(forms.Form):
+    organization = forms.TypedChoiceField(label="Employer", coerce=int)
+    pay_date = forms.DateField(label="Pay date", widget=DATE)
+
+    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = organizations
+
+
+class DeductionFileSettingForm(forms.Form):
+    organization = forms.TypedChoiceField(label="Employer", coerce=int)
+    enabled = forms.BooleanField(label="Takes a deduction file each pay", required=False)
+
+    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = organizations
+
+
+class ProblemReportForm(forms.Form):
+    organization = forms.TypedChoiceField(label="Organization", coerce=int)
+    file = forms.FileField(label="Problem report (CSV)")
+
+    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = organizations
+
+
+def percent(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value / 100
