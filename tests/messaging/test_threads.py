@@ -16,7 +16,12 @@ from pensionportal.accounts.models import Role, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.messaging import actions, references
 from pensionportal.messaging.models import Message, Thread, ThreadStatus
-from pensionportal.messaging.queries import ThreadSearch, search_threads, unread_count
+from pensionportal.messaging.queries import (
+    ThreadSearch,
+    escalation_date,
+    search_threads,
+    unread_count,
+)
 from tests.factories import make_staff, make_user
 
 from .conftest import World
@@ -260,3 +265,26 @@ def test_staff_assign_a_thread_and_see_per_mailbox_unread_counts(
     assert "Data Management Group" in page
     assert "2 unread" in page
     assert _refs(other, assigned_to_me=True) == [a.reference]
+
+
+def test_staff_see_when_an_unanswered_inquiry_may_be_escalated(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Staff ask on Monday 29 June 2026; Canada Day (Wednesday 1 July) is not a business day.
+    moment = datetime(2026, 6, 29, 10, 0, tzinfo=TORONTO)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    thread = actions.start_thread(
+        world.staff,
+        organization=world.org_a,
+        mailbox=mailbox("data-management"),
+        subject="Missing data",
+        body="Please send the missing pay period.",
+    )
+    assert escalation_date(thread) == date(2026, 7, 7)
+    client.force_login(world.staff)
+    page = client.get(reverse("messaging:thread", args=[thread.reference])).content.decode()
+    assert "Escalate after" in page
+    assert "2026-07-07" in page
+    actions.reply(world.alice, thread, body="Sent.")
+    thread.refresh_from_db()
+    assert escalation_date(thread) is None

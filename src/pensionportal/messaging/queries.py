@@ -14,7 +14,9 @@ from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from pensionportal.accounts.access import AnyUser
+from pensionportal.rules.business_days import add_business_days
 
+from . import conf
 from .access import visible_threads
 from .models import Message, Thread, ThreadRead, ThreadStatus
 
@@ -111,6 +113,16 @@ def overdue(threads: QuerySet[Thread]) -> QuerySet[Thread]:
         respond_by__isnull=False,
         respond_by__lt=timezone.localdate(),
     )
+
+
+def escalation_date(thread: Thread) -> date | None:
+    """select-employer-manual.txt Section 4: an inquiry of the administrator that is not
+    answered or acknowledged within five business days may be escalated within the
+    employer's organization. None unless the thread is open and waiting for the employer."""
+    if thread.status != ThreadStatus.OPEN or not thread.last_message_from_staff:
+        return None
+    waiting_since = timezone.localdate(thread.last_message_at)
+    return add_business_days(waiting_since, conf.escalate_after_business_days())
 
 
 def _containing_words(threads: QuerySet[Thread], words: str) -> list[int]:

@@ -26,7 +26,14 @@ from .access import access_attachment, access_thread, access_thread_by_id, visib
 from .actions import ActionError
 from .forms import AssignForm, ComposeForm, ReplyForm, SearchForm, StatusForm
 from .models import Mailbox, Thread
-from .queries import ThreadSearch, overdue, search_threads, side_filter, unread_threads
+from .queries import (
+    ThreadSearch,
+    escalation_date,
+    overdue,
+    search_threads,
+    side_filter,
+    unread_threads,
+)
 
 
 def _acting(request: HttpRequest) -> User:
@@ -181,6 +188,7 @@ def _render_thread(
         "archived_here": thread.archived_by_staff if is_staff else thread.archived_by_organization,
     }
     if is_staff:
+        context["escalate_after"] = escalation_date(thread)
         context["assign_form"] = assign_form or AssignForm(
             initial={"assignee": thread.assigned_to_id}
         )
