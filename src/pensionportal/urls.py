@@ -15,6 +15,7 @@ urlpatterns = [
     path("files/", include("pensionportal.exchange.urls")),
     path("reports/", include("pensionportal.reports.urls")),
     path("members/", include("pensionportal.members.urls")),
+    path("submissions/", include("pensionportal.submissions.urls")),
     path("remittances/", include("pensionportal.remittances.urls")),
     path("buybacks/", include("pensionportal.buybacks.urls")),
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("Messages", reverse("messaging:index")))
     if access.can_use(user, Capability.FILES):
         entries.append(("File Upload", reverse("exchange:index")))
+        entries.append(("Pension data", reverse("submissions:list")))
         entries.append(("Members", reverse("members:list")))
     if access.can_use(user, Capability.REMITTANCES):
         entries.append(("Remittances", reverse("remittances:index")))

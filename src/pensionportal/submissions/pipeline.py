@@ -1,0 +1,373 @@
+"""The intake pipeline: receive → validate → (confirm) → apply.
+
+Validation and applying run in the task worker (`tasks.py`). Applying is one transaction:
+the whole file or nothing. A worker killed while applying leaves the submission in
+`applying` with nothing written; `run_again` (or `manage.py resume_submissions`) queues it
+once more.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.models import Organization, Plan, User
+from pensionportal.audit.record import record
+from pensionportal.core import vault
+from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.datafiles.context import ValidationContext
+from pensionportal.datafiles.model import ParsedFile, Unreadable
+from pensionportal.datafiles.problems import Problem
+from pensionportal.datafiles.problems import Severity as ProblemSeverity
+from pensionportal.datafiles.reader import read
+from pensionportal.datafiles.validate import validate
+from pensionportal.rules import contributions as rule_contributions
+from pensionportal.rules.contributions_select import Participation
+
+from . import conf
+from .appliers import APPLIERS, ApplyError
+from .models import Severity, Source, Status, Submission, SubmissionProblem
+from .registry_db import DatabaseRegistry
+
+log = logging.getLogger(__name__)
+
+SIN_COLUMNS = {"sin", "new_sin"}
+INTERNAL_FAILURE = (
+    "Nothing was applied: an internal error stopped the run. "
+    "Run it again or contact the administrator."
+)
+
+
+class IntakeError(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- Receive -------------------------------------------------------------------------------
+
+
+def receive(
+    actor: User,
+    organization: Organization,
+    filename: str,
+    chunks: Iterable[bytes],
+    *,
+    source: str = Source.UPLOAD,
+    test_mode: bool = False,
+    upload_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> Submission:
+    """Store the file encrypted, record the submission and queue its validation."""
+    _check_sender(actor, organization)
+    blob = vault.store(chunks, max_size=conf.max_file_bytes())
+    return receive_stored(
+        actor,
+        organization,
+        filename,
+        blob,
+        source=source,
+        test_mode=test_mode,
+        upload_id=upload_id,
+        request=request,
+    )
+
+
+def _check_sender(actor: User, organization: Organization) -> None:
+    if not access.organizations_for(actor, Capability.FILES).filter(pk=organization.pk).exists():
+        raise IntakeError("Choose one of your organizations.", "organization")
+    if not organization.is_employer:
+        raise IntakeError("Pension data files come from employers.", "organization")
+
+
+def receive_stored(
+    actor: User,
+    organization: Organization,
+    filename: str,
+    blob: vault.StoredBlob,
+    *,
+    source: str = Source.UPLOAD,
+    test_mode: bool = False,
+    upload_id: int | None = None,
+    request: HttpRequest | None = None,
+) -> Submission:
+    """Record a submission for a file already encrypted in the vault (a streamed upload);
+    the blob is purged if anything is refused."""
+    try:
+        _check_sender(actor, organization)
+    except IntakeError:
+        vault.purge(blob.name)
+        raise
+    if blob.size == 0:
+        vault.purge(blob.name)
+        raise IntakeError("The file is empty.", "file")
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                organization=organization,
+                source=source,
+                test_mode=test_mode,
+                filename=filename[:255],
+                blob_name=blob.name,
+                blob_key=blob.wrapped_key,
+                size=blob.size,
+                sha256=blob.sha256,
+                upload_id=upload_id,
+                submitted_by=actor,
+            )
+            record(
+                "submission.received",
+                request=request,
+                actor=actor,
+                organization=organization,
+                target=submission.reference,
+                details={"source": source, "test_mode": test_mode, "sha256": blob.sha256},
+            )
+            _queue_validation(submission.pk)
+    except BaseException:
+        vault.purge(blob.name)
+        raise
+    return submission
+
+
+def _queue_validation(submission_id: int) -> None:
+    from .tasks import validate_submission
+
+    transaction.on_commit(lambda: validate_submission.enqueue(submission_id))
+
+
+def _queue_apply(submission_id: int) -> None:
+    from .tasks import apply_submission
+
+    transaction.on_commit(lambda: apply_submission.enqueue(submission_id))
+
+
+# --- Validate ------------------------------------------------------------------------------
+
+
+def _context(submission: Submission) -> ValidationContext:
+    organization = submission.organization
+    participation = None
+    if organization.plan == Plan.SELECT and organization.plan_participation_date:
+        participation = Participation(organization.plan_participation_date)
+    plan = (
+        rule_contributions.Plan.SELECT
+        if organization.plan == Plan.SELECT
+        else rule_contributions.Plan.OPSEU
+    )
+    return ValidationContext(
+        plan=plan,
+        participation=participation,
+        tolerance=conf.tolerance(),
+        file_sha256=submission.sha256,
+        today=timezone.localdate(),
+    )
+
+
+def _masked(problem: Problem) -> str:
+    """The value as given, except a SIN, which is never stored in clear (house rule)."""
+    if (problem.field or "") in SIN_COLUMNS and problem.value:
+        digits = "".join(ch for ch in problem.value if ch.isdigit())
+        return f"***{digits[-3:]}" if digits else "***"
+    return problem.value[:300]
+
+
+def read_submission(submission: Submission) -> ParsedFile | Unreadable:
+    data = vault.read_all(submission.blob_name, submission.blob_key)
+    return read(data, submission.filename)
+
+
+def validate_submission(submission_id: int) -> Submission:
+    """Read and check the file; record every problem; move to the next state."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.status not in (Status.RECEIVED, Status.VALIDATING):
+            return submission
+        submission.status = Status.VALIDATING
+        submission.save(update_fields=["status"])
+    parsed = read_submission(submission)
+    if isinstance(parsed, Unreadable):
+        problems = list(parsed.problems)
+    else:
+        registry = DatabaseRegistry(submission.organization, exclude_submission_id=submission.pk)
+        problems = validate(parsed, registry, _context(submission))
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        SubmissionProblem.objects.filter(submission=submission).delete()
+        SubmissionProblem.objects.bulk_create(
+            (
+                SubmissionProblem(
+                    submission=submission,
+                    row=p.row,
+                    column=(p.column or "")[:80],
+                    value=_masked(p),
+                    rule=p.rule[:60],
+                    message=p.message[:500],
+                    severity=Severity.ERROR if p.is_error else Severity.WARNING,
+                )
+                for p in problems
+            ),
+            batch_size=2000,
+        )
+        errors = sum(1 for p in problems if p.severity is ProblemSeverity.ERROR)
+        submission.error_count = errors
+        submission.warning_count = len(problems) - errors
+        if not isinstance(parsed, Unreadable):
+            submission.template = parsed.code
+            submission.rows_total = len(parsed.rows)
+            _keep_pay_header(submission, parsed)
+        submission.validated_at = timezone.now()
+        if errors:
+            submission.status = Status.REJECTED
+        elif submission.test_mode:
+            submission.status = Status.VALIDATED_TEST
+        elif submission.warning_count:
+            submission.status = Status.AWAITING_CONFIRMATION
+        else:
+            submission.status = Status.ACCEPTED
+            _queue_apply(submission.pk)
+        submission.save()
+        record(
+            "submission.validated",
+            actor_email="system:intake",
+            organization=submission.organization,
+            target=submission.reference,
+            details={
+                "status": submission.status,
+                "errors": submission.error_count,
+                "warnings": submission.warning_count,
+                "template": submission.template,
+            },
+        )
+        _notify_result(submission)
+    return submission
+
+
+def _keep_pay_header(submission: Submission, parsed: ParsedFile) -> None:
+    if parsed.header is None:
+        return
+    values = parsed.header.values
+    submission.pay_cycle = str(values.get("pay_cycle") or "")
+    pay_date, start, end = (
+        values.get("pay_date"),
+        values.get("period_start"),
+        values.get("period_end"),
+    )
+    submission.pay_date = pay_date if not isinstance(pay_date, (str, Decimal, int)) else None
+    submission.period_start = start if not isinstance(start, (str, Decimal, int)) else None
+    submission.period_end = end if not isinstance(end, (str, Decimal, int)) else None
+    submission.payment_reference = str(values.get("payment_reference") or "")[:50]
+    amount = values.get("remittance_amount")
+    submission.remittance_amount = amount if isinstance(amount, Decimal) else None
+
+
+def _notify_result(submission: Submission) -> None:
+    link = absolute_url(reverse("submissions:detail", args=[submission.pk]))
+    notify_on_commit(
+        [submission.submitted_by.email],
+        f"Pension data {submission.reference}: {submission.get_status_display()}",
+        f"Your pension data submission {submission.reference} has been checked: "
+        f"{submission.get_status_display()}.\n\nSee it in the Employer Portal: {link}",
+    )
+
+
+# --- Confirm and apply -------------------------------------------------------------------------
+
+
+def confirm(actor: User, submission: Submission, request: HttpRequest | None) -> Submission:
+    """The user has read the warnings and confirms the file."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status != Status.AWAITING_CONFIRMATION:
+            raise IntakeError("This submission is not waiting for a confirmation.")
+        locked.status = Status.ACCEPTED
+        locked.confirmed_by = actor
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        record(
+            "submission.confirmed",
+            request=request,
+            actor=actor,
+            organization=locked.organization,
+            target=locked.reference,
+            details={"warnings": locked.warning_count},
+        )
+        _queue_apply(locked.pk)
+    return locked
+
+
+def run_again(actor: User, submission: Submission, request: HttpRequest | None) -> None:
+    """Queue an apply that failed or was interrupted (the worker died) once more."""
+    if submission.status not in (Status.ACCEPTED, Status.APPLYING):
+        raise IntakeError("Only an accepted submission that was not applied can run again.")
+    with transaction.atomic():
+        record(
+            "submission.run_again",
+            request=request,
+            actor=actor,
+            organization=submission.organization,
+            target=submission.reference,
+        )
+        _queue_apply(submission.pk)
+
+
+def apply_submission(submission_id: int) -> Submission:
+    """Apply the whole file in one transaction, or nothing."""
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.status not in (Status.ACCEPTED, Status.APPLYING):
+            return submission
+        submission.status = Status.APPLYING
+        submission.failure_message = ""
+        submission.save(update_fields=["status", "failure_message"])
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().get(pk=submission_id)
+            parsed = read_submission(submission)
+            if isinstance(parsed, Unreadable):
+                raise ApplyError("The stored file can no longer be read.")
+            count = APPLIERS[parsed.code](submission, parsed)
+            submission.status = Status.APPLIED
+            submission.rows_done = count
+            submission.applied_at = timezone.now()
+            submission.save(update_fields=["status", "rows_done", "applied_at"])
+            record(
+                "submission.applied",
+                actor_email="system:intake",
+                organization=submission.organization,
+                target=submission.reference,
+                details={"template": submission.template, "rows": count},
+            )
+            if submission.template == "PAY":
+                _after_pay_applied(submission)
+    except Exception as error:
+        log.exception("Applying %s failed; nothing was applied", f"submission {submission_id}")
+        with transaction.atomic():
+            Submission.objects.filter(pk=submission_id).update(
+                status=Status.ACCEPTED,
+                failure_message=(
+                    f"Nothing was applied: {error}"
+                    if isinstance(error, ApplyError)
+                    else INTERNAL_FAILURE
+                )[:500],
+            )
+        raise
+    return submission
+
+
+def _after_pay_applied(submission: Submission) -> None:
+    """Remittances: derive the advice and reconcile (issue: Remittances)."""
+    try:
+        from pensionportal.remittances.actions import on_pay_submission_applied
+    except ImportError:
+        return
+    on_pay_submission_applied(submission)

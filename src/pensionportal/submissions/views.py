@@ -1,0 +1,335 @@
+"""Pension data submissions: list, upload (with test mode), status and problems, the
+problem report, confirmation of warnings, and online entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.models import Organization, User
+from pensionportal.datafiles.specs import SPECS
+from pensionportal.exchange.upload_handler import EncryptingUploadHandler
+
+from . import conf, online, pipeline
+from .access import access_submission, visible_submissions
+from .models import Severity, Source, Status
+from .report import problem_report_csv, problem_report_xlsx
+
+REFRESHING = {Status.RECEIVED, Status.VALIDATING, Status.APPLYING}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _organizations(user: User) -> list[Organization]:
+    return list(
+        access.organizations_for(user, Capability.FILES).filter(kind="employer", is_active=True)
+    )
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    query = visible_submissions(request.user)
+    filters = request.GET
+    if filters.get("status") in Status.values:
+        query = query.filter(status=filters["status"])
+    if filters.get("template") in SPECS:
+        query = query.filter(template=filters["template"])
+    if (filters.get("organization") or "").isdigit():
+        query = query.filter(organization_id=int(filters["organization"]))
+    errors = []
+    for name, lookup in (("pay_from", "pay_date__gte"), ("pay_to", "pay_date__lte")):
+        raw = (filters.get(name) or "").strip()
+        if raw:
+            day = parse_date(raw) if len(raw) == 10 else None
+            if day is None:
+                errors.append(f"“{raw}” is not a date: use YYYY-MM-DD.")
+            else:
+                query = query.filter(**{lookup: day})
+    page = Paginator(query.order_by("-submitted_at", "-id"), 25).get_page(filters.get("page"))
+    user = _user(request)
+    return render(
+        request,
+        "submissions/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "errors": errors,
+            "statuses": Status.choices,
+            "templates": sorted(SPECS),
+            "organizations": access.organizations_for(user, Capability.FILES),
+            "is_staff": access.is_staff_user(user),
+            "online_templates": online.online_templates(),
+        },
+    )
+
+
+@login_required
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_submission(request.user, submission_id)
+    problems = submission.problems.all()
+    page = Paginator(problems, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "submissions/detail.html",
+        {
+            "submission": submission,
+            "page": page,
+            "refresh": submission.status in REFRESHING,
+            "errors": problems.filter(severity=Severity.ERROR).count(),
+            "warnings": problems.filter(severity=Severity.WARNING).count(),
+            "can_run_again": access.is_staff_user(request.user)
+            and submission.status in (Status.ACCEPTED, Status.APPLYING),
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_submission(request.user, submission_id)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that you have read the warnings.")
+        return redirect("submissions:detail", submission.pk)
+    try:
+        pipeline.confirm(_user(request), submission, request)
+    except pipeline.IntakeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Confirmed. The data is being applied.")
+    return redirect("submissions:detail", submission.pk)
+
+
+@login_required
+@require_POST
+def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_submission(request.user, submission_id)
+    access.require_staff(request.user)
+    try:
+        pipeline.run_again(_user(request), submission, request)
+    except pipeline.IntakeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Queued to be applied again.")
+    return redirect("submissions:detail", submission.pk)
+
+
+@login_required
+def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponse:
+    submission = access_submission(request.user, submission_id)
+    if fmt == "csv":
+        body, content_type = problem_report_csv(submission), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body = problem_report_xlsx(submission)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise PermissionDenied("Unknown report format.")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="problems-{submission.reference}.{fmt}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Upload with test mode (streamed, encrypted as it arrives) --------------------------------
+
+
+def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+    user = _user(request)
+    organizations = {str(o.pk): o for o in _organizations(user)}
+    organization = organizations.get(request.POST.get("organization", ""))
+    if organization is None:
+        messages.error(request, "Choose one of your organizations.")
+        return redirect("submissions:list")
+    for refused in handler.outcome.refused:
+        messages.error(request, f"{refused.name or 'The file'} was refused: {refused.reason}")
+    if not handler.outcome.received:
+        if not handler.outcome.refused:
+            messages.error(request, "No file arrived. Choose a CSV or Excel file to send.")
+        return redirect("submissions:list")
+    test_mode = request.POST.get("test_mode") == "on"
+    last = None
+    for item in handler.outcome.received:
+        item.claimed = True
+        try:
+            last = pipeline.receive_stored(
+                user, organization, item.name, item.blob, test_mode=test_mode, request=request
+            )
+        except pipeline.IntakeError as error:
+            messages.error(request, f"{item.name}: {error.message}")
+    if last is None:
+        return redirect("submissions:list")
+    messages.success(
+        request,
+        "Received. Checking it now"
+        + (" in test mode: nothing will be applied." if test_mode else "."),
+    )
+    return redirect("submissions:detail", last.pk)
+
+
+def _streaming(
+    handle: Callable[[HttpRequest, EncryptingUploadHandler], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponseBase]:
+    """Django's "Modifying upload handlers on the fly": csrf_exempt outside, csrf_protect
+    inside, so the body is parsed by the encrypting handler and never spooled in clear."""
+    protected = csrf_protect(handle)
+
+    @csrf_exempt
+    def view(request: HttpRequest) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        access.require(request.user, Capability.FILES)
+        if access.is_staff_user(request.user):
+            raise PermissionDenied("Employers send pension data files.")
+        if request.method != "POST":
+            return redirect("submissions:list")
+        max_size = conf.max_file_bytes()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > max_size + 64 * 1024:
+            messages.error(
+                request, "too large: the file is bigger than the limit. Nothing was stored."
+            )
+            return redirect("submissions:list")
+        handler = EncryptingUploadHandler(
+            max_size=max_size, max_files=1, allowed_extensions=frozenset({"csv", "xlsx", "txt"})
+        )
+        request.upload_handlers = [handler]
+        try:
+            return protected(request, handler)
+        finally:
+            handler.discard_unclaimed()
+
+    return view
+
+
+upload = _streaming(_handle_upload)
+
+
+# --- Online entry -------------------------------------------------------------------------
+
+
+def _row_count(request: HttpRequest, default: int) -> int:
+    raw = request.POST.get("row_count") or request.GET.get("rows") or ""
+    count = int(raw) if raw.isdigit() else default
+    return max(1, min(count, online.MAX_ROWS))
+
+
+@login_required
+def online_entry(request: HttpRequest, template: str) -> HttpResponse:
+    user = _user(request)
+    access.require(user, Capability.FILES)
+    spec = SPECS.get(template.upper())
+    if spec is None or not spec.online_transmission:
+        return redirect("submissions:list")
+    if access.is_staff_user(user):
+        raise PermissionDenied("Employers enter their own pension data.")
+    organizations = _organizations(user)
+    header: dict[str, str] = {}
+    rows: list[dict[str, str]] = []
+    chosen = request.POST.get("organization") or request.GET.get("organization") or ""
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None:
+        header = {f.key: request.POST.get(f"h-{f.key}", "").strip() for f in spec.header_fields}
+        count = _row_count(request, online.DEFAULT_ROWS)
+        rows = [
+            {f.key: request.POST.get(f"r{i}-{f.key}", "").strip() for f in spec.fields}
+            for i in range(1, count + 1)
+        ]
+        if action == "more":
+            rows += [{} for _ in range(min(5, online.MAX_ROWS - len(rows)))]
+    if action in ("submit", "test"):
+        filled = [row for row in rows if not online.blank(row)]
+        organization = next((o for o in organizations if str(o.pk) == chosen), None)
+        if organization is None:
+            messages.error(request, "Choose one of your organizations.")
+        elif not filled:
+            messages.error(request, "Enter at least one row.")
+        else:
+            submission = pipeline.receive(
+                user,
+                organization,
+                f"online-{spec.code}.csv",
+                [online.to_csv(spec, filled, header if spec.has_header else None)],
+                source=Source.ONLINE,
+                test_mode=action == "test",
+                request=request,
+            )
+            messages.success(request, "Received. Checking it now.")
+            return redirect("submissions:detail", submission.pk)
+    elif request.GET.get("from_last") == "1" and spec.code == "PAY":
+        org = next(
+            (o for o in organizations if str(o.pk) == chosen),
+            organizations[0] if organizations else None,
+        )
+        if org is not None:
+            chosen = str(org.pk)
+            header, rows = online.last_pay_rows(org.pk)
+            if not rows:
+                messages.warning(request, "No applied pay file yet to start from.")
+    count = max(len(rows), _row_count(request, online.DEFAULT_ROWS))
+    while len(rows) < count:
+        rows.append({})
+    return render(
+        request,
+        "submissions/online.html",
+        {
+            "spec": spec,
+            "organizations": organizations,
+            "chosen": chosen,
+            "header_cells": [(f, header.get(f.key, "")) for f in spec.header_fields],
+            "row_cells": [
+                (i, [(f, row.get(f.key, "")) for f in spec.fields]) for i, row in enumerate(rows, 1)
+            ],
+            "row_count": len(rows),
+            "more_rows": min(len(rows) + 5, online.MAX_ROWS),
+        },
+    )
+
+
+def list_url() -> str:
+    return reverse("submissions:list")
+
+
+@login_required
+def formats(request: HttpRequest) -> HttpResponse:
+    """The published format of every template, from the one spec (docs/datafiles.md)."""
+    access.require(request.user, Capability.FILES)
+    return render(request, "submissions/formats.html", {"specs": list(SPECS.values())})
+
+
+@login_required
+def template_download(request: HttpRequest, template: str, fmt: str) -> HttpResponse:
+    """A blank template with a sample row, generated from the spec."""
+    from pensionportal.datafiles import templates
+
+    access.require(request.user, Capability.FILES)
+    code = template.upper()
+    if code not in SPECS or fmt not in ("csv", "xlsx"):
+        raise Http404("No such template.")
+    if fmt == "csv":
+        body, content_type = templates.csv_template(code), "text/csv; charset=utf-8"
+    else:
+        body = templates.xlsx_template(code)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{code}-template.{fmt}"'
+    return response
