@@ -74,4 +74,4 @@ def read_csv(data: bytes) -> Table | Problem:
         return rule("file.format").problem(
             f"The CSV file is malformed near record {reader.line_num}: {exc}."
         )
-    return Table(rows)
+    return Table(rows, text_only=True)

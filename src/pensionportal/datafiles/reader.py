@@ -13,17 +13,20 @@ and one row per member. Blank rows anywhere are ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 
 from pensionportal.datafiles import layout, sin
+from pensionportal.datafiles.columns import fast_column
 from pensionportal.datafiles.csv_reader import read_csv
 from pensionportal.datafiles.errors import CellError
+from pensionportal.datafiles.gcpause import without_gc
 from pensionportal.datafiles.fields import Field, TemplateSpec
 from pensionportal.datafiles.limits import MAX_FILE_BYTES
-from pensionportal.datafiles.model import ParsedFile, Row, Unreadable
+from pensionportal.datafiles.model import Column, ParsedFile, Row, RowSet, Unreadable
 from pensionportal.datafiles.problems import RULES, Problem, rule
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.datafiles.table import Table
-from pensionportal.datafiles.values import Value, as_text, is_blank, parser_for
+from pensionportal.datafiles.values import Parser, Value, as_text, is_blank, parser_for
 from pensionportal.datafiles.xlsx_reader import read_xlsx
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -33,6 +36,7 @@ MAX_SHOWN = 200
 SourceRow = tuple[int, Sequence[object]]
 
 
+@without_gc
 def read(data: bytes, filename: str = "", template: str | None = None) -> ParsedFile | Unreadable:
     """Read a CSV or XLSX file. ``template`` (a code such as "PAY") skips detection."""
     if template is not None and template not in SPECS:
@@ -65,7 +69,9 @@ def read_table(
     table: Table, filename: str = "", template: str | None = None
 ) -> ParsedFile | Unreadable:
     rows: list[SourceRow] = [
-        (number, cells) for number, cells in table.rows if not all(is_blank(c) for c in cells)
+        (number, cells)
+        for number, cells in table.rows
+        if cells and (_filled(cells[0]) or not _blank_row(cells))
     ]
     if not rows:
         return _unreadable(rule("file.empty").problem("The file has no data."))
@@ -86,11 +92,35 @@ def read_table(
                 "starting with Employee ID and one row per member."
             )
         )
-        return ParsedFile(spec, (), (), header, header_columns, tuple(problems))
+        return ParsedFile(
+            spec,
+            (),
+            RowSet.from_rows(tuple(f.key for f in spec.fields), []),
+            header,
+            header_columns,
+            tuple(problems),
+        )
     heading_number, heading = rows[detail_start]
     columns = layout.match_columns(heading, layout.lookup(spec))
-    parsed = parse_rows(spec.fields, columns, heading_number, rows[detail_start + 1 :], problems)
-    return ParsedFile(spec, columns.labels, tuple(parsed), header, header_columns, tuple(problems))
+    parsed = parse_rows(
+        spec.fields, columns, heading_number, rows[detail_start + 1 :], problems, table.text_only
+    )
+    return ParsedFile(spec, columns.labels, parsed, header, header_columns, tuple(problems))
+
+
+def _filled(cell: object) -> bool:
+    return cell.__class__ is str and bool(cell) and not cell.isspace()  # type: ignore[attr-defined]
+
+
+def _blank_row(cells: Sequence[object]) -> bool:
+    if not cells:
+        return True
+    if isinstance(cells, list) and cells.count("") == len(cells):
+        return True
+    try:
+        return "".join(cells).isspace()  # type: ignore[arg-type]
+    except TypeError:  # XLSX numbers and dates
+        return all(is_blank(c) for c in cells)
 
 
 def _template_unknown(candidates: list[str], first: SourceRow) -> Problem:
@@ -153,29 +183,38 @@ def parse_rows(
     heading_number: int,
     rows: Sequence[SourceRow],
     problems: list[Problem],
-) -> list[Row]:
+    text_only: bool = False,
+) -> RowSet:
+    """Typed rows for ``rows`` under the heading ``columns``; problems appended in place.
+
+    Each column is pulled out with ``itemgetter`` (C speed) and parsed with ``map``; a
+    column with a problem is re-read cell by cell to report every problem with its row.
+    """
     positions = _positions(fields, columns, heading_number, problems)
     width = len(columns.labels)
-    typed_columns: list[list[Value | None]] = []
+    count = len(rows)
+    cell_rows = [cells if len(cells) >= width else _padded(cells, width) for _, cells in rows]
+    numbers = [number for number, _ in rows]
+    typed: dict[str, Column] = {}
     for field in fields:
         index = positions.get(field.key)
         if index is None:
-            typed_columns.append([None] * len(rows))
-        else:
-            label = columns.labels[index]
-            typed_columns.append(_parse_column(field, index, label, rows, problems))
-    keys = [field.key for field in fields]
-    result = [
-        Row(number, _raw(cells), dict(zip(keys, values, strict=True)))
-        for (number, cells), values in zip(rows, zip(*typed_columns, strict=True), strict=True)
-    ]
+            typed[field.key] = [None] * count
+            continue
+        column = list(map(itemgetter(index), cell_rows))
+        typed[field.key] = _parse_column(
+            field, columns.labels[index], column, numbers, problems, text_only
+        )
+    raw: Sequence[Sequence[str]] = cell_rows if text_only else [_raw(c) for c in cell_rows]  # type: ignore[assignment]
+    result = RowSet(tuple(field.key for field in fields), numbers, raw, typed)
     _conditional(fields, columns, positions, result, problems)
-    for number, cells in rows:
+    longest = max(map(len, cell_rows), default=0)
+    for number, cells in rows if longest > width else ():
         if len(cells) > width and not all(is_blank(c) for c in cells[width:]):
             problems.append(
                 rule("row.extra_cells").problem(
-                    "This row has values to the right of the last column heading. Check for "
-                    "a shifted row or add the missing heading.",
+                    "This row has values to the right of the last column heading. Check "
+                    "for a shifted row or add the missing heading.",
                     row=number,
                     value=", ".join(as_text(c) for c in cells[width:] if not is_blank(c))[
                         :MAX_SHOWN
@@ -183,6 +222,12 @@ def parse_rows(
                 )
             )
     return result
+
+
+def _padded(cells: Sequence[object], width: int) -> Sequence[object]:
+    if len(cells) >= width:
+        return cells
+    return [*cells, *([""] * (width - len(cells)))]
 
 
 def _raw(cells: Sequence[object]) -> tuple[str, ...]:
@@ -240,26 +285,46 @@ def _shown(field: Field, cell: object) -> str:
 
 def _parse_column(
     field: Field,
-    index: int,
     label: str,
-    rows: Sequence[SourceRow],
+    column: list[object],
+    numbers: Sequence[int],
     problems: list[Problem],
-) -> list[Value | None]:
-    parse = parser_for(field)
-    required = field.required
-    out: list[Value | None] = []
-    append = out.append
-    for number, cells in rows:
-        cell = cells[index] if index < len(cells) else None
-        if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):  # type: ignore[union-attr]
-            append(None)
-            if required:
+    text_only: bool,
+) -> Column:
+    count = len(column)
+    if column.count("") == count:  # an optional column left empty
+        out: list[Value | None] = [None] * count
+    else:
+        parse = parser_for(field)
+        try:
+            fast = fast_column(field, column, parse) if text_only else None
+            out = fast if fast is not None else list(map(parse, column))
+        except CellError:
+            out = _parse_column_reporting(field, label, column, numbers, parse, problems)
+    if field.required:
+        # ``is None`` (not ``None in out``: comparing Decimals with None is slow)
+        for i in [i for i, value in enumerate(out) if value is None]:
+            number, cell = numbers[i], column[i]
+            if is_blank(cell):
                 problems.append(
                     rule("value.required").problem(
                         f"{field.label} is mandatory.", row=number, column=label, field=field.key
                     )
                 )
-            continue
+    return out
+
+
+def _parse_column_reporting(
+    field: Field,
+    label: str,
+    column: Sequence[object],
+    numbers: Sequence[int],
+    parse: Parser,
+    problems: list[Problem],
+) -> list[Value | None]:
+    out: list[Value | None] = []
+    append = out.append
+    for number, cell in zip(numbers, column, strict=True):
         try:
             append(parse(cell))
         except CellError as error:
@@ -282,7 +347,7 @@ def _conditional(
     fields: Sequence[Field],
     columns: layout.Columns,
     positions: Mapping[str, int],
-    rows: Sequence[Row],
+    rows: RowSet,
     problems: list[Problem],
 ) -> None:
     conditional = [f for f in fields if f.required_when is not None]
@@ -335,9 +400,7 @@ def read_records(
             spec.header_fields, hcolumns, 0, [(0, [given.get(k, "") for k in hkeys])], problems
         )
         header_row = hrows[0]
-    return ParsedFile(
-        spec, columns.labels, tuple(parsed), header_row, header_labels, tuple(problems)
-    )
+    return ParsedFile(spec, columns.labels, parsed, header_row, header_labels, tuple(problems))
 
 
 def template_spec(code: str) -> TemplateSpec:

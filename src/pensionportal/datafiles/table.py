@@ -12,3 +12,5 @@ class Table:
     be float, int, bool, date or datetime (real Excel values)."""
 
     rows: Sequence[tuple[int, Sequence[object]]]
+    text_only: bool = False
+    """True when every cell is a str (CSV), which lets the reader skip conversions."""

@@ -1,7 +1,9 @@
 """One parser per field kind: a cell (CSV text or XLSX value) to a typed value.
 
-Parsers raise :class:`CellError` with a rule code and a plain message; a blank cell never
-reaches a parser (the reader handles blanks and mandatory fields). Typed values: ``str``
+Parsers return None for a blank cell and raise :class:`CellError` with a rule code and a
+plain message for a bad one (the reader reports blanks in mandatory fields). The frequent
+kinds (money, hours, text, codes, Employee IDs, dates) have a fast path for well-formed
+text, since a PAY file may hold a million cells. Typed values: ``str``
 for text and codes (normalised: codes upper-case as in the manual, postal codes without
 spaces, phone numbers as 10 digits), ``Decimal`` for money, hours and ratios, ``int`` for
 years and whole-dollar amounts, ``datetime.date`` for dates.
@@ -20,7 +22,8 @@ from pensionportal.datafiles.errors import CellError
 from pensionportal.datafiles.fields import Field, Kind
 
 Value = str | Decimal | int | dt.date
-Parser = Callable[[object], Value]
+Parser = Callable[[object], Value | None]
+"""Cell -> typed value; None for a blank cell; raises CellError for a bad one."""
 
 _PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?").fullmatch
 _LOOSE_NUMBER = re.compile(r"([-+]?)\$?(\d{1,3}(?:,\d{3})+|\d*)(\.\d*)?").fullmatch
@@ -126,7 +129,10 @@ def _decimal_parser(field: Field) -> Parser:
     unit = "cents" if field.kind is Kind.MONEY else "decimal places"
     allowed = f"{places} {unit}" if field.kind is not Kind.MONEY else "cents"
 
-    def parse(cell: object) -> Decimal:
+    fast = re.compile(r"-?\d{1,15}(?:\.\d{1,%d})?" % places if places else r"-?\d{1,15}").fullmatch
+    bounded = field.minimum is not None or field.maximum is not None
+
+    def slow(cell: object) -> Decimal:
         number, decimals = _number(cell)
         if decimals > places:
             raise CellError(
@@ -135,6 +141,16 @@ def _decimal_parser(field: Field) -> Parser:
             )
         in_range(number, cell)
         return number
+
+    def parse(cell: object) -> Decimal | None:
+        if cell.__class__ is str and fast(cell):  # type: ignore[arg-type]
+            number = Decimal(cell)  # type: ignore[arg-type]
+            if bounded:
+                in_range(number, cell)
+            return number
+        if is_blank(cell):
+            return None
+        return slow(cell)
 
     return parse
 
@@ -174,8 +190,7 @@ def _year_parser(field: Field) -> Parser:
 def _text_parser(field: Field) -> Parser:
     limit = field.max_length
 
-    def parse(cell: object) -> str:
-        text = as_text(cell)
+    def slow(text: str) -> str:
         if limit is not None and len(text) > limit:
             raise CellError(
                 "value.too_long",
@@ -185,14 +200,30 @@ def _text_parser(field: Field) -> Parser:
             raise CellError("value.text", f"{field.label} contains control characters.")
         return text
 
+    most = limit if limit is not None else 1_000_000
+
+    def parse(cell: object) -> str | None:
+        text = cell.strip() if cell.__class__ is str else as_text(cell)  # type: ignore[attr-defined]
+        if not text:
+            return None
+        if len(text) <= most and text.isprintable():
+            return text  # type: ignore[no-any-return]
+        return slow(text)  # type: ignore[arg-type]
+
     return parse
 
 
 def _employee_id_parser(field: Field) -> Parser:
     text_parser = _text_parser(field)
+    limit = field.max_length or 20
+    fast = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,%d}" % (limit - 1)).fullmatch
 
-    def parse(cell: object) -> str:
+    def parse(cell: object) -> str | None:
+        if cell.__class__ is str and fast(cell):  # type: ignore[arg-type]
+            return cell  # type: ignore[return-value]
         text = text_parser(cell)
+        if text is None:
+            return None
         assert isinstance(text, str)
         if not _EMPLOYEE_ID(text):
             raise CellError(
@@ -212,9 +243,17 @@ def _code_parser(field: Field) -> Parser:
             if spelling.isdigit():
                 lookup[str(int(spelling))] = choice.code
     valid = ", ".join(field.choice_codes())
+    exact = dict(lookup)
+    exact.update({spelling.lower(): code for spelling, code in lookup.items()})
 
-    def parse(cell: object) -> str:
+    def parse(cell: object) -> str | None:
+        if cell.__class__ is str:
+            found = exact.get(cell)  # type: ignore[call-overload]
+            if found is not None:
+                return found  # type: ignore[no-any-return]
         text = as_text(cell)
+        if not text:
+            return None
         found = lookup.get(text.upper())
         if found is None:
             shown = text if len(text) <= 40 else text[:40] + "..."
@@ -310,14 +349,18 @@ def _country_parser(field: Field) -> Parser:
 def _date_parser(field: Field) -> Parser:
     memo: dict[str, dt.date] = {}
 
-    def parse(cell: object) -> dt.date:
-        if isinstance(cell, str):
-            found = memo.get(cell)
+    def parse(cell: object) -> dt.date | None:
+        if cell.__class__ is str:
+            found = memo.get(cell)  # type: ignore[call-overload]
             if found is None:
+                if not cell or cell.isspace():  # type: ignore[attr-defined]
+                    return None
                 found = parse_date_cell(cell)
                 if len(memo) < 4096:
-                    memo[cell] = found
-            return found
+                    memo[cell] = found  # type: ignore[index]
+            return found  # type: ignore[no-any-return]
+        if cell is None:
+            return None
         return parse_date_cell(cell)
 
     return parse
@@ -343,6 +386,19 @@ _FACTORIES: dict[Kind, Callable[[Field], Parser]] = {
 }
 
 
+_HANDLE_BLANKS = frozenset(
+    (Kind.TEXT, Kind.EMPLOYEE_ID, Kind.CODE, Kind.DATE, Kind.MONEY, Kind.HOURS, Kind.RATIO)
+)
+
+
+def _blank_is_none(parse: Parser) -> Parser:
+    def parse_or_none(cell: object) -> Value | None:
+        return None if is_blank(cell) else parse(cell)
+
+    return parse_or_none
+
+
 def parser_for(field: Field) -> Parser:
     """A fresh parser for ``field`` (fresh so that per-file memos do not leak)."""
-    return _FACTORIES[field.kind](field)
+    parse = _FACTORIES[field.kind](field)
+    return parse if field.kind in _HANDLE_BLANKS else _blank_is_none(parse)

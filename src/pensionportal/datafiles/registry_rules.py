@@ -1,0 +1,315 @@
+"""Rules against the member registry (through :class:`RegistryView`, one batch per file).
+
+Sources: select-employer-manual.txt §2 'Member Information' (Employee ID identifies the
+member), 'Enrolment Data', 'Termination Data', 'Leave Data', 'Return to Work Data',
+'Contribution Data'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pensionportal.datafiles import sin
+from pensionportal.datafiles.context import ValidationContext
+from pensionportal.datafiles.model import ParsedFile, Row
+from pensionportal.datafiles.pay_rules import periods
+from pensionportal.datafiles.problems import Problem, rule
+from pensionportal.datafiles.registry import MemberFacts, RegistryView, RemittanceKey
+
+
+def employee_ids(parsed: ParsedFile) -> set[str]:
+    ids = set(parsed.column("employee_id"))
+    ids.discard(None)
+    return ids  # type: ignore[return-value]
+
+
+def _problem(code: str, message: str, row: Row, parsed: ParsedFile, key: str) -> Problem:
+    value = row.values.get(key)
+    shown = value.isoformat() if isinstance(value, dt.date) else str(value or "")
+    return rule(code).problem(
+        message, row=row.number, column=parsed.template.label(key), value=shown, field=key
+    )
+
+
+def check_registry(
+    parsed: ParsedFile,
+    registry: RegistryView,
+    context: ValidationContext,
+    problems: list[Problem],
+) -> dict[str, MemberFacts]:
+    """Registry checks; returns the facts looked up (reused by the contribution check)."""
+    code = parsed.template.code
+    if context.file_sha256 and registry.file_submitted(context.file_sha256):
+        problems.append(
+            rule("file.duplicate").problem(
+                "This very file was submitted before. If you meant to correct it, change "
+                "the data and submit the corrected file."
+            )
+        )
+    if code == "PAY":
+        _check_remittance_key(parsed, registry, problems)
+    if code in ("OPTN", "PRIORSVC"):
+        return {}
+    facts = dict(registry.members(employee_ids(parsed)))
+    if code == "ENROL":
+        _check_enrolment(parsed, facts, registry, problems)
+        return facts
+    if code == "PERCHG":
+        _check_new_sins(parsed, registry, problems)
+    if code == "PAY":
+        _check_pay(parsed, facts, problems)
+        return facts
+    for row in parsed.rows:
+        employee = row.values.get("employee_id")
+        if not isinstance(employee, str):
+            continue
+        member = facts.get(employee)
+        if member is None:
+            problems.append(
+                _problem(
+                    "registry.unknown_employee",
+                    f"Employee ID {employee} is not an enrolled member. Check the ID, or "
+                    "send the ENROL record first.",
+                    row,
+                    parsed,
+                    "employee_id",
+                )
+            )
+            continue
+        if code == "TER":
+            _check_termination(parsed, row, member, problems)
+        elif code == "LOA":
+            _check_leave(parsed, row, member, problems)
+        elif code == "RTW":
+            _check_return(parsed, row, member, problems)
+        elif code == "EMCHG":
+            _before_hire(parsed, row, member, "effective_date", problems)
+    return facts
+
+
+def _check_remittance_key(
+    parsed: ParsedFile, registry: RegistryView, problems: list[Problem]
+) -> None:
+    header = parsed.header
+    if header is None:
+        return
+    start, end = header.values.get("period_start"), header.values.get("period_end")
+    reference = header.values.get("payment_reference")
+    if (
+        isinstance(start, dt.date)
+        and isinstance(end, dt.date)
+        and isinstance(reference, str)
+        and registry.remittance_submitted(RemittanceKey(start, end, reference))
+    ):
+        problems.append(
+            rule("pay.duplicate_remittance").problem(
+                f"A PAY file for the pay period {start} to {end} with payment reference "
+                f"{reference} was already submitted.",
+                row=header.number,
+                column="Payment Reference Number",
+                value=reference,
+                field="payment_reference",
+            )
+        )
+
+
+def _check_enrolment(
+    parsed: ParsedFile,
+    facts: dict[str, MemberFacts],
+    registry: RegistryView,
+    problems: list[Problem],
+) -> None:
+    sins = {v for row in parsed.rows if isinstance(v := row.values.get("sin"), str)}
+    owners = registry.sin_owners(sins) if sins else {}
+    for row in parsed.rows:
+        employee, hired = row.values.get("employee_id"), row.values.get("hire_date")
+        member = facts.get(employee) if isinstance(employee, str) else None
+        if member is not None and (
+            member.termination_date is None
+            or not isinstance(hired, dt.date)
+            or hired <= member.termination_date
+        ):
+            problems.append(
+                _problem(
+                    "registry.already_enrolled",
+                    f"Employee ID {employee} is already an enrolled member. Send a PERCHG or "
+                    "EMCHG record for changes.",
+                    row,
+                    parsed,
+                    "employee_id",
+                )
+            )
+        number = row.values.get("sin")
+        owner = owners.get(number) if isinstance(number, str) else None
+        if owner is not None and owner != employee:
+            problems.append(
+                rule("sin.in_use").problem(
+                    f"This SIN is already registered to Employee ID {owner}.",
+                    row=row.number,
+                    column="SIN",
+                    value=sin.mask(str(number)),
+                    field="sin",
+                )
+            )
+
+
+def _check_new_sins(parsed: ParsedFile, registry: RegistryView, problems: list[Problem]) -> None:
+    sins = {v for row in parsed.rows if isinstance(v := row.values.get("new_sin"), str)}
+    if not sins:
+        return
+    owners = registry.sin_owners(sins)
+    for row in parsed.rows:
+        number = row.values.get("new_sin")
+        owner = owners.get(number) if isinstance(number, str) else None
+        if owner is not None and owner != row.values.get("employee_id"):
+            problems.append(
+                rule("sin.in_use").problem(
+                    f"This SIN is already registered to Employee ID {owner}.",
+                    row=row.number,
+                    column="New SIN",
+                    value=sin.mask(str(number)),
+                    field="new_sin",
+                )
+            )
+
+
+def _check_pay(parsed: ParsedFile, facts: dict[str, MemberFacts], problems: list[Problem]) -> None:
+    """Unknown members; contributions after termination or before membership."""
+    starts, ends = periods(parsed)
+    label = parsed.template.label("employee_id")
+    get = facts.get
+    ids = parsed.column("employee_id")
+    known = list(map(get, ids))  # type: ignore[arg-type]
+    earliest_end = min(filter(None, ends), default=None)
+    latest_start = max(filter(None, starts), default=None)
+    nothing_to_check = not any(
+        (
+            f.termination_date is not None
+            and latest_start is not None
+            and f.termination_date < latest_start
+        )
+        or (
+            f.membership_date is not None
+            and earliest_end is not None
+            and f.membership_date > earliest_end
+        )
+        for f in facts.values()
+    )
+    if nothing_to_check and None not in known:
+        return  # every member known, none terminated before or joined after the period
+    for number, employee, start, end in zip(parsed.rows.numbers, ids, starts, ends, strict=True):
+        if employee is None:
+            continue
+        member = get(employee)  # type: ignore[arg-type]
+        if member is None:
+            problems.append(
+                rule("registry.unknown_employee").problem(
+                    f"Employee ID {employee} is not an enrolled member. Check the ID, or "
+                    "send the ENROL record first.",
+                    row=number,
+                    column=label,
+                    value=str(employee),
+                    field="employee_id",
+                )
+            )
+            continue
+        ended, joined = member.termination_date, member.membership_date
+        if ended is not None and start is not None and start > ended:
+            problems.append(
+                rule("registry.after_termination").problem(
+                    f"Contributions for a period starting {start}, after the member's "
+                    f"termination on {ended}.",
+                    row=number,
+                    column=label,
+                    value=str(employee),
+                    field="employee_id",
+                )
+            )
+        if joined is not None and end is not None and end < joined:
+            problems.append(
+                rule("registry.before_membership").problem(
+                    f"Contributions for a period ending {end}, before the member's plan "
+                    f"membership date {joined}.",
+                    row=number,
+                    column=label,
+                    value=str(employee),
+                    field="employee_id",
+                )
+            )
+
+
+def _before_hire(
+    parsed: ParsedFile, row: Row, member: MemberFacts, key: str, problems: list[Problem]
+) -> None:
+    when, hired = row.values.get(key), member.hire_date
+    if isinstance(when, dt.date) and hired is not None and when < hired:
+        problems.append(
+            _problem(
+                "registry.before_hire",
+                f"{parsed.template.label(key)} {when} is before the member's hire date {hired}.",
+                row,
+                parsed,
+                key,
+            )
+        )
+
+
+def _check_termination(
+    parsed: ParsedFile, row: Row, member: MemberFacts, problems: list[Problem]
+) -> None:
+    _before_hire(parsed, row, member, "termination_date", problems)
+    if member.termination_date is not None:
+        problems.append(
+            _problem(
+                "registry.already_terminated",
+                f"This member was already terminated on {member.termination_date}.",
+                row,
+                parsed,
+                "termination_date",
+            )
+        )
+
+
+def _check_leave(
+    parsed: ParsedFile, row: Row, member: MemberFacts, problems: list[Problem]
+) -> None:
+    _before_hire(parsed, row, member, "leave_start", problems)
+    if member.open_leave_start is not None:
+        problems.append(
+            _problem(
+                "registry.leave_already_open",
+                f"A leave that started {member.open_leave_start} is still open; send its RTW "
+                "record first if it has ended.",
+                row,
+                parsed,
+                "leave_start",
+            )
+        )
+
+
+def _check_return(
+    parsed: ParsedFile, row: Row, member: MemberFacts, problems: list[Problem]
+) -> None:
+    started = member.open_leave_start
+    if started is None:
+        problems.append(
+            _problem(
+                "registry.no_open_leave",
+                "There is no open leave for this member to return from. Send the LOA record first.",
+                row,
+                parsed,
+                "leave_end",
+            )
+        )
+        return
+    ended = row.values.get("leave_end")
+    if isinstance(ended, dt.date) and ended < started:
+        problems.append(
+            _problem(
+                "dates.order",
+                f"Leave End Date {ended} is before the leave started ({started}).",
+                row,
+                parsed,
+                "leave_end",
+            )
+        )
