@@ -9,7 +9,7 @@ from playwright.sync_api import FilePayload, Page
 from pytest_django.live_server_helper import LiveServer
 
 from pensionportal.accounts.models import Role
-from pensionportal.messaging.models import Thread
+from pensionportal.messaging.models import Mailbox, Thread
 from tests.factories import enrol_totp, make_org, make_staff, make_user
 from tests.messaging.helpers import ensure_standard_mailboxes
 
@@ -42,7 +42,8 @@ def test_employer_and_staff_exchange_messages_under_one_reference(
     page.wait_for_load_state()
     check_accessibility(page)
     assert page.get_by_text("can be viewed by any member of the plan administrator").is_visible()
-    page.get_by_label("To mailbox").select_option(label="Data Management Group")
+    data_management = Mailbox.objects.get(slug="data-management")
+    page.get_by_label("To mailbox").select_option(value=str(data_management.pk))
     page.get_by_label("Subject").fill("Record of employment for a member")
     page.get_by_label("Message").fill("Attention: Jane Doe. The ROE is attached.")
     roe: FilePayload = {"name": "roe.pdf", "mimeType": "application/pdf", "buffer": PDF}

@@ -106,20 +106,27 @@ class _BodyMixin(forms.Form):
         return body
 
 
+class MailboxChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} — {obj.description}" if obj.description else str(obj.name)
+
+
 class ComposeForm(_BodyMixin):
     """A new thread. Employers choose among their own organizations; staff among all."""
 
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         label="Organization",
+        empty_label="Choose an organization",
         error_messages={
             "required": "Choose the organization you are writing for.",
             "invalid_choice": "Choose one of the organizations listed.",
         },
     )
-    mailbox = forms.ModelChoiceField(
+    mailbox = MailboxChoiceField(
         queryset=Mailbox.objects.none(),
         label="To mailbox",
+        empty_label="Choose a mailbox",
         error_messages={
             "required": "Choose the mailbox to write to.",
             "invalid_choice": "Choose one of the mailboxes listed.",
