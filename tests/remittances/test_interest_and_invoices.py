@@ -70,7 +70,9 @@ def test_interest_is_itemised_across_a_rate_change_and_printed_in_the_pdf() -> N
     ]
     assert invoice.total == D("5.18")
     assert invoice.due_date == dt.date(2026, 6, 30)  # 10 business days
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(invoice_pdf(invoice))).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(invoice_pdf(invoice))).pages
+    )
     assert invoice.number in text
     assert "Total due: $5.18" in text
     assert "2026-05-02 to 2026-05-31" in text
@@ -98,7 +100,9 @@ def test_a_missing_rate_refuses_the_invoice() -> None:
     org = make_org()
     advice = actions.on_pay_submission_applied(pay_submission(org, dt.date(2025, 4, 17), "NO-RATE"))
     assert advice is not None
-    actions.record_payment(make_staff(), actions.PaymentInput(dt.date(2025, 6, 15), D("200"), "NO-RATE"))
+    actions.record_payment(
+        make_staff(), actions.PaymentInput(dt.date(2025, 6, 15), D("200"), "NO-RATE")
+    )
     with pytest.raises(actions.RemittanceError, match="interest rate is missing"):
         actions.issue_invoice(make_staff(), advice, dt.date(2025, 6, 16))
 
@@ -106,6 +110,8 @@ def test_a_missing_rate_refuses_the_invoice() -> None:
 def test_a_payment_quoting_the_invoice_number_settles_it() -> None:
     advice = _late_advice()
     invoice = actions.issue_invoice(make_staff(), advice, dt.date(2026, 6, 16))
-    actions.record_payment(make_staff(), actions.PaymentInput(dt.date(2026, 6, 20), D("5.18"), invoice.number))
+    actions.record_payment(
+        make_staff(), actions.PaymentInput(dt.date(2026, 6, 20), D("5.18"), invoice.number)
+    )
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID

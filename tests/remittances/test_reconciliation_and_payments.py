@@ -102,7 +102,12 @@ def test_advice_that_disagrees_with_the_pay_data_by_category_is_a_discrepancy() 
         user,
         org,
         actions.AdviceInput(
-            dt.date(2026, 11, 6), dt.date(2026, 10, 18), dt.date(2026, 10, 31), "R-3", "eft", amounts
+            dt.date(2026, 11, 6),
+            dt.date(2026, 10, 18),
+            dt.date(2026, 10, 31),
+            "R-3",
+            "eft",
+            amounts,
         ),
     )
     _pay("R-3", "190.00")
