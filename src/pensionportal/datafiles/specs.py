@@ -538,7 +538,7 @@ PAY = TemplateSpec(
             "remittance_amount",
             "Remittance Amount",
             "The amount remitted for the pay period: the sum of all detail contributions.",
-            "234.00",
+            "186.00",
             CONTRIBUTION,
             required=True,
             signed=True,
