@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 
-.PHONY: demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: bench-intake demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -76,3 +76,7 @@ clean:
 
 demo-code: install
 	@$(BIN)/python manage.py demo_code $(EMAIL)
+
+# Benchmarks (need PostgreSQL: started and stopped by scripts/ci_postgres.sh).
+bench-intake: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/intake.py 100000

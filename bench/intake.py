@@ -1,0 +1,176 @@
+"""Intake benchmark (issue: Pension data files, 8).
+
+A PAY file of 100,000 detail rows for one employer with 100,000 enrolled members:
+validation + expected-contribution check + apply, on PostgreSQL, timed as the worker runs
+them (`pipeline.validate_submission` then `pipeline.apply_submission`). Target: median
+<= 3 s, peak memory <= 400 MB. The same detail table is validated by frictionless against
+an equivalent Table Schema, the peer the figures are compared with.
+
+    make bench-intake            # starts a throw-away PostgreSQL server and runs this
+    python bench/intake.py N     # against DATABASE_URL (must be PostgreSQL for the target)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pensionportal.settings")
+os.environ.setdefault("PORTAL_STORAGE_DIR", str(ROOT / "var" / "bench-storage"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from datetime import date  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from pensionportal.accounts.models import Organization, OrganizationKind, Plan, User  # noqa: E402
+from pensionportal.core import crypto, vault  # noqa: E402
+from pensionportal.datafiles import bench as data  # noqa: E402
+from pensionportal.members.models import Contribution, Member  # noqa: E402
+from pensionportal.submissions import pipeline  # noqa: E402
+from pensionportal.submissions.models import Status, Submission  # noqa: E402
+
+RUNS = 3
+ORG = "Bench Employer"
+
+
+def setup(n: int) -> tuple[Organization, User]:
+    call_command("migrate", verbosity=0)
+    org, _ = Organization.objects.get_or_create(
+        name=ORG,
+        defaults={"kind": OrganizationKind.EMPLOYER, "plan": Plan.SELECT,
+                  "plan_participation_date": data.PARTICIPATION.participation_date},
+    )
+    user = User.objects.filter(email="bench@example.com").first() or User.objects.create_user(
+        "bench@example.com", is_staff=True
+    )
+    if Member.objects.filter(organization=org).count() != n:
+        Contribution.objects.filter(organization=org).delete()
+        Member.objects.filter(organization=org).delete()
+        sin = crypto.encrypt_text("550911895")
+        hired = date(2020, 1, 1)
+        Member.objects.bulk_create(
+            (
+                Member(organization=org, employee_id=eid, sin_encrypted=sin,
+                       sin_index=f"bench-{eid}", sin_last3="895", last_name="L", first_name="F",
+                       birth_date=date(1980, 1, 1), hire_date=hired, membership_date=hired,
+                       employment_type="FT", employment_ratio=1, pay_rate=60000, standard_hours=37.5)
+                for eid in data.employee_ids(n)
+            ),
+            batch_size=10_000,
+        )
+    return org, user
+
+
+def one_run(n: int, k: int) -> tuple[float, float, float]:
+    org, user = setup(n)
+    Contribution.objects.filter(organization=org).delete()
+    payload = data.pay_file(n, reference=f"EFT-BENCH-{k}-{time.time_ns()}")
+    blob = vault.store([payload])
+    submission = Submission.objects.create(
+        organization=org, source="upload", filename="PAY_bench.csv", blob_name=blob.name,
+        blob_key=blob.wrapped_key, size=blob.size, sha256=blob.sha256, submitted_by=user,
+    )
+    started = time.perf_counter()
+    validated = pipeline.validate_submission(submission.pk)
+    middle = time.perf_counter()
+    if validated.status != Status.ACCEPTED:
+        problems = list(validated.problems.values_list("message", flat=True)[:5])
+        raise SystemExit(f"bench file not accepted: {validated.status} {problems}")
+    applied = pipeline.apply_submission(submission.pk)
+    finished = time.perf_counter()
+    assert applied.status == Status.APPLIED
+    assert Contribution.objects.filter(source_submission_id=submission.pk).count() == n
+    vault.purge(blob.name)
+    return middle - started, finished - middle, finished - started
+
+
+def frictionless_seconds(n: int) -> float:
+    from frictionless import Resource, Schema, validate  # type: ignore[import-untyped]
+
+    text = data.pay_file(n).decode()
+    lines = text.split("\r\n")
+    detail = "\r\n".join(lines[3:])  # the detail table: heading row + rows
+    fields = [
+        {"name": "Employee ID", "type": "string", "constraints": {"required": True, "pattern": "[A-Za-z0-9][A-Za-z0-9._/-]*"}},
+        {"name": "Last Name", "type": "string"},
+        {"name": "First Name", "type": "string"},
+        {"name": "Contribution Type", "type": "string", "constraints": {"required": True, "enum": ["N", "R", "A"]}},
+        {"name": "Pay Period Start Date", "type": "date"},
+        {"name": "Pay Period End Date", "type": "date"},
+        {"name": "Service Type", "type": "string", "constraints": {"required": True, "enum": ["REG", "LOAM", "LTIP"]}},
+        {"name": "Pensionable Hours", "type": "number", "constraints": {"required": True, "minimum": 0}},
+        {"name": "Pensionable Pay", "type": "number", "constraints": {"required": True, "minimum": 0}},
+        {"name": "Employee Regular Contribution", "type": "number", "constraints": {"required": True, "minimum": 0}},
+        {"name": "Buyback Contribution", "type": "number"},
+        {"name": "Buyback Deduction Code", "type": "string"},
+        {"name": "Employee Interest", "type": "number"},
+        {"name": "Employer Regular Contribution", "type": "number", "constraints": {"required": True, "minimum": 0}},
+        {"name": "Employer Special Contribution", "type": "number"},
+        {"name": "Employer Interest", "type": "number"},
+    ]
+    heading = next(csv.reader(io.StringIO(detail)))
+    for field, name in zip(fields, heading, strict=False):
+        field["name"] = name
+    schema = Schema.from_descriptor({"fields": fields, "primaryKey": [heading[0]]})
+    resource_ = Resource(data=detail.encode(), format="csv", schema=schema)
+    started = time.perf_counter()
+    report = validate(resource_, limit_errors=1000)
+    elapsed = time.perf_counter() - started
+    if not report.valid:
+        print("frictionless found errors:", report.flatten(["rowNumber", "fieldName", "type"])[:3])
+    return elapsed
+
+
+def measure(n: int) -> None:
+    """One timed run in this process; prints seconds and the process's peak memory."""
+    validate_s, apply_s, total_s = one_run(n, int(sys.argv[3]))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{validate_s:.4f} {apply_s:.4f} {total_s:.4f} {peak_mb:.1f}")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    if len(sys.argv) > 2 and sys.argv[2] == "--measure":
+        measure(n)
+        return
+    print(f"database: {connection.vendor}; preparing {n:,} members ...", flush=True)
+    setup(n)
+    results = []
+    for k in range(RUNS):  # each run in a fresh process, so peak memory is the run's own
+        out = subprocess.run(
+            [sys.executable, __file__, str(n), "--measure", str(k)],
+            check=True, capture_output=True, text=True,
+        ).stdout.split()[-4:]
+        results.append([float(x) for x in out])
+        print(f"run {k + 1}: validate {results[-1][0]:.2f} s, apply {results[-1][1]:.2f} s, "
+              f"total {results[-1][2]:.2f} s, peak {results[-1][3]:.0f} MB", flush=True)
+    median_total = statistics.median(r[2] for r in results)
+    peak = max(r[3] for r in results)
+    print(f"\nPAY rows: {n:,}  members: {n:,}  database: {connection.vendor}")
+    print(f"validate + expected contributions + apply: median {median_total:.2f} s "
+          f"(target <= 3 s) {'OK' if median_total <= 3 else 'OVER TARGET'}")
+    print(f"peak memory: {peak:.0f} MB (target <= 400 MB) {'OK' if peak <= 400 else 'OVER TARGET'}")
+    friction = frictionless_seconds(n)
+    median_validate = statistics.median(r[0] for r in results)
+    print(f"peer: frictionless {friction:.2f} s to validate the same detail table against an "
+          f"equivalent Table Schema (types, required, enums, primary key)")
+    print(f"ratio: frictionless / portal validation = {friction / median_validate:.1f}x "
+          f"(portal validation also checks the registry and recomputes every contribution)")
+
+
+if __name__ == "__main__":
+    main()
