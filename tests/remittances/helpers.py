@@ -10,16 +10,18 @@ from pensionportal.submissions.models import Source, Status, Submission
 from tests.factories import make_member, make_user
 
 D = Decimal
+HUNDRED = D("100.00")
+NOTHING = D("0.00")
 
 
 def pay_submission(
     org: Organization,
     pay_date: dt.date,
     reference: str,
-    member: Decimal = D("100.00"),
-    employer: Decimal = D("100.00"),
+    member: Decimal = HUNDRED,
+    employer: Decimal = HUNDRED,
     header: Decimal | None = None,
-    ltip: Decimal = D("0.00"),
+    ltip: Decimal = NOTHING,
 ) -> Submission:
     user = make_user(org, [Role.FILE_UPLOAD])
     sub = Submission.objects.create(

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from pensionportal.remittances import actions
-from pensionportal.remittances.models import InvoiceStatus, RateTable
+from pensionportal.remittances.models import InvoiceStatus, RateTable, RemittanceAdvice
 from pensionportal.remittances.pdf import invoice_pdf
 from pensionportal.rules.deadlines import contribution_due_date, data_due_date
 from tests.factories import make_org, make_staff
@@ -37,7 +37,7 @@ def test_due_dates_skip_weekends_and_ontario_holidays(
     assert data_due_date(pay_date) == data_due
 
 
-def _late_advice() -> actions.RemittanceAdvice:
+def _late_advice() -> RemittanceAdvice:
     org = make_org()
     advice = actions.on_pay_submission_applied(
         pay_submission(org, dt.date(2026, 4, 17), "LATE-1", D("1000.00"), D("1000.00"))
@@ -58,7 +58,7 @@ def _late_advice() -> actions.RemittanceAdvice:
 def test_interest_is_itemised_across_a_rate_change_and_printed_in_the_pdf() -> None:
     advice = _late_advice()
     invoice = actions.issue_invoice(make_staff(), advice, dt.date(2026, 6, 16))
-    lines = [(l.start, l.end, l.days, l.rate, l.amount) for l in invoice.lines.all()]
+    lines = [(x.start, x.end, x.days, x.rate, x.amount) for x in invoice.lines.all()]
     # member: delinquent from 2026-05-02 (15 days after 04-17) to 06-14;
     # pre-judgment 2.5 % beats the fund's 2 % until 05-31, then the fund's 4 %.
     # employer: delinquent from 2026-05-31 (end of the following month).
@@ -76,7 +76,8 @@ def test_interest_is_itemised_across_a_rate_change_and_printed_in_the_pdf() -> N
     assert invoice.number in text
     assert "Total due: $5.18" in text
     assert "2026-05-02 to 2026-05-31" in text
-    assert "2.500%" in text and "4.000%" in text
+    assert "2.500%" in text
+    assert "4.000%" in text
 
 
 def test_recovery_costs_are_added_and_an_unpaid_invoice_is_recalculated() -> None:

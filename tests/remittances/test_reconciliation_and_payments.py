@@ -41,7 +41,8 @@ def test_on_pay_submission_applied_derives_the_advice_once_and_matches() -> None
     sub = pay_submission(org, dt.date(2026, 11, 6), "REF-1", ltip=D("50.00"))
     first = actions.on_pay_submission_applied(sub)
     again = actions.on_pay_submission_applied(sub)
-    assert first is not None and again is not None
+    assert first is not None
+    assert again is not None
     assert first.pk == again.pk
     assert RemittanceAdvice.objects.count() == 1
     assert first.source == AdviceSource.PAY_HEADER

@@ -56,9 +56,8 @@ def test_the_employers_pages_answer_their_users_and_404_for_another_organization
         assert _client(own).get(url).status_code == 200, name
         assert _client(other).get(url).status_code == 404, name
         response = _client(None).get(url)
-        assert response.status_code == 302 and response["Location"].startswith(
-            "/accounts/login/"
-        ), name
+        assert response.status_code == 302, name
+        assert response["Location"].startswith("/accounts/login/"), name
 
 
 def test_staff_pages_render_and_refuse_employers() -> None:
