@@ -51,8 +51,11 @@ def setup(n: int) -> tuple[Organization, User]:
     call_command("migrate", verbosity=0)
     org, _ = Organization.objects.get_or_create(
         name=ORG,
-        defaults={"kind": OrganizationKind.EMPLOYER, "plan": Plan.SELECT,
-                  "plan_participation_date": data.PARTICIPATION.participation_date},
+        defaults={
+            "kind": OrganizationKind.EMPLOYER,
+            "plan": Plan.SELECT,
+            "plan_participation_date": data.PARTICIPATION.participation_date,
+        },
     )
     user = User.objects.filter(email="bench@example.com").first() or User.objects.create_user(
         "bench@example.com", is_staff=True
@@ -64,10 +67,22 @@ def setup(n: int) -> tuple[Organization, User]:
         hired = date(2020, 1, 1)
         Member.objects.bulk_create(
             (
-                Member(organization=org, employee_id=eid, sin_encrypted=sin,
-                       sin_index=f"bench-{eid}", sin_last3="895", last_name="L", first_name="F",
-                       birth_date=date(1980, 1, 1), hire_date=hired, membership_date=hired,
-                       employment_type="FT", employment_ratio=1, pay_rate=60000, standard_hours=37.5)
+                Member(
+                    organization=org,
+                    employee_id=eid,
+                    sin_encrypted=sin,
+                    sin_index=f"bench-{eid}",
+                    sin_last3="895",
+                    last_name="L",
+                    first_name="F",
+                    birth_date=date(1980, 1, 1),
+                    hire_date=hired,
+                    membership_date=hired,
+                    employment_type="FT",
+                    employment_ratio=1,
+                    pay_rate=60000,
+                    standard_hours=37.5,
+                )
                 for eid in data.employee_ids(n)
             ),
             batch_size=10_000,
@@ -81,8 +96,14 @@ def one_run(n: int, k: int) -> tuple[float, float, float]:
     payload = data.pay_file(n, reference=f"EFT-BENCH-{k}-{time.time_ns()}")
     blob = vault.store([payload])
     submission = Submission.objects.create(
-        organization=org, source="upload", filename="PAY_bench.csv", blob_name=blob.name,
-        blob_key=blob.wrapped_key, size=blob.size, sha256=blob.sha256, submitted_by=user,
+        organization=org,
+        source="upload",
+        filename="PAY_bench.csv",
+        blob_name=blob.name,
+        blob_key=blob.wrapped_key,
+        size=blob.size,
+        sha256=blob.sha256,
+        submitted_by=user,
     )
     started = time.perf_counter()
     validated = pipeline.validate_submission(submission.pk)
@@ -105,20 +126,48 @@ def frictionless_seconds(n: int) -> float:
     lines = text.split("\r\n")
     detail = "\r\n".join(lines[3:])  # the detail table: heading row + rows
     fields = [
-        {"name": "Employee ID", "type": "string", "constraints": {"required": True, "pattern": "[A-Za-z0-9][A-Za-z0-9._/-]*"}},
+        {
+            "name": "Employee ID",
+            "type": "string",
+            "constraints": {"required": True, "pattern": "[A-Za-z0-9][A-Za-z0-9._/-]*"},
+        },
         {"name": "Last Name", "type": "string"},
         {"name": "First Name", "type": "string"},
-        {"name": "Contribution Type", "type": "string", "constraints": {"required": True, "enum": ["N", "R", "A"]}},
+        {
+            "name": "Contribution Type",
+            "type": "string",
+            "constraints": {"required": True, "enum": ["N", "R", "A"]},
+        },
         {"name": "Pay Period Start Date", "type": "date"},
         {"name": "Pay Period End Date", "type": "date"},
-        {"name": "Service Type", "type": "string", "constraints": {"required": True, "enum": ["REG", "LOAM", "LTIP"]}},
-        {"name": "Pensionable Hours", "type": "number", "constraints": {"required": True, "minimum": 0}},
-        {"name": "Pensionable Pay", "type": "number", "constraints": {"required": True, "minimum": 0}},
-        {"name": "Employee Regular Contribution", "type": "number", "constraints": {"required": True, "minimum": 0}},
+        {
+            "name": "Service Type",
+            "type": "string",
+            "constraints": {"required": True, "enum": ["REG", "LOAM", "LTIP"]},
+        },
+        {
+            "name": "Pensionable Hours",
+            "type": "number",
+            "constraints": {"required": True, "minimum": 0},
+        },
+        {
+            "name": "Pensionable Pay",
+            "type": "number",
+            "constraints": {"required": True, "minimum": 0},
+        },
+        {
+            "name": "Employee Regular Contribution",
+            "type": "number",
+            "constraints": {"required": True, "minimum": 0},
+        },
         {"name": "Buyback Contribution", "type": "number"},
         {"name": "Buyback Deduction Code", "type": "string"},
         {"name": "Employee Interest", "type": "number"},
-        {"name": "Employer Regular Contribution", "type": "number", "constraints": {"required": True, "minimum": 0}},
+        {
+            "name": "Employer Regular Contribution",
+            "type": "number",
+            "constraints": {"required": True, "minimum": 0},
+        },
         {"name": "Employer Special Contribution", "type": "number"},
         {"name": "Employer Interest", "type": "number"},
     ]
@@ -153,23 +202,34 @@ def main() -> None:
     for k in range(RUNS):  # each run in a fresh process, so peak memory is the run's own
         out = subprocess.run(
             [sys.executable, __file__, str(n), "--measure", str(k)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.split()[-4:]
         results.append([float(x) for x in out])
-        print(f"run {k + 1}: validate {results[-1][0]:.2f} s, apply {results[-1][1]:.2f} s, "
-              f"total {results[-1][2]:.2f} s, peak {results[-1][3]:.0f} MB", flush=True)
+        print(
+            f"run {k + 1}: validate {results[-1][0]:.2f} s, apply {results[-1][1]:.2f} s, "
+            f"total {results[-1][2]:.2f} s, peak {results[-1][3]:.0f} MB",
+            flush=True,
+        )
     median_total = statistics.median(r[2] for r in results)
     peak = max(r[3] for r in results)
     print(f"\nPAY rows: {n:,}  members: {n:,}  database: {connection.vendor}")
-    print(f"validate + expected contributions + apply: median {median_total:.2f} s "
-          f"(target <= 3 s) {'OK' if median_total <= 3 else 'OVER TARGET'}")
+    print(
+        f"validate + expected contributions + apply: median {median_total:.2f} s "
+        f"(target <= 3 s) {'OK' if median_total <= 3 else 'OVER TARGET'}"
+    )
     print(f"peak memory: {peak:.0f} MB (target <= 400 MB) {'OK' if peak <= 400 else 'OVER TARGET'}")
     friction = frictionless_seconds(n)
     median_validate = statistics.median(r[0] for r in results)
-    print(f"peer: frictionless {friction:.2f} s to validate the same detail table against an "
-          f"equivalent Table Schema (types, required, enums, primary key)")
-    print(f"ratio: frictionless / portal validation = {friction / median_validate:.1f}x "
-          f"(portal validation also checks the registry and recomputes every contribution)")
+    print(
+        f"peer: frictionless {friction:.2f} s to validate the same detail table against an "
+        f"equivalent Table Schema (types, required, enums, primary key)"
+    )
+    print(
+        f"ratio: frictionless / portal validation = {friction / median_validate:.1f}x "
+        f"(portal validation also checks the registry and recomputes every contribution)"
+    )
 
 
 if __name__ == "__main__":
