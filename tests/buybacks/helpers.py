@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from pensionportal.accounts.models import Organization, Plan, User
 from pensionportal.buybacks import actions
@@ -18,8 +19,8 @@ def opseu_org(name: str | None = None) -> Organization:
     return make_org(name, plan=Plan.OPSEU)
 
 
-def opseu_member(org: Organization | None = None, **fields: object) -> Member:
-    values: dict[str, object] = {
+def opseu_member(org: Organization | None = None, **fields: Any) -> Member:
+    values: dict[str, Any] = {
         "hire_date": dt.date(2015, 1, 5),
         "membership_date": dt.date(2025, 1, 1),
         "pay_rate": Decimal("70000"),
@@ -49,7 +50,7 @@ def application(
     return actions.create_application(staff, member, data)
 
 
-def quoted(staff: User, member: Member, **more: object) -> Buyback:
+def quoted(staff: User, member: Member, **more: Any) -> Buyback:
     buyback = application(staff, member, **more)
     return actions.issue_quote(
         staff,
@@ -60,7 +61,7 @@ def quoted(staff: User, member: Member, **more: object) -> Buyback:
     )
 
 
-def financed(staff: User, member: Member, payment: str = "200.00", **more: object) -> Buyback:
+def financed(staff: User, member: Member, payment: str = "200.00", **more: Any) -> Buyback:
     buyback = quoted(staff, member, **more)
     return actions.record_agreement(
         staff,

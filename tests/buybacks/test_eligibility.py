@@ -28,12 +28,15 @@ def test_the_window_runs_24_months_from_the_later_of_membership_and_the_leave_en
     decision = decide(app(received_date=dt.date(2026, 6, 30)))
     assert decision.window_start == dt.date(2024, 6, 30)
     assert decision.application_deadline == dt.date(2026, 6, 30)
-    assert decision.eligible and decision.within_window and not decision.notes
+    assert decision.eligible
+    assert decision.within_window
+    assert not decision.notes
 
 
 def test_the_day_after_the_window_only_an_open_option_buyback_is_possible() -> None:
     decision = decide(app(received_date=dt.date(2026, 7, 1)))
-    assert decision.eligible and not decision.within_window
+    assert decision.eligible
+    assert not decision.within_window
     assert "open option" in decision.notes[0]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from pensionportal.accounts.models import Role, User
+from pensionportal.accounts.models import Role
 from pensionportal.buybacks import actions, schedule
 from pensionportal.buybacks.models import DeductionDirection, PaymentOption, Status
 from pensionportal.exchange.models import Category, ExchangedFile
@@ -161,7 +161,7 @@ def test_a_financed_buyback_delivers_form_1016_and_a_secure_message(
     assert direction.end_date == direction.lines.last().due_date  # type: ignore[union-attr]
     assert sum(x.principal for x in direction.lines.all()) == buyback.member_cost
     assert sum(x.employer_payment for x in direction.lines.all()) == buyback.employer_cost
-    delivered = ExchangedFile.objects.get(pk=direction.delivered_file_id)
+    delivered = ExchangedFile.objects.get(pk=direction.delivered_file_id or 0)
     assert delivered.category == Category.BUYBACK_DEDUCTIONS
     assert delivered.organization == org
     assert Thread.objects.get(reference=direction.thread_reference).organization == org
@@ -172,20 +172,19 @@ def test_a_financed_buyback_delivers_form_1016_and_a_secure_message(
 def test_lump_sums_invoice_the_employer_share_by_quarter_and_complete_the_buyback() -> None:
     staff = make_staff(mfa=False)
     buyback = quoted(staff, opseu_member())
-    assert buyback.member_cost and buyback.employer_cost
+    cost = buyback.member_cost
+    assert cost is not None
     buyback = actions.record_agreement(
         staff, buyback, actions.AgreementInput(dt.date(2026, 3, 10), PaymentOption.LUMP_SUM)
     )
     assert buyback.status == Status.AWAITING_PAYMENT
-    half = (buyback.member_cost / 2).quantize(Decimal("0.01"))
+    half = (cost / 2).quantize(Decimal("0.01"))
     first = actions.record_lump_sum(staff, buyback, received_date=dt.date(2026, 3, 20), amount=half)
     assert first.invoice_quarter == "2026-Q1"
     with pytest.raises(actions.BuybackError, match="remains to be paid"):
-        actions.record_lump_sum(
-            staff, buyback, received_date=dt.date(2026, 4, 2), amount=buyback.member_cost
-        )
+        actions.record_lump_sum(staff, buyback, received_date=dt.date(2026, 4, 2), amount=cost)
     second = actions.record_lump_sum(
-        staff, buyback, received_date=dt.date(2026, 4, 2), amount=buyback.member_cost - half
+        staff, buyback, received_date=dt.date(2026, 4, 2), amount=cost - half
     )
     assert second.invoice_quarter == "2026-Q2"
     assert first.employer_share + second.employer_share == buyback.employer_cost
@@ -208,5 +207,7 @@ def test_deductions_stop_only_for_the_listed_reasons() -> None:
 def test_the_quote_date_opens_the_completion_window() -> None:
     staff = make_staff(mfa=False)
     buyback = application(staff, opseu_member())
-    done = actions.issue_quote(staff, buyback, complete_date=buyback.received_date, quote_date=QUOTE_DATE)
+    done = actions.issue_quote(
+        staff, buyback, complete_date=buyback.received_date, quote_date=QUOTE_DATE
+    )
     assert done.completion_deadline == dt.date(2036, 6, 2)
