@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pensionportal.datafiles import ParsedFile, ValidationContext, read, validate
-from pensionportal.datafiles import bench, docs
+from pensionportal.datafiles import ParsedFile, ValidationContext, bench, docs, read, validate
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "datafiles.md"
 

@@ -76,10 +76,15 @@ def test_it_reports_an_invalid_field(code: str, key: str, value: str, rule: str)
 
 
 def test_it_requires_employment_ratio_for_full_and_part_time_only() -> None:
-    for kind, expected in (("FT", ["value.conditional"]), ("PT", ["value.conditional"]),
-                           ("PS", []), ("NP", [])):
-        problems = check(template_csv("ENROL", employment_type=kind, employment_ratio=""),
-                         registry())
+    for kind, expected in (
+        ("FT", ["value.conditional"]),
+        ("PT", ["value.conditional"]),
+        ("PS", []),
+        ("NP", []),
+    ):
+        problems = check(
+            template_csv("ENROL", employment_type=kind, employment_ratio=""), registry()
+        )
         assert rules_of(problems) == expected, kind
 
 
@@ -107,8 +112,9 @@ def test_it_warns_when_an_employee_id_looks_like_a_sin() -> None:
 
 
 def test_it_normalises_phone_postal_code_and_codes() -> None:
-    parsed = parse(template_csv("ENROL", phone_number="(416) 123-4567", postal_code="m5v 3l9",
-                                gender="f"))
+    parsed = parse(
+        template_csv("ENROL", phone_number="(416) 123-4567", postal_code="m5v 3l9", gender="f")
+    )
     values = parsed.rows[0].values
     assert values["phone_number"] == "4161234567"
     assert values["postal_code"] == "M5V3L9"
@@ -116,8 +122,9 @@ def test_it_normalises_phone_postal_code_and_codes() -> None:
 
 
 def test_it_accepts_a_foreign_address_without_canadian_formats() -> None:
-    problems = check(template_csv("ENROL", country="USA", province="NY", postal_code="10001"),
-                     registry())
+    problems = check(
+        template_csv("ENROL", country="USA", province="NY", postal_code="10001"), registry()
+    )
     assert problems == []
 
 
@@ -134,8 +141,10 @@ def test_it_pairs_email_type_and_address() -> None:
 def test_optional_member_leaving_needs_only_id_and_end_date() -> None:
     data = b"Employee ID,Optional Status End Date\r\nC9,2024-06-30\r\n"
     assert check(data, registry(), "OPTN.csv") == []
-    data = b"Employee ID,Last Name,First Name,Electronic Consent,Email Type,Email Address\r\n" \
+    data = (
+        b"Employee ID,Last Name,First Name,Electronic Consent,Email Type,Email Address\r\n"
         b"C9,Smith,Ann,Y,HOME,ann@example.com\r\n"
+    )
     assert check(data, registry(), "OPTN.csv") == []  # consent and e-mail: no mail address
     data = b"Employee ID,Last Name,First Name,Electronic Consent\r\nC9,Smith,Ann,N\r\n"
     assert set(rules_of(check(data, registry(), "OPTN.csv"))) == {"value.conditional"}
@@ -160,9 +169,9 @@ def test_prior_service_example_heading_is_not_the_field_list_name() -> None:
     # "Pensionable Pay Rate (Full-Time Annual)"; the field list (the rule) calls it
     # "Annual Pensionable Pay". The rule as written wins: the example's heading is unknown.
     data = (
-        "Employee ID\tLast Name\tHire Date\tPlan Membership Date\tYear\tHours Worked\t"
-        "Standard Hours (Full-Time Weekly)\tPensionable Pay Rate (Full-Time Annual)\tNotes\r\n"
-        "C000002\tALASTNAME\t4-Aug-2011\t1-Jan-2019\t2011\t851.43\t40.00\t42090.00\t\r\n"
-    ).encode()
+        b"Employee ID\tLast Name\tHire Date\tPlan Membership Date\tYear\tHours Worked\t"
+        b"Standard Hours (Full-Time Weekly)\tPensionable Pay Rate (Full-Time Annual)\tNotes\r\n"
+        b"C000002\tALASTNAME\t4-Aug-2011\t1-Jan-2019\t2011\t851.43\t40.00\t42090.00\t\r\n"
+    )
     problems = check(data, registry(), "PRIORSVC.csv")
     assert sorted(rules_of(problems)) == ["column.missing", "column.unknown"]

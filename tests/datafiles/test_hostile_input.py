@@ -23,7 +23,8 @@ def _read_and_validate(data: bytes, filename: str = "f.csv") -> None:
     if isinstance(result, ParsedFile):
         validate(result, InMemoryRegistry())
     else:
-        assert isinstance(result, Unreadable) and result.problems
+        assert isinstance(result, Unreadable)
+        assert result.problems
 
 
 @FUZZ
@@ -40,7 +41,9 @@ def test_any_csv_like_text_gives_problems_never_an_exception(text: str) -> None:
 
 @FUZZ
 @given(st.sampled_from(SEEDS), st.data())
-def test_mutated_valid_files_give_problems_never_an_exception(seed: bytes, data: st.DataObject) -> None:
+def test_mutated_valid_files_give_problems_never_an_exception(
+    seed: bytes, data: st.DataObject
+) -> None:
     mutated = bytearray(seed)
     for _ in range(data.draw(st.integers(1, 8))):
         position = data.draw(st.integers(0, len(mutated) - 1))

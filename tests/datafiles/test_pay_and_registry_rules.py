@@ -47,13 +47,19 @@ def test_it_rejects_remittance_total_mismatch() -> None:
     problems = check(pay_csv(header={"Remittance Amount": "180.01"}))
     assert rules_of(problems) == ["pay.remittance_total"]
     assert problems[0].row == 2
-    assert "180.00" in problems[0].message and "0.01" in problems[0].message
+    assert "180.00" in problems[0].message
+    assert "0.01" in problems[0].message
 
 
 def test_remittance_total_counts_all_six_contribution_columns() -> None:
-    row = {**PAY_ROW, "Buyback Contribution": "10.00", "Buyback Code": "055",
-           "Employee Interest": "1.00", "Employer Special Contribution": "6.00",
-           "Employer Interest": "2.00"}
+    row = {
+        **PAY_ROW,
+        "Buyback Contribution": "10.00",
+        "Buyback Code": "055",
+        "Employee Interest": "1.00",
+        "Employer Special Contribution": "6.00",
+        "Employer Interest": "2.00",
+    }
     assert check(pay_csv([row], {"Remittance Amount": "199.00"})) == []
 
 
@@ -63,8 +69,12 @@ def test_it_rejects_a_header_period_that_ends_before_it_starts() -> None:
 
 
 def test_it_rejects_a_detail_period_that_ends_before_it_starts() -> None:
-    row = {**PAY_ROW, "Contribution Type": "R", "Pay Period Start Date": "2023-06-30",
-           "Pay Period End Date": "2023-06-01"}
+    row = {
+        **PAY_ROW,
+        "Contribution Type": "R",
+        "Pay Period Start Date": "2023-06-30",
+        "Pay Period End Date": "2023-06-01",
+    }
     assert "dates.order" in rules_of(check(pay_csv([row])))
 
 
@@ -77,8 +87,12 @@ def test_it_takes_contribution_and_service_types_exactly_from_the_manual() -> No
 
 
 def test_it_allows_negative_amounts_only_on_adjustments() -> None:
-    row = {**PAY_ROW, "Pensionable Pay": "-3000.00", "Employee Regular Contribution": "-90.00",
-           "Employer Regular Contribution": "-90.00"}
+    row = {
+        **PAY_ROW,
+        "Pensionable Pay": "-3000.00",
+        "Employee Regular Contribution": "-90.00",
+        "Employer Regular Contribution": "-90.00",
+    }
     assert check(pay_csv([{**row, "Contribution Type": "A"}], {"Remittance Amount": "-180"})) == []
     problems = check(pay_csv([row], {"Remittance Amount": "-180"}))
     assert rules_of(problems) == ["pay.negative"] * 3
@@ -100,7 +114,8 @@ def test_it_warns_with_the_expected_figure_when_a_contribution_differs() -> None
     assert [(p.rule, p.severity.value) for p in problems] == [
         ("pay.expected_contribution", "warning")
     ]
-    assert "90.00" in problems[0].message and problems[0].value == "95.00"
+    assert "90.00" in problems[0].message
+    assert problems[0].value == "95.00"
 
 
 def test_the_expected_contribution_tolerance_is_a_parameter() -> None:
@@ -123,14 +138,19 @@ def test_it_checks_the_special_contribution_when_participation_is_known() -> Non
 def test_it_reports_an_unknown_employee_id() -> None:
     problems = check(pay_csv(), registry())
     assert rules_of(problems) == ["registry.unknown_employee"]
-    assert problems[0].row == 5 and problems[0].column == "Employee ID"
+    assert problems[0].row == 5
+    assert problems[0].column == "Employee ID"
 
 
 def test_it_rejects_contributions_after_a_termination() -> None:
     ended = MemberFacts(HIRED, HIRED, termination_date=dt.date(2023, 12, 1))
     assert rules_of(check(pay_csv(), registry(C000002=ended))) == ["registry.after_termination"]
-    retro = {**PAY_ROW, "Contribution Type": "R", "Pay Period Start Date": "2023-11-01",
-             "Pay Period End Date": "2023-11-30"}
+    retro = {
+        **PAY_ROW,
+        "Contribution Type": "R",
+        "Pay Period Start Date": "2023-11-01",
+        "Pay Period End Date": "2023-11-30",
+    }
     assert check(pay_csv([retro]), registry(C000002=ended)) == []
 
 
@@ -208,12 +228,23 @@ def test_it_reports_every_problem_at_once() -> None:
 
 
 def test_online_entries_are_validated_like_a_file() -> None:
-    header = {"pay_cycle": "bi-weekly", "pay_date": "2024-01-12", "period_start": "2023-12-24",
-              "period_end": "2024-01-06", "payment_reference": "EFT-9",
-              "remittance_amount": "180.00"}
-    row = {"employee_id": "C000002", "contribution_type": "N", "service_type": "REG",
-           "pensionable_hours": "75", "pensionable_pay": "3000", "employee_regular": "90",
-           "employer_regular": "90"}
+    header = {
+        "pay_cycle": "bi-weekly",
+        "pay_date": "2024-01-12",
+        "period_start": "2023-12-24",
+        "period_end": "2024-01-06",
+        "payment_reference": "EFT-9",
+        "remittance_amount": "180.00",
+    }
+    row = {
+        "employee_id": "C000002",
+        "contribution_type": "N",
+        "service_type": "REG",
+        "pensionable_hours": "75",
+        "pensionable_pay": "3000",
+        "employee_regular": "90",
+        "employer_regular": "90",
+    }
     parsed = read_records("PAY", [row], header)
     assert validate(parsed, registry("C000002")) == []
     parsed = read_records("PAY", [{**row, "employee_regular": "9x"}], header)
@@ -224,7 +255,8 @@ def test_online_entries_are_validated_like_a_file() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     pays=st.lists(
-        st.decimals(min_value=0, max_value=20000, places=2, allow_nan=False), min_size=1,
+        st.decimals(min_value=0, max_value=20000, places=2, allow_nan=False),
+        min_size=1,
         max_size=80,
     ),
     pay_date=st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2026, 12, 31)),
@@ -235,19 +267,34 @@ def test_expected_contributions_match_the_rules_engine(
     participation = Participation(dt.date(2024, 6, 1))
     rows = []
     for i, pay in enumerate(pays):
-        result = compute(Plan.SELECT, ReportedPay(pay or Decimal(1), pay), pay_date,
-                         Frequency.BIWEEKLY, participation)
+        result = compute(
+            Plan.SELECT,
+            ReportedPay(pay or Decimal(1), pay),
+            pay_date,
+            Frequency.BIWEEKLY,
+            participation,
+        )
         assert isinstance(result, SelectContribution)
-        rows.append({
-            "employee_id": f"E{i}", "contribution_type": "N", "service_type": "REG",
-            "pensionable_hours": "75", "pensionable_pay": str(pay),
-            "employee_regular": str(result.member.regular),
-            "employer_regular": str(result.employer.regular),
-            "employer_special": str(result.employer.special),
-        })
-    header = {"pay_cycle": "bi-weekly", "pay_date": pay_date.isoformat(),
-              "period_start": pay_date.isoformat(), "period_end": pay_date.isoformat(),
-              "payment_reference": "R", "remittance_amount": "0"}
+        rows.append(
+            {
+                "employee_id": f"E{i}",
+                "contribution_type": "N",
+                "service_type": "REG",
+                "pensionable_hours": "75",
+                "pensionable_pay": str(pay),
+                "employee_regular": str(result.member.regular),
+                "employer_regular": str(result.employer.regular),
+                "employer_special": str(result.employer.special),
+            }
+        )
+    header = {
+        "pay_cycle": "bi-weekly",
+        "pay_date": pay_date.isoformat(),
+        "period_start": pay_date.isoformat(),
+        "period_end": pay_date.isoformat(),
+        "payment_reference": "R",
+        "remittance_amount": "0",
+    }
     parsed = read_records("PAY", rows, header)
     context = ValidationContext(participation=participation, tolerance=Decimal(0))
     problems = validate(parsed, registry(*(f"E{i}" for i in range(len(pays)))), context)
@@ -255,12 +302,24 @@ def test_expected_contributions_match_the_rules_engine(
 
 
 def test_fast_column_paths_give_the_same_values_as_cell_by_cell_parsing() -> None:
-    rows = [{**PAY_ROW, "Employee ID": f"E{i}", "Pensionable Pay": f"{1000 + i}.{i % 100:02d}",
-             "Last Name": f" Name{i} "} for i in range(300)]
+    rows = [
+        {
+            **PAY_ROW,
+            "Employee ID": f"E{i}",
+            "Pensionable Pay": f"{1000 + i}.{i % 100:02d}",
+            "Last Name": f" Name{i} ",
+        }
+        for i in range(300)
+    ]
     parsed = parse(pay_csv(rows))  # CSV: whole-column fast paths
     spec = parsed.template
-    for key in ("employee_id", "last_name", "pensionable_pay", "pensionable_hours",
-                "contribution_type"):
+    for key in (
+        "employee_id",
+        "last_name",
+        "pensionable_pay",
+        "pensionable_hours",
+        "contribution_type",
+    ):
         parse_cell = parser_for(spec.field(key))
         position = [c.lower() for c in parsed.columns].index(spec.label(key).lower())
         slow = [parse_cell(row.raw[position]) for row in parsed.rows]

@@ -27,8 +27,16 @@ def test_it_reads_a_pay_file_with_header_and_detail_tables() -> None:
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 def test_it_reads_csv_in_the_encodings_excel_saves(encoding: str) -> None:
     data = csv_bytes(
-        table([{"Employee ID": "C1", "Last Name": "Lévesque", "Termination Date": "2024-03-31",
-                "Termination Reason": "TER"}]),
+        table(
+            [
+                {
+                    "Employee ID": "C1",
+                    "Last Name": "Lévesque",
+                    "Termination Date": "2024-03-31",
+                    "Termination Reason": "TER",
+                }
+            ]
+        ),
         encoding,
     )
     parsed = parse(data)
@@ -88,7 +96,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)  # type: ignore[union-attr]
+        sheet.append(row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -97,10 +105,26 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 def test_it_reads_real_excel_dates_and_numbers_from_xlsx() -> None:
     data = _xlsx(
         [
-            ["Employee ID", "Last Name", "Hire Date", "Plan Membership Date", "Year",
-             "Hours Worked", "Standard Hours (Full-Time Weekly)", "Annual Pensionable Pay"],
-            ["C000002", "ALASTNAME", dt.date(2011, 8, 4), dt.datetime(2019, 1, 1), 2012,
-             2080, 40, 42931.8],
+            [
+                "Employee ID",
+                "Last Name",
+                "Hire Date",
+                "Plan Membership Date",
+                "Year",
+                "Hours Worked",
+                "Standard Hours (Full-Time Weekly)",
+                "Annual Pensionable Pay",
+            ],
+            [
+                "C000002",
+                "ALASTNAME",
+                dt.date(2011, 8, 4),
+                dt.datetime(2019, 1, 1),
+                2012,
+                2080,
+                40,
+                42931.8,
+            ],
         ]
     )
     parsed = parse(data, "prior.xlsx")

@@ -57,7 +57,7 @@ def test_the_xlsx_report_never_holds_a_formula() -> None:
                     assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
     problems = workbook["Problems"]
     found = list(problems.iter_rows(min_row=2, values_only=True))
-    assert (5, "error", "Contribution Type") == found[1][:3]
+    assert found[1][:3] == (5, "error", "Contribution Type")
     assert found[1][3] == "'" + HOSTILE[0]
 
 

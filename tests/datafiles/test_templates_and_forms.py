@@ -55,7 +55,8 @@ def test_form_specs_carry_labels_types_choices_and_conditions() -> None:
     ratio = by_key["employment_ratio"]
     assert ratio.required is False
     assert ratio.required_when == "Employment Type is FT or PT"
-    assert ratio.condition is not None and ratio.condition.holds({"employment_type": "FT"})
+    assert ratio.condition is not None
+    assert ratio.condition.holds({"employment_type": "FT"})
     assert ratio.max_value == "1"
     assert by_key["standard_hours"].max_value == "48.00"
     assert by_key["sin"].sensitive

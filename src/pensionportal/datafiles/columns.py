@@ -49,16 +49,17 @@ def _pattern(field: Field) -> re.Pattern[str]:
 def _decimals(field: Field, column: list[str]) -> list[Value | None] | None:
     if not _pattern(field).fullmatch("\n".join(column)):
         return None
+    present: list[Decimal]
     if "" in column:
+        present = [Decimal(c) for c in column if c]
         out: list[Value | None] = [Decimal(c) if c else None for c in column]
-        present = [v for v in out if v is not None]
     else:
-        out = list(map(Decimal, column))
-        present = out
+        present = list(map(Decimal, column))
+        out = list(present)
     low, high = field.minimum, field.maximum
     if present and (
-        (low is not None and (min(present) < low or (field.minimum_exclusive and low in present)))  # type: ignore[type-var,operator]
-        or (high is not None and max(present) > high)  # type: ignore[type-var,operator]
+        (low is not None and (min(present) < low or (field.minimum_exclusive and low in present)))
+        or (high is not None and max(present) > high)
     ):
         return None
     return out

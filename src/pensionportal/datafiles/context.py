@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,4 +22,3 @@ class ValidationContext:
     participation: Participation | None = None
     tolerance: Decimal = DEFAULT_TOLERANCE
     file_sha256: str | None = None
-    today: dt.date | None = None

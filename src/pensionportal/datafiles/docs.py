@@ -112,7 +112,9 @@ def generated() -> str:
             extra.append(f"{spec.label(order.earlier)} on or before {spec.label(order.later)}.")
         for group in spec.address_groups:
             extra.append(
-                "Address: all or nothing (" + ", ".join(spec.label(k) for k in group.keys()) + "); "
+                "Address: all or nothing ("
+                + ", ".join(spec.label(k) for k in group.field_keys())
+                + "); "
                 "province and postal code checked as Canadian when the country is CAN or blank."
             )
         if len(spec.unique_key) and not spec.has_header:

@@ -187,7 +187,7 @@ class AddressGroup:
     address_type: str | None = None
     other_lines: tuple[str, ...] = ()
 
-    def keys(self) -> tuple[str, ...]:
+    def field_keys(self) -> tuple[str, ...]:
         head = (self.address_type,) if self.address_type else ()
         return (
             *head,

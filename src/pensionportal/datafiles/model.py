@@ -63,7 +63,9 @@ class RowSet(Sequence[Row]):
     def __iter__(self) -> Iterator[Row]:
         keys = self.keys
         columns = [self.typed[key] for key in keys]
-        for number, raw, values in zip(self.numbers, self.raw, zip(*columns), strict=True):
+        for number, raw, values in zip(
+            self.numbers, self.raw, zip(*columns, strict=True), strict=True
+        ):
             yield Row(number, raw, dict(zip(keys, values, strict=True)))
 
     def column(self, key: str) -> Column:

@@ -10,10 +10,10 @@ reporting-pension-data.txt 'Buyback deductions' 'Codes' (054, 055, 056).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat
 from operator import gt, is_, mul, sub
-from decimal import ROUND_HALF_UP, Decimal
 
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Row
@@ -96,6 +96,11 @@ def periods(parsed: ParsedFile) -> tuple[list[dt.date | None], list[dt.date | No
     return starts, ends  # type: ignore[return-value]
 
 
+def _decimals(column: Sequence[object]) -> Iterator[Decimal]:
+    """The non-blank amounts of a money column (all Decimal once read)."""
+    return filter(None, column)  # type: ignore[arg-type]
+
+
 def check_details(parsed: ParsedFile, problems: list[Problem]) -> None:
     """Per detail row: period order, signs, buyback code."""
     numbers = parsed.rows.numbers
@@ -115,7 +120,7 @@ def check_details(parsed: ParsedFile, problems: list[Problem]) -> None:
     types = parsed.column("contribution_type")
     for key in MONEY_FIELDS:
         amounts = parsed.column(key)
-        if min(filter(None, amounts), default=ZERO) >= ZERO:  # type: ignore[type-var]
+        if min(_decimals(amounts), default=ZERO) >= ZERO:
             continue  # no negative amount at all (the usual case)
         label = parsed.template.label(key)
         for number, kind, amount in zip(numbers, types, amounts, strict=True):
@@ -172,7 +177,7 @@ def check_remittance_total(parsed: ParsedFile, problems: list[Problem]) -> None:
         return  # a total over unreadable amounts would only mislead
     total = ZERO
     for key in CONTRIBUTION_FIELDS:
-        total += sum(filter(None, parsed.column(key)), ZERO)  # type: ignore[arg-type]
+        total += sum(_decimals(parsed.column(key)), ZERO)
     if total != remitted:
         problems.append(
             rule("pay.remittance_total").problem(
@@ -268,19 +273,19 @@ def check_expected_contributions(
         if pay is None:
             continue
         if per_member:
-            member = facts.get(employee)  # type: ignore[arg-type]
+            member = facts.get(employee)
             member_rate, employer_rate, special_rate = rates(
                 pay_date, member.membership_date if member else None
             )
         if member_paid is not None:
-            expected = (pay * member_rate).quantize(cent, half_up)  # type: ignore[operator]
-            if abs(member_paid - expected) > tolerance:  # type: ignore[operator]
+            expected = (pay * member_rate).quantize(cent, half_up)
+            if abs(member_paid - expected) > tolerance:
                 problems.append(
                     _differs(number, "employee_regular", member_paid, expected, pay, member_rate)
                 )
         if employer_paid is not None:
-            expected = (pay * employer_rate).quantize(cent, half_up)  # type: ignore[operator]
-            if abs(employer_paid - expected) > tolerance:  # type: ignore[operator]
+            expected = (pay * employer_rate).quantize(cent, half_up)
+            if abs(employer_paid - expected) > tolerance:
                 problems.append(
                     _differs(
                         number, "employer_regular", employer_paid, expected, pay, employer_rate
@@ -288,8 +293,8 @@ def check_expected_contributions(
                 )
         if check_special:
             paid = special_paid or ZERO
-            expected = (pay * special_rate).quantize(cent, half_up)  # type: ignore[operator]
-            if abs(paid - expected) > tolerance:  # type: ignore[operator]
+            expected = (pay * special_rate).quantize(cent, half_up)
+            if abs(paid - expected) > tolerance:
                 problems.append(
                     _differs(number, "employer_special", paid, expected, pay, special_rate)
                 )
@@ -323,12 +328,12 @@ def _expected_by_column(
         expected = list(
             map(
                 Decimal.quantize,
-                map(mul, pays, repeat(rate)),  # type: ignore[arg-type]
+                map(mul, pays, repeat(rate)),
                 repeat(CENT),
                 repeat(ROUND_HALF_UP),
             )
         )
-        off = map(gt, map(abs, map(sub, reported, expected)), repeat(tolerance))  # type: ignore[arg-type]
+        off = map(gt, map(abs, map(sub, reported, expected)), repeat(tolerance))
         for i in compress(range(count), off):
             problems.append(
                 _differs(parsed.rows.numbers[i], key, reported[i], expected[i], pays[i], rate)
@@ -345,10 +350,12 @@ _SHARES = {
 def _differs(
     row: int, key: str, reported: object, expected: Decimal, pay: object, rate: Decimal
 ) -> Problem:
-    assert isinstance(reported, Decimal) and isinstance(pay, Decimal)
+    assert isinstance(reported, Decimal)
+    assert isinstance(pay, Decimal)
     label, share = _SHARES[key]
     if rate:
-        basis = f"the plan's {share} rate of {(rate * 100).normalize():f}% on Pensionable Pay {pay:,.2f} gives"
+        percent = (rate * 100).normalize()
+        basis = f"the plan's {share} rate of {percent:f}% on Pensionable Pay {pay:,.2f} gives"
     else:
         basis = f"no {share} contribution is due on this pay date, so the expected figure is"
     return rule("pay.expected_contribution").problem(

@@ -19,8 +19,8 @@ from pensionportal.datafiles import layout, sin
 from pensionportal.datafiles.columns import fast_column
 from pensionportal.datafiles.csv_reader import read_csv
 from pensionportal.datafiles.errors import CellError
-from pensionportal.datafiles.gcpause import without_gc
 from pensionportal.datafiles.fields import Field, TemplateSpec
+from pensionportal.datafiles.gcpause import without_gc
 from pensionportal.datafiles.limits import MAX_FILE_BYTES
 from pensionportal.datafiles.model import Column, ParsedFile, Row, RowSet, Unreadable
 from pensionportal.datafiles.problems import RULES, Problem, rule
@@ -109,7 +109,7 @@ def read_table(
 
 
 def _filled(cell: object) -> bool:
-    return cell.__class__ is str and bool(cell) and not cell.isspace()  # type: ignore[attr-defined]
+    return cell.__class__ is str and bool(cell) and not cell.isspace()
 
 
 def _blank_row(cells: Sequence[object]) -> bool:

@@ -105,7 +105,7 @@ def _check_address(
 ) -> None:
     spec = parsed.template
     values = row.values
-    if all(values.get(key) is None for key in group.keys()):
+    if all(values.get(key) is None for key in group.field_keys()):
         return
     needed = [group.line1, group.city, group.province, group.country]
     if group.address_type:

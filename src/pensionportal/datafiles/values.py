@@ -72,7 +72,7 @@ def _number(cell: object) -> tuple[Decimal, int]:
         return _loose_number(text)
     if isinstance(cell, bool) or not isinstance(cell, (int, float)):
         raise CellError("value.number", f"'{as_text(cell)}' is not a number.")
-    if isinstance(cell, float) and not cell == cell or cell in (float("inf"), float("-inf")):
+    if (isinstance(cell, float) and not cell == cell) or cell in (float("inf"), float("-inf")):
         raise CellError("value.number", "This is not a number.")
     number = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
     exponent = number.as_tuple().exponent
@@ -129,7 +129,8 @@ def _decimal_parser(field: Field) -> Parser:
     unit = "cents" if field.kind is Kind.MONEY else "decimal places"
     allowed = f"{places} {unit}" if field.kind is not Kind.MONEY else "cents"
 
-    fast = re.compile(r"-?\d{1,15}(?:\.\d{1,%d})?" % places if places else r"-?\d{1,15}").fullmatch
+    fraction = rf"(?:\.\d{{1,{places}}})?" if places else ""
+    fast = re.compile(rf"-?\d{{1,15}}{fraction}").fullmatch
     bounded = field.minimum is not None or field.maximum is not None
 
     def slow(cell: object) -> Decimal:
@@ -143,8 +144,8 @@ def _decimal_parser(field: Field) -> Parser:
         return number
 
     def parse(cell: object) -> Decimal | None:
-        if cell.__class__ is str and fast(cell):  # type: ignore[arg-type]
-            number = Decimal(cell)  # type: ignore[arg-type]
+        if cell.__class__ is str and fast(cell):
+            number = Decimal(cell)
             if bounded:
                 in_range(number, cell)
             return number
@@ -203,12 +204,12 @@ def _text_parser(field: Field) -> Parser:
     most = limit if limit is not None else 1_000_000
 
     def parse(cell: object) -> str | None:
-        text = cell.strip() if cell.__class__ is str else as_text(cell)  # type: ignore[attr-defined]
+        text = cell.strip() if cell.__class__ is str else as_text(cell)
         if not text:
             return None
         if len(text) <= most and text.isprintable():
-            return text  # type: ignore[no-any-return]
-        return slow(text)  # type: ignore[arg-type]
+            return text
+        return slow(text)
 
     return parse
 
@@ -216,11 +217,11 @@ def _text_parser(field: Field) -> Parser:
 def _employee_id_parser(field: Field) -> Parser:
     text_parser = _text_parser(field)
     limit = field.max_length or 20
-    fast = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,%d}" % (limit - 1)).fullmatch
+    fast = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._/-]{{0,{limit - 1}}}").fullmatch
 
     def parse(cell: object) -> str | None:
-        if cell.__class__ is str and fast(cell):  # type: ignore[arg-type]
-            return cell  # type: ignore[return-value]
+        if cell.__class__ is str and fast(cell):
+            return cell
         text = text_parser(cell)
         if text is None:
             return None
@@ -248,9 +249,9 @@ def _code_parser(field: Field) -> Parser:
 
     def parse(cell: object) -> str | None:
         if cell.__class__ is str:
-            found = exact.get(cell)  # type: ignore[call-overload]
+            found = exact.get(cell)
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found
         text = as_text(cell)
         if not text:
             return None
@@ -351,14 +352,14 @@ def _date_parser(field: Field) -> Parser:
 
     def parse(cell: object) -> dt.date | None:
         if cell.__class__ is str:
-            found = memo.get(cell)  # type: ignore[call-overload]
+            found = memo.get(cell)
             if found is None:
-                if not cell or cell.isspace():  # type: ignore[attr-defined]
+                if not cell or cell.isspace():
                     return None
                 found = parse_date_cell(cell)
                 if len(memo) < 4096:
-                    memo[cell] = found  # type: ignore[index]
-            return found  # type: ignore[no-any-return]
+                    memo[cell] = found
+            return found
         if cell is None:
             return None
         return parse_date_cell(cell)
