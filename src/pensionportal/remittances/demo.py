@@ -134,7 +134,10 @@ def _pay_submission(
 @transaction.atomic
 def load() -> None:
     organization = Organization.objects.get(name=DEMO_EMPLOYER)
-    if RemittanceAdvice.objects.filter(organization=organization).exists():
+    # Other demo data (intake) may already have applied PAY files: our marker is our own.
+    if RemittanceAdvice.objects.filter(
+        organization=organization, payment_reference=PERIODS[0][1]
+    ).exists():
         return
     staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
     uploader = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
