@@ -297,7 +297,7 @@ def _parse_column(
     else:
         parse = parser_for(field)
         try:
-            fast = fast_column(field, column, parse) if text_only else None
+            fast = fast_column(field, column, parse)
             out = fast if fast is not None else list(map(parse, column))
         except CellError:
             out = _parse_column_reporting(field, label, column, numbers, parse, problems)
