@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms as django_forms
@@ -180,7 +181,9 @@ def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> Http
         )
         context["agreement_form"] = forms.get("agreement_form") or AgreementForm(
             initial={
-                "interest_rate": buyback.interest_rate * 100 if buyback.interest_rate else None
+                "interest_rate": (buyback.interest_rate * 100).quantize(Decimal("0.001"))
+                if buyback.interest_rate
+                else None
             }
         )
         context["lump_sum_form"] = forms.get("lump_sum_form") or LumpSumForm()
