@@ -138,3 +138,22 @@ def test_a_report_without_the_columns_is_refused(setup: tuple[User, User, Buybac
         actions.accept_problem_report(employer, buyback.organization, b"a,b\n1,2\n")
     assert "lacks the column" in str(refused.value.errors[0])
     assert Decimal(0) == Decimal(DeductionProblem.objects.count())
+
+
+def test_the_pay_cycle_command_delivers_each_employers_file(
+    setup: tuple[User, User, Buyback],
+) -> None:
+    from django.core.management import call_command
+
+    staff, _, buyback = setup
+    out = io.StringIO()
+    call_command(
+        "produce_buyback_deduction_files",
+        "--pay-date",
+        "2026-03-27",
+        "--staff",
+        staff.email,
+        stdout=out,
+    )
+    assert "DS_2026-03-27.csv delivered" in out.getvalue()
+    assert DeductionFileRun.objects.filter(organization=buyback.organization).count() == 1
