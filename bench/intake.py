@@ -93,7 +93,7 @@ def setup(n: int) -> tuple[Organization, User]:
 def one_run(n: int, k: int) -> tuple[float, float, float]:
     org, user = setup(n)
     Contribution.objects.filter(organization=org).delete()
-    payload = data.pay_file(n, reference=f"EFT-BENCH-{k}-{time.time_ns()}")
+    payload = data.pay_file(n, reference=f"EFT-{k}-{time.time_ns() % 10**12}")
     blob = vault.store([payload])
     submission = Submission.objects.create(
         organization=org,
@@ -200,12 +200,15 @@ def main() -> None:
     setup(n)
     results = []
     for k in range(RUNS):  # each run in a fresh process, so peak memory is the run's own
-        out = subprocess.run(
+        done = subprocess.run(
             [sys.executable, __file__, str(n), "--measure", str(k)],
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
-        ).stdout.split()[-4:]
+        )
+        if done.returncode:
+            raise SystemExit(f"run {k + 1} failed:\n{done.stderr[-3000:]}")
+        out = done.stdout.split()[-4:]
         results.append([float(x) for x in out])
         print(
             f"run {k + 1}: validate {results[-1][0]:.2f} s, apply {results[-1][1]:.2f} s, "

@@ -109,6 +109,9 @@ DEMO_EXTENSIONS = [
     "pensionportal.messaging.demo",
     "pensionportal.exchange.demo",
     "pensionportal.reports.demo",
+    "pensionportal.submissions.demo",
+    "pensionportal.remittances.demo",
+    "pensionportal.buybacks.demo",
 ]
 
 

@@ -447,17 +447,14 @@ _LEDGER_COLUMNS = (
 )
 
 
-def _ledger_rows(submission: Submission, parsed: ParsedFile) -> Iterator[tuple[Any, ...]]:
+def _ledger_rows(
+    submission: Submission, parsed: ParsedFile, member_ids: Mapping[str, int]
+) -> Iterator[tuple[Any, ...]]:
     assert parsed.header is not None
     header = parsed.header.values
     pay_date, start, end = header["pay_date"], header["period_start"], header["period_end"]
     cycle = PAY_CYCLE_NAMES.get(str(header["pay_cycle"]), str(header["pay_cycle"]))
     reference = str(header["payment_reference"])
-    member_ids = dict(
-        Member.objects.filter(organization_id=submission.organization_id).values_list(
-            "employee_id", "id"
-        )
-    )
     col = parsed.rows.typed
     org = submission.organization_id
     for i, number in enumerate(parsed.rows.numbers):
@@ -490,7 +487,13 @@ def _ledger_rows(submission: Submission, parsed: ParsedFile) -> Iterator[tuple[A
 
 
 def apply_pay(submission: Submission, parsed: ParsedFile) -> int:
-    rows = _ledger_rows(submission, parsed)
+    # Read before COPY starts: no other query may run on the connection during a COPY.
+    member_ids = dict(
+        Member.objects.filter(organization_id=submission.organization_id).values_list(
+            "employee_id", "id"
+        )
+    )
+    rows = _ledger_rows(submission, parsed, member_ids)
     if connection.vendor == "postgresql":
         # PostgreSQL's COPY: the bulk path for a 100,000-row pay file.
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(

@@ -169,7 +169,6 @@ def _context(submission: Submission) -> ValidationContext:
         participation=participation,
         tolerance=conf.tolerance(),
         file_sha256=submission.sha256,
-        today=timezone.localdate(),
     )
 
 
