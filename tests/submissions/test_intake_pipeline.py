@@ -255,3 +255,31 @@ def test_another_organizations_submission_answers_404(org: Organization, clerk: 
     comms = make_user(org, [Role.COMMUNICATIONS])
     client.force_login(comms)
     assert client.get("/submissions/").status_code == 403
+
+
+def test_the_problem_report_escapes_formulas_and_keeps_the_original_rows(
+    org: Organization, clerk: User
+) -> None:
+    make_member(org, "E1", sin="046454286")
+    evil = "=cmd|' /C calc'!A0"
+    submission = submit(clerk, org, pay_file([pay_row("E1"), pay_row(evil)]))
+    client = Client()
+    client.force_login(clerk)
+    body = client.get(f"/submissions/{submission.pk}/problems.csv").content.decode("utf-8-sig")
+    assert evil in body
+    for line in body.splitlines():
+        for cell in line.split(","):
+            assert not cell.strip('"').startswith("=")
+    xlsx = client.get(f"/submissions/{submission.pk}/problems.xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Disposition"].startswith("attachment")
+
+
+def test_templates_download_for_each_template(clerk: User) -> None:
+    client = Client()
+    client.force_login(clerk)
+    for code in ("PAY", "ENROL", "PA"):
+        assert client.get(f"/submissions/formats/{code}.csv").status_code == 200
+        assert client.get(f"/submissions/formats/{code}.xlsx").status_code == 200
+    assert client.get("/submissions/formats/NOPE.csv").status_code == 404
+    assert client.get("/submissions/formats/").status_code == 200
