@@ -53,6 +53,9 @@ class Submission(models.Model):
     period_end = models.DateField(null=True, blank=True)
     payment_reference = models.CharField(max_length=50, blank=True)
     remittance_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Online entries are stored as a CSV in the file layout; problems are shown with the row
+    # numbers of the form (file row - row_offset).
+    row_offset = models.PositiveSmallIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)

@@ -39,6 +39,11 @@ def to_csv(
     return out.getvalue().encode("utf-8")
 
 
+def row_offset(spec: TemplateSpec) -> int:
+    """File rows before the first entered row: the heading (and PAY's header table)."""
+    return 3 if spec.has_header else 1
+
+
 def blank(row: Mapping[str, str]) -> bool:
     return not any(value.strip() for value in row.values())
 

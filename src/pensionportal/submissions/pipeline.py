@@ -65,6 +65,7 @@ def receive(
     source: str = Source.UPLOAD,
     test_mode: bool = False,
     upload_id: int | None = None,
+    row_offset: int = 0,
     request: HttpRequest | None = None,
 ) -> Submission:
     """Store the file encrypted, record the submission and queue its validation."""
@@ -78,6 +79,7 @@ def receive(
         source=source,
         test_mode=test_mode,
         upload_id=upload_id,
+        row_offset=row_offset,
         request=request,
     )
 
@@ -98,6 +100,7 @@ def receive_stored(
     source: str = Source.UPLOAD,
     test_mode: bool = False,
     upload_id: int | None = None,
+    row_offset: int = 0,
     request: HttpRequest | None = None,
 ) -> Submission:
     """Record a submission for a file already encrypted in the vault (a streamed upload);
@@ -122,6 +125,7 @@ def receive_stored(
                 size=blob.size,
                 sha256=blob.sha256,
                 upload_id=upload_id,
+                row_offset=row_offset,
                 submitted_by=actor,
             )
             record(
@@ -206,7 +210,7 @@ def validate_submission(submission_id: int) -> Submission:
             (
                 SubmissionProblem(
                     submission=submission,
-                    row=p.row,
+                    row=_entered_row(p.row, submission.row_offset),
                     column=(p.column or "")[:80],
                     value=_masked(p),
                     rule=p.rule[:60],
@@ -249,6 +253,13 @@ def validate_submission(submission_id: int) -> Submission:
         )
         _notify_result(submission)
     return submission
+
+
+def _entered_row(row: int | None, offset: int) -> int | None:
+    """The row number the user knows: the file's, or the online form's."""
+    if row is None or offset == 0:
+        return row
+    return row - offset if row > offset else None
 
 
 def _keep_pay_header(submission: Submission, parsed: ParsedFile) -> None:

@@ -15,7 +15,7 @@ from .models import Severity, Submission
 def _problems(submission: Submission) -> list[Problem]:
     return [
         Problem(
-            row=p.row,
+            row=None if p.row is None else p.row + submission.row_offset,
             column=p.column or None,
             value=p.value,
             rule=p.rule,

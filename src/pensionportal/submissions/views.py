@@ -268,8 +268,10 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
                 user,
                 organization,
                 f"online-{spec.code}.csv",
-                [online.to_csv(spec, filled, header if spec.has_header else None)],
+                # Blank rows stay (the reader skips them) so problems keep the form's numbers.
+                [online.to_csv(spec, rows, header if spec.has_header else None)],
                 source=Source.ONLINE,
+                row_offset=online.row_offset(spec),
                 test_mode=action == "test",
                 request=request,
             )
