@@ -28,7 +28,7 @@ from pensionportal.rules.interest import late_interest
 from pensionportal.submissions.models import Status, Submission
 
 from . import bank_file, invoicing
-from .categories import CATEGORIES, OTHER_FROM_PAY, pay_totals, rows_of
+from .categories import CATEGORIES, OTHER_FROM_PAY, submission_totals
 from .models import (
     ZERO,
     AdviceSource,
@@ -130,7 +130,7 @@ def _derive_advice(submission: Submission) -> RemittanceAdvice | None:
     ).first()
     if existing is not None:
         return existing
-    totals = pay_totals(rows_of(submission))
+    totals = submission_totals(submission)
     advice = RemittanceAdvice.objects.create(
         organization_id=submission.organization_id,
         pay_date=submission.pay_date,

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pensionportal.submissions.models import Submission
 
-from .categories import CATEGORIES, CategoryTotals, pay_submission_for, pay_totals, rows_of
+from .categories import CATEGORIES, CategoryTotals, pay_submission_for, submission_totals
 from .models import ZERO, RemittanceAdvice
 
 
@@ -90,7 +90,7 @@ def _diff(what: str, left: Decimal, right: Decimal | None) -> dict[str, str]:
 
 def reconcile(advice: RemittanceAdvice) -> Reconciliation:
     submission = pay_submission_for(advice)
-    pay: CategoryTotals | None = pay_totals(rows_of(submission)) if submission else None
+    pay: CategoryTotals | None = submission_totals(submission) if submission else None
     advice_totals = CategoryTotals.of_advice(advice)
     rows = tuple(
         CategoryRow(
