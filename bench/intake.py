@@ -90,6 +90,19 @@ def setup(n: int) -> tuple[Organization, User]:
     return org, user
 
 
+def _warm_up() -> None:
+    """What a long-running worker has done once already: URL conf, rule parameters, the
+    reader and the e-mail machinery loaded."""
+    from django.core.mail import get_connection
+    from django.urls import reverse
+
+    from pensionportal.datafiles.reader import read
+
+    reverse("submissions:detail", args=[1])
+    read(data.pay_file(10), "PAY_warm.csv")
+    get_connection()
+
+
 def one_run(n: int, k: int) -> tuple[float, float, float]:
     org, user = setup(n)
     Contribution.objects.filter(organization=org).delete()
@@ -105,16 +118,29 @@ def one_run(n: int, k: int) -> tuple[float, float, float]:
         sha256=blob.sha256,
         submitted_by=user,
     )
+    _warm_up()
+    apply_seconds: list[float] = []
+    real_apply = pipeline.apply_submission
+
+    def timed_apply(*args: object, **kwargs: object) -> Submission:
+        began = time.perf_counter()
+        try:
+            return real_apply(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            apply_seconds.append(time.perf_counter() - began)
+
+    pipeline.apply_submission = timed_apply  # type: ignore[assignment]
     started = time.perf_counter()
-    validated = pipeline.validate_submission(submission.pk)
-    middle = time.perf_counter()
-    if validated.status != Status.ACCEPTED:
-        problems = list(validated.problems.values_list("message", flat=True)[:5])
-        raise SystemExit(f"bench file not accepted: {validated.status} {problems}")
-    applied = pipeline.apply_submission(submission.pk)
+    # The worker's task: read, validate (with the expected-contribution check) and, the file
+    # being clean, apply it in the same task.
+    applied = pipeline.validate_submission(submission.pk)
     finished = time.perf_counter()
-    assert applied.status == Status.APPLIED
+    pipeline.apply_submission = real_apply  # type: ignore[assignment]
+    if applied.status != Status.APPLIED:
+        problems = list(applied.problems.values_list("message", flat=True)[:5])
+        raise SystemExit(f"bench file not applied: {applied.status} {problems}")
     assert Contribution.objects.filter(source_submission_id=submission.pk).count() == n
+    middle = finished - sum(apply_seconds)
     vault.purge(blob.name)
     return middle - started, finished - middle, finished - started
 

@@ -237,7 +237,6 @@ def validate_submission(submission_id: int) -> Submission:
             submission.status = Status.AWAITING_CONFIRMATION
         else:
             submission.status = Status.ACCEPTED
-            _queue_apply(submission.pk)
         submission.save()
         record(
             "submission.validated",
@@ -252,6 +251,9 @@ def validate_submission(submission_id: int) -> Submission:
             },
         )
         _notify_result(submission)
+    if submission.status == Status.ACCEPTED and not isinstance(parsed, Unreadable):
+        # No warnings to confirm: apply now, in this task, from the file already parsed.
+        return apply_submission(submission.pk, parsed)
     return submission
 
 
@@ -330,8 +332,9 @@ def run_again(actor: User, submission: Submission, request: HttpRequest | None) 
         _queue_apply(submission.pk)
 
 
-def apply_submission(submission_id: int) -> Submission:
-    """Apply the whole file in one transaction, or nothing."""
+def apply_submission(submission_id: int, parsed: ParsedFile | None = None) -> Submission:
+    """Apply the whole file in one transaction, or nothing. `parsed` spares a second read
+    when validation has just parsed the same bytes."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         if submission.status not in (Status.ACCEPTED, Status.APPLYING):
@@ -342,9 +345,11 @@ def apply_submission(submission_id: int) -> Submission:
     try:
         with transaction.atomic():
             submission = Submission.objects.select_for_update().get(pk=submission_id)
-            parsed = read_submission(submission)
-            if isinstance(parsed, Unreadable):
-                raise ApplyError("The stored file can no longer be read.")
+            if parsed is None:
+                read_back = read_submission(submission)
+                if isinstance(read_back, Unreadable):
+                    raise ApplyError("The stored file can no longer be read.")
+                parsed = read_back
             count = APPLIERS[parsed.code](submission, parsed)
             submission.status = Status.APPLIED
             submission.rows_done = count
