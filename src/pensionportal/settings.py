@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pensionportal.submissions",
     "pensionportal.remittances",
     "pensionportal.buybacks",
+    "pensionportal.missed",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,6 @@ urlpatterns = [
     path("submissions/", include("pensionportal.submissions.urls")),
     path("remittances/", include("pensionportal.remittances.urls")),
     path("buybacks/", include("pensionportal.buybacks.urls")),
+    path("missed/", include("pensionportal.missed.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -73,6 +73,7 @@ def test_staff_see_every_section() -> None:
         "Reports",
         "Users",
         "Organizations",
+        "Missed contributions",
         "Audit trail",
         "Security settings",
     ]

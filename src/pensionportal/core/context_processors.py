@@ -42,6 +42,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     if access.is_staff_user(user):
         if access.has_staff_role(user, StaffRole.ACCOUNT_ADMINISTRATION):
             entries.append(("Organizations", reverse("accounts:organizations")))
+        entries.append(("Missed contributions", reverse("missed:index")))
         entries.append(("Audit trail", reverse("audit:list")))
     entries.append(("Security settings", reverse("mfa_index")))
     path = request.path

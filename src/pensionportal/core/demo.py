@@ -112,6 +112,7 @@ DEMO_EXTENSIONS = [
     "pensionportal.submissions.demo",
     "pensionportal.remittances.demo",
     "pensionportal.buybacks.demo",
+    "pensionportal.missed.demo",
 ]
 
 
