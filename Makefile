@@ -34,12 +34,13 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_data
 
-# The task worker (validation, applying, scheduled reports) runs beside the web server and
-# stops with it.
+# The task worker (validation, applying, scheduled reports) and the scheduler of daily jobs
+# run beside the web server and stop with it.
 run: demo
 	$(BIN)/python manage.py print_demo_signins
 	@$(BIN)/python manage.py db_worker --interval 0.5 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # End-to-end tests drive Debian's Chromium; install it when it is missing and we may.
