@@ -283,3 +283,24 @@ def test_templates_download_for_each_template(clerk: User) -> None:
         assert client.get(f"/submissions/formats/{code}.xlsx").status_code == 200
     assert client.get("/submissions/formats/NOPE.csv").status_code == 404
     assert client.get("/submissions/formats/").status_code == 200
+
+
+def test_an_opseu_employers_pay_rows_are_checked_by_the_integrated_formula() -> None:
+    from pensionportal.rules.contributions import Plan as RulePlan
+    from pensionportal.rules.contributions import Frequency, ReportedPay, compute
+
+    opseu = make_org(plan=Plan.OPSEU)
+    clerk = make_user(opseu, [Role.FILE_UPLOAD])
+    make_member(opseu, "O1", sin="046454286", pay_rate=Decimal("90000"))
+    expected = compute(
+        RulePlan.OPSEU,
+        ReportedPay(Decimal("90000"), Decimal("3461.54")),
+        date(2026, 3, 13),
+        Frequency.BIWEEKLY,
+    ).member.total
+    good = pay_row("O1", "3461.54", employee_regular=str(expected), employer_regular=str(expected))
+    assert submit(clerk, opseu, pay_file([good])).status == Status.APPLIED
+    off = pay_row("O1", "3461.54", employee_regular="100.00", employer_regular=str(expected))
+    flagged = submit(clerk, opseu, pay_file([off], reference="EFT-OFF"))
+    assert flagged.status == Status.AWAITING_CONFIRMATION
+    assert str(expected) in flagged.problems.get().message

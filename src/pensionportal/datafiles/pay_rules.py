@@ -244,10 +244,13 @@ def check_expected_contributions(
     do. A test checks the figures against ``rules.contributions.compute`` row by row.
     """
     header = parsed.header
-    if context.plan is not Plan.SELECT or header is None:
+    if header is None:
         return
     pay_date, cycle = header.values.get("pay_date"), header.values.get("pay_cycle")
     if not isinstance(pay_date, dt.date) or not isinstance(cycle, str):
+        return
+    if context.plan is Plan.OPSEU:
+        _expected_opseu(parsed, facts, context, pay_date, FREQUENCIES[cycle], problems)
         return
     rates = rates_lookup(context, FREQUENCIES[cycle])
     tolerance = context.tolerance
@@ -298,6 +301,56 @@ def check_expected_contributions(
                 problems.append(
                     _differs(number, "employer_special", paid, expected, pay, special_rate)
                 )
+
+
+def _expected_opseu(
+    parsed: ParsedFile,
+    facts: dict[str, MemberFacts],
+    context: ValidationContext,
+    pay_date: dt.date,
+    frequency: Frequency,
+    problems: list[Problem],
+) -> None:
+    """OPSEU Pension Plan: the annualized CPP-integrated method ("How to calculate") on the
+    reported Pensionable Pay, with the member's full-time annual pay rate on record as the
+    annualized salary; the employer pays the same as the member. Rows of members with no
+    pay rate on record are not checked."""
+    cache: dict[tuple[Decimal, Decimal], Decimal] = {}
+    columns = (
+        parsed.rows.numbers,
+        parsed.column("employee_id"),
+        parsed.column("pensionable_pay"),
+        parsed.column("employee_regular"),
+        parsed.column("employer_regular"),
+    )
+    for number, employee, pay, member_paid, employer_paid in zip(*columns, strict=True):
+        known = facts.get(str(employee)) if employee is not None else None
+        rate = known.annual_pay_rate if known is not None else None
+        if not isinstance(pay, Decimal) or not rate:
+            continue
+        expected = cache.get((rate, pay))
+        if expected is None:
+            result = compute(Plan.OPSEU, ReportedPay(rate, pay), pay_date, frequency)
+            expected = result.member.total
+            cache[(rate, pay)] = expected
+        for key, paid in (("employee_regular", member_paid), ("employer_regular", employer_paid)):
+            if isinstance(paid, Decimal) and abs(paid - expected) > context.tolerance:
+                problems.append(_differs_opseu(number, key, paid, expected, pay, rate))
+
+
+def _differs_opseu(
+    row: int, key: str, reported: Decimal, expected: Decimal, pay: Decimal, salary: Decimal
+) -> Problem:
+    label, _share = _SHARES[key]
+    return rule("pay.expected_contribution").problem(
+        f"{label} is {reported:,.2f}; the OPSEU Pension Plan formula on Pensionable Pay "
+        f"{pay:,.2f} with an annual salary rate of {salary:,.2f} gives {expected:,.2f} "
+        f"(difference {reported - expected:,.2f}).",
+        row=row,
+        column=label,
+        value=str(reported),
+        field=key,
+    )
 
 
 def _none_free(column: Sequence[object]) -> bool:

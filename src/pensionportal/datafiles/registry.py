@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Protocol
 
 
@@ -23,6 +24,9 @@ class MemberFacts:
     """None while the member is active."""
     open_leave_start: dt.date | None = None
     """Start of the leave in progress (reported by LOA, not yet ended by RTW), if any."""
+    annual_pay_rate: Decimal | None = None
+    """Full-time annual pensionable pay rate on record (ENROL, EMCHG, RTW): the annualized
+    salary of the OPSEU Pension Plan's formula."""
 
 
 @dataclass(frozen=True)

@@ -38,14 +38,17 @@ class DatabaseRegistry:
         )
         facts: dict[str, MemberFacts] = {}
         rows = Member.objects.filter(organization=self.organization).values_list(
-            "id", "employee_id", "hire_date", "membership_date", "termination_date"
+            "id", "employee_id", "hire_date", "membership_date", "termination_date", "pay_rate"
         )
-        for member_id, employee_id, hire, membership, termination in rows.iterator(chunk_size=5000):
+        for member_id, employee_id, hire, membership, termination, pay_rate in rows.iterator(
+            chunk_size=5000
+        ):
             facts[employee_id] = MemberFacts(
                 hire_date=hire,
                 membership_date=membership,
                 termination_date=termination,
                 open_leave_start=open_leaves.get(member_id),
+                annual_pay_rate=pay_rate,
             )
         return facts
 
