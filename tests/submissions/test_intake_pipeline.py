@@ -286,8 +286,8 @@ def test_templates_download_for_each_template(clerk: User) -> None:
 
 
 def test_an_opseu_employers_pay_rows_are_checked_by_the_integrated_formula() -> None:
-    from pensionportal.rules.contributions import Plan as RulePlan
     from pensionportal.rules.contributions import Frequency, ReportedPay, compute
+    from pensionportal.rules.contributions import Plan as RulePlan
 
     opseu = make_org(plan=Plan.OPSEU)
     clerk = make_user(opseu, [Role.FILE_UPLOAD])
