@@ -1,0 +1,598 @@
+"""Detection of missed mandatory contributions: a pure function over plain data.
+
+Seed: reporting-pension-data.txt "Missed mandatory contributions" ("Causes of missed
+mandatory contributions" 1-6, "Contribution requirements"); select-employer-manual.txt
+Section 1 ("Leaves of Absence", "Leave Contributions - Summary Chart", "Temporary Part-time
+Work Arrangements", "LTIP Provisions"). Every rule comes from `pensionportal.rules`; this
+module only decides, for each member and expected pay period, which rule governs it.
+
+No Django import: the database layer (`loading.py`) turns the registry, the ledger and the
+elections into these dataclasses in a few bulk queries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pensionportal.rules import contributions, leaves, part_time
+from pensionportal.rules.contributions import Plan
+from pensionportal.rules.contributions_select import Participation
+from pensionportal.rules.deadlines import ContributionKind, delinquency_start
+from pensionportal.rules.interest import InterestRates, late_interest
+from pensionportal.rules.parameters import DatedTable, ParameterNotInForce
+from pensionportal.rules.pay_basis import ReportedPay
+from pensionportal.rules.pay_cycles import Frequency, pay_periods_per_year
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+# Cause codes (values of models.Cause; kept as plain strings so this module stays pure).
+LATE_START = "late_start"
+NOT_REMITTED = "not_remitted"
+RETRO_SALARY = "retro_salary"
+SHORT_LEAVE = "short_leave"
+STATUTORY_NO_ELECTION = "statutory_no_election"
+STATUTORY_ELECTED = "statutory_elected"
+TPT_NO_ELECTION = "tpt_no_election"
+TPT_REGULAR_HOURS = "tpt_regular_hours"
+LTIP = "ltip"
+
+# The LOA template's leave types (select-employer-manual.txt §2 "Leave Data").
+LEAVE_TYPES = {
+    "DISC": leaves.LeaveType.DISCRETIONARY,
+    "ESA_PAR": leaves.LeaveType.STATUTORY,
+    "ESA_OTH": leaves.LeaveType.STATUTORY,
+    "ILL": leaves.LeaveType.ILLNESS_WSIB,
+    "LTIP": leaves.LeaveType.LTIP,
+}
+
+# §2 EMCHG "Event Type": "Temporary part-time work arrangements should be reported using the
+# CHG code"; "Job Change Reason ... For temporary part-time work arrangements include start
+# and end dates". A CHG whose reason names the arrangement starts one.
+ARRANGEMENT_REASON = re.compile(r"arrangement|\btpt\b|temporary part[- ]time", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PayPeriod:
+    start: dt.date
+    end: dt.date
+    pay_date: dt.date
+    frequency: Frequency
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    id: int
+    membership_date: dt.date
+    termination_date: dt.date | None
+    birth_date: dt.date
+    pay_rate: Decimal  # full-time annual, as now on record
+    employment_ratio: Decimal  # as now on record
+
+
+@dataclass(frozen=True, slots=True)
+class JobChange:
+    effective: dt.date
+    event_type: str
+    pay_rate: Decimal | None
+    employment_ratio: Decimal | None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LeaveFacts:
+    leave_type: str  # DISC, ESA_PAR, ESA_OTH, ILL, LTIP
+    start: dt.date
+    end: dt.date | None  # last day of the leave (RTW), None while open
+    expected_end: dt.date | None = None
+    disability_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionFacts:
+    form: str  # "1025" or "1030"
+    choice: str  # contribute / not_contribute / regular_hours / reduced_hours
+    applies_from: dt.date
+    applies_to: dt.date | None
+    received: dt.date
+    sub_from: dt.date | None = None
+    sub_to: dt.date | None = None
+
+
+# The ledger for one member and pay period, all contribution types, in cents: member,
+# employer (regular + special), pensionable pay on R rows. A plain tuple: 2.6 million of
+# them are built from the database rows as they come.
+Remitted = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Employer:
+    plan: Plan
+    participation: Participation | None
+    periods: Sequence[PayPeriod]  # from the organization's applied PAY submissions
+
+
+@dataclass(frozen=True)
+class Settings:
+    short_tolerance: Decimal = Decimal("0.05")  # a period short by more than this share
+    minimum_shortfall: Decimal = Decimal("1.00")  # ... and by at least this much
+    cola: DatedTable | None = None  # the OPTrust Select COLA table (leave bases)
+    rates: InterestRates | None = None  # staff-maintained interest tables
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    member_id: int
+    period: PayPeriod
+    cause: str
+    expected_member: Decimal
+    expected_employer: Decimal
+    remitted_member: Decimal
+    remitted_employer: Decimal
+    member_share_paid_by_employer: bool = False
+    note: str = ""
+
+    @property
+    def member_owed(self) -> Decimal:
+        return max(self.expected_member - self.remitted_member, ZERO)
+
+    @property
+    def employer_owed(self) -> Decimal:
+        return max(self.expected_employer - self.remitted_employer, ZERO)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    facts: MemberFacts
+    changes: Sequence[JobChange] = ()
+    leaves: Sequence[LeaveFacts] = ()
+    elections: Sequence[ElectionFacts] = ()
+
+
+@dataclass
+class _Expected:
+    member: Decimal
+    employer: Decimal
+    cause: str
+    by_employer: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class _Calculator:
+    """The rules engine's contributions, memoised (most member-periods share their inputs)."""
+
+    def __init__(self, employer: Employer) -> None:
+        self.plan = employer.plan
+        self.participation = employer.participation
+        self._cache: dict[tuple[object, ...], tuple[Decimal, Decimal]] = {}
+        self._periods: dict[tuple[Frequency, dt.date], Decimal] = {}
+
+    def shares(
+        self, annual: Decimal, ratio: Decimal, share: Decimal, period: PayPeriod
+    ) -> tuple[Decimal, Decimal]:
+        """Member and employer contributions on ``annual`` x ``ratio`` for ``share`` of the
+        period (``share`` < 1 when a leave covers part of it)."""
+        key = (annual, ratio, share, period.pay_date, period.frequency)
+        found = self._cache.get(key)
+        if found is None:
+            per_year = self._periods.get((period.frequency, period.pay_date))
+            if per_year is None:
+                per_year = pay_periods_per_year(period.frequency, period.pay_date)
+                self._periods[(period.frequency, period.pay_date)] = per_year
+            earnings = annual / per_year * ratio * share
+            if annual <= 0 or earnings <= 0:
+                found = (ZERO, ZERO)
+            else:
+                result = contributions.compute(
+                    self.plan,
+                    ReportedPay(annual, earnings),
+                    period.pay_date,
+                    period.frequency,
+                    self.participation,
+                )
+                found = (result.member.total, result.employer.total)
+            self._cache[key] = found
+        return found
+
+
+def _job_at(record: MemberRecord, day: dt.date) -> tuple[Decimal, Decimal, bool]:
+    """Pay rate and employment ratio in force on ``day``, and whether the rate came from an
+    increase. The registry keeps the current values and the dated changes; before the first
+    recorded change the nearest known values are used (docs/missed.md)."""
+    rate: Decimal | None = None
+    ratio: Decimal | None = None
+    raised = False
+    first_rate: Decimal | None = None
+    first_ratio: Decimal | None = None
+    for change in record.changes:
+        if change.pay_rate is not None and first_rate is None:
+            first_rate = change.pay_rate
+        if change.employment_ratio is not None and first_ratio is None:
+            first_ratio = change.employment_ratio
+        if change.effective > day:
+            continue
+        if change.pay_rate is not None:
+            raised = rate is not None and change.pay_rate > rate
+            rate = change.pay_rate
+        if change.employment_ratio is not None and change.employment_ratio > 0:
+            ratio = change.employment_ratio
+    facts = record.facts
+    rate = rate if rate is not None else (first_rate or facts.pay_rate)
+    ratio = ratio if ratio is not None else (first_ratio or facts.employment_ratio)
+    return rate, ratio, raised
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrangement:
+    start: dt.date
+    end: dt.date | None  # last day, None while in progress
+    regular_ratio: Decimal
+
+
+def arrangements(record: MemberRecord) -> list[_Arrangement]:
+    """Temporary part-time work arrangements from the EMCHG history: a CHG naming the
+    arrangement with a reduced ratio, until the next change of ratio."""
+    found: list[_Arrangement] = []
+    changes = [c for c in record.changes if c.employment_ratio is not None]
+    for i, change in enumerate(changes):
+        if change.event_type != "CHG" or not ARRANGEMENT_REASON.search(change.reason):
+            continue
+        before = changes[i - 1].employment_ratio if i else None
+        regular = before if before is not None else Decimal(1)
+        assert change.employment_ratio is not None
+        if change.employment_ratio >= regular:
+            continue
+        following = changes[i + 1].effective - dt.timedelta(days=1) if i + 1 < len(changes) else None
+        found.append(_Arrangement(change.effective, following, regular))
+    return found
+
+
+def _overlap(a_start: dt.date, a_end: dt.date | None, period: PayPeriod) -> int:
+    first = max(a_start, period.start)
+    last = period.end if a_end is None else min(a_end, period.end)
+    return max((last - first).days + 1, 0)
+
+
+def _election_in_force(
+    elections: Iterable[ElectionFacts], form: str, start: dt.date, service_from: dt.date
+) -> ElectionFacts | None:
+    """The election for the leave/arrangement starting on ``start`` that was received by
+    ``service_from`` (a missing or late election leaves contributions mandatory: §1 'Over 30
+    Days', 'Temporary Part-time Work Arrangements'; reporting-pension-data.txt causes 3-4)."""
+    chosen: ElectionFacts | None = None
+    for election in elections:
+        if election.form != form or election.received > service_from:
+            continue
+        if election.applies_to is not None and election.applies_to < start:
+            continue
+        if election.applies_from > service_from:
+            continue
+        if chosen is None or election.received >= chosen.received:
+            chosen = election
+    return chosen
+
+
+class _MemberDetector:
+    def __init__(
+        self,
+        record: MemberRecord,
+        calc: _Calculator,
+        settings: Settings,
+        periods: Sequence[PayPeriod],
+        as_of: dt.date,
+    ) -> None:
+        self.record = record
+        self.calc = calc
+        self.settings = settings
+        self.periods = periods
+        self.as_of = as_of
+        self.arrangements = arrangements(record) if record.changes else []
+
+    def _leave_end(self, leave: LeaveFacts) -> dt.date | None:
+        return leave.end or leave.expected_end
+
+    def _leave_expected(
+        self, leave: LeaveFacts, period: PayPeriod, days: int
+    ) -> _Expected | None:
+        """Contributions owed for the ``days`` of ``period`` covered by ``leave``; None when
+        none are mandatory (yet)."""
+        kind = LEAVE_TYPES.get(leave.leave_type)
+        if kind is None:
+            return None
+        end_for_length = self._leave_end(leave)
+        if end_for_length is None:
+            # an open leave with no expected end: long once it has passed the short limit
+            end_for_length = max(self.as_of, leave.start)
+        service_from = max(leave.start, period.start)
+        election = _election_in_force(self.record.elections, "1025", leave.start, service_from)
+        choice = leaves.Election.NONE
+        if election is not None:
+            choice = leaves.Election(election.choice)
+        ruling = leaves.rule_for(leaves.Leave(kind, leave.start, end_for_length, choice))
+        if not ruling.member_contributes:
+            return None
+        share = Decimal(days) / Decimal(period.days)
+        base_day = leave.disability_date or leave.start
+        annual, ratio, _ = _job_at(self.record, base_day - dt.timedelta(days=1))
+        notes: list[str] = []
+        if self.settings.cola is not None:
+            try:
+                annual = leaves.contribution_base(annual, base_day, service_from, self.settings.cola)
+            except ParameterNotInForce:
+                notes.append(f"COLA for {service_from.year} not on record: base not raised")
+        elif service_from.year > base_day.year:
+            notes.append("no COLA table: base not raised")
+        if kind is leaves.LeaveType.LTIP:
+            cause = LTIP
+            stop = leaves.ltip_contributions_end(
+                self.record.facts.birth_date,
+                leave.end + dt.timedelta(days=1) if leave.end else None,
+                self.record.facts.termination_date,
+            )
+            days = _overlap(leave.start, stop - dt.timedelta(days=1), period)
+            if days <= 0:
+                return None
+            share = Decimal(days) / Decimal(period.days)
+        elif leaves.is_short_leave(leaves.Leave(kind, leave.start, end_for_length, choice)):
+            # remitted by the employer upon the member's return: missed once the leave has
+            # ended and a pay date after the return has passed
+            if leave.end is None or not any(
+                leave.end < p.pay_date <= self.as_of for p in self.periods
+            ):
+                return None
+            cause = SHORT_LEAVE
+        elif choice is leaves.Election.CONTRIBUTE:
+            cause = STATUTORY_ELECTED
+            if election is not None and election.sub_from is not None:
+                notes.append(
+                    f"SUB allowance {election.sub_from.isoformat()} to "
+                    f"{(election.sub_to or leave.end or period.end).isoformat()}"
+                )
+        else:
+            cause = STATUTORY_NO_ELECTION
+            if election is None:
+                late = _election_in_force(self.record.elections, "1025", leave.start, dt.date.max)
+                if late is not None:
+                    notes.append(f"election received late, on {late.received.isoformat()}")
+        member, employer = self.calc.shares(annual, ratio, share, period)
+        by_employer = ruling.member_share_paid_by_employer
+        return _Expected(member, employer, cause, by_employer, notes)
+
+    def _service_expected(self, period: PayPeriod, share: Decimal) -> _Expected:
+        """Regular service (or a part-time arrangement) for ``share`` of the period."""
+        day = max(period.start, self.record.facts.membership_date)
+        annual, ratio, raised = _job_at(self.record, period.end)
+        cause = RETRO_SALARY if raised else NOT_REMITTED
+        notes: list[str] = []
+        for arrangement in self.arrangements:
+            if _overlap(arrangement.start, arrangement.end, period) <= 0:
+                continue
+            service_from = max(arrangement.start, day)
+            election = _election_in_force(
+                self.record.elections, "1030", arrangement.start, service_from
+            )
+            choice = part_time.ElectionTPT(election.choice) if election else part_time.ElectionTPT.NONE
+            basis = part_time.contribution_basis(arrangement.start, choice)
+            if basis.basis is part_time.Basis.REGULAR_HOURS:
+                ratio = arrangement.regular_ratio
+                cause = TPT_NO_ELECTION if election is None else TPT_REGULAR_HOURS
+                if election is None:
+                    late = _election_in_force(
+                        self.record.elections, "1030", arrangement.start, dt.date.max
+                    )
+                    if late is not None:
+                        notes.append(f"election received late, on {late.received.isoformat()}")
+            break
+        member, employer = self.calc.shares(annual, ratio, share, period)
+        return _Expected(member, employer, cause, False, notes)
+
+    def expected(self, period: PayPeriod) -> _Expected | None:
+        leave_parts: list[_Expected] = []
+        leave_days = 0
+        for leave in self.record.leaves:
+            days = _overlap(leave.start, leave.end, period)
+            if days <= 0:
+                continue
+            leave_days += days
+            part = self._leave_expected(leave, period, days)
+            if part is not None:
+                leave_parts.append(part)
+        service_days = max(period.days - leave_days, 0)
+        # service before the membership date is not counted
+        before = (self.record.facts.membership_date - period.start).days
+        if before > 0:
+            service_days = max(service_days - before, 0)
+        parts = list(leave_parts)
+        if service_days > 0:
+            share = Decimal(1) if service_days == period.days else (
+                Decimal(service_days) / Decimal(period.days)
+            )
+            parts.append(self._service_expected(period, share))
+        if not parts:
+            return None
+        # the leave's cause names the finding when a leave is part of the period
+        main = leave_parts[0] if leave_parts else parts[0]
+        return _Expected(
+            sum((p.member for p in parts), ZERO),
+            sum((p.employer for p in parts), ZERO),
+            main.cause,
+            main.by_employer,
+            [n for p in parts for n in p.notes],
+        )
+
+
+def _short(expected: Decimal, remitted: Decimal, settings: Settings) -> bool:
+    shortfall = expected - remitted
+    return (
+        shortfall >= settings.minimum_shortfall and shortfall > expected * settings.short_tolerance
+    )
+
+
+def _limit_cents(expected: Decimal, settings: Settings) -> int:
+    """The largest remitted amount, in cents, that is still short of ``expected``
+    (the same test as :func:`_short`, in integers for the hot loop)."""
+    cents = int(expected * 100)
+    by_minimum = cents - int(settings.minimum_shortfall * 100)
+    by_share = int((expected * (1 - settings.short_tolerance) * 100).to_integral_value("ROUND_CEILING")) - 1
+    return min(by_minimum, by_share)
+
+
+class _Profiles:
+    """For each (pay rate, ratio): per period, the remitted cents at or below which the
+    member's and the employer's contributions are short."""
+
+    def __init__(self, calc: _Calculator, periods: Sequence[PayPeriod], settings: Settings) -> None:
+        self.calc = calc
+        self.periods = periods
+        self.settings = settings
+        self._found: dict[tuple[Decimal, Decimal], tuple[list[int], list[int]]] = {}
+
+    def limits(self, rate: Decimal, ratio: Decimal) -> tuple[list[int], list[int]]:
+        found = self._found.get((rate, ratio))
+        if found is None:
+            member_limits: list[int] = []
+            employer_limits: list[int] = []
+            for period in self.periods:
+                member, employer = self.calc.shares(rate, ratio, Decimal(1), period)
+                member_limits.append(_limit_cents(member, self.settings))
+                employer_limits.append(_limit_cents(employer, self.settings))
+            found = (member_limits, employer_limits)
+            self._found[(rate, ratio)] = found
+        return found
+
+
+NOTHING: Remitted = (0, 0, 0)
+EMPTY: Mapping[dt.date, Remitted] = {}
+
+
+def _first_paid(
+    mid: int, periods: Sequence[PayPeriod], ledger: Mapping[int, Mapping[dt.date, Remitted]]
+) -> dt.date | None:
+    mine = ledger.get(mid, EMPTY)
+    for period in periods:
+        found = mine.get(period.start)
+        if found is not None and found[0] > 0:
+            return period.start
+    return None
+
+
+def detect(
+    employer: Employer,
+    members: Iterable[MemberRecord],
+    ledger: Mapping[int, Mapping[dt.date, Remitted]],
+    as_of: dt.date,
+    settings: Settings | None = None,
+) -> list[Finding]:
+    """Every member and expected pay period (pay date on or before ``as_of``) for which
+    mandatory contributions are missing or short.
+
+    ``ledger`` maps member id, then period start, to the cents remitted for that period, all
+    contribution types: (member, employer regular + special, pensionable pay on R rows).
+    """
+    settings = settings or Settings()
+    calc = _Calculator(employer)
+    periods = sorted((p for p in employer.periods if p.pay_date <= as_of), key=lambda p: p.start)
+    starts = [p.start for p in periods]
+    ends = [p.end for p in periods]
+    profiles = _Profiles(calc, periods, settings)
+    findings: list[Finding] = []
+    count = len(periods)
+    for record in members:
+        facts = record.facts
+        mid = facts.id
+        low = bisect.bisect_left(ends, facts.membership_date)
+        high = (
+            count
+            if facts.termination_date is None
+            else bisect.bisect_right(starts, facts.termination_date)
+        )
+        if low >= high:
+            continue
+        get = ledger.get(mid, EMPTY).get
+        suspects: list[int] = []
+        if record.changes or record.leaves:
+            suspects = list(range(low, high))
+        else:
+            member_limits, employer_limits = profiles.limits(facts.pay_rate, facts.employment_ratio)
+            if starts[low] < facts.membership_date:
+                suspects.append(low)  # the first period is partly before membership
+                low += 1
+            for i in range(low, high):
+                paid = get(starts[i])
+                if paid is None or paid[0] <= member_limits[i] or paid[1] <= employer_limits[i]:
+                    suspects.append(i)
+        if not suspects:
+            continue
+        detector = _MemberDetector(record, calc, settings, periods, as_of)
+        first_paid = _first_paid(mid, periods[low:high], ledger)
+        for i in suspects:
+            period = periods[i]
+            expected = detector.expected(period)
+            if expected is None:
+                continue
+            paid = get(period.start) or NOTHING
+            remitted_member = Decimal(paid[0]) / 100
+            remitted_employer = Decimal(paid[1]) / 100
+            if not (
+                _short(expected.member, remitted_member, settings)
+                or _short(expected.employer, remitted_employer, settings)
+            ):
+                continue
+            cause = expected.cause
+            if cause in (NOT_REMITTED, RETRO_SALARY):
+                if paid[0] == 0 and (first_paid is None or period.start < first_paid):
+                    cause = LATE_START
+                elif paid[2] > 0:
+                    cause = RETRO_SALARY
+                elif cause == RETRO_SALARY and paid[0] == 0:
+                    cause = NOT_REMITTED
+            findings.append(
+                Finding(
+                    member_id=mid,
+                    period=period,
+                    cause=cause,
+                    expected_member=expected.member,
+                    expected_employer=expected.employer,
+                    remitted_member=remitted_member,
+                    remitted_employer=remitted_employer,
+                    member_share_paid_by_employer=expected.by_employer,
+                    note="; ".join(expected.notes)[:300],
+                )
+            )
+    return findings
+
+
+@dataclass(frozen=True, slots=True)
+class Interest:
+    member: Decimal
+    employer: Decimal
+    note: str = ""
+
+
+def interest_on(finding_pay_date: dt.date, member_owed: Decimal, employer_owed: Decimal,
+                by_employer: bool, until: dt.date, rates: InterestRates) -> Interest:
+    """Late interest on the amounts owed, from the first day of delinquency until ``until``
+    (remittance-timing.txt 'Late Remittance'; rules.deadlines.delinquency_start: member 15
+    days after the deduction, employer and LTIP the end of the following month)."""
+    member_kind = ContributionKind.LTIP if by_employer else ContributionKind.MEMBER
+    employer_kind = ContributionKind.LTIP if by_employer else ContributionKind.EMPLOYER
+    amounts: list[Decimal] = []
+    try:
+        for principal, kind in ((member_owed, member_kind), (employer_owed, employer_kind)):
+            start = delinquency_start(kind, finding_pay_date)
+            if principal <= 0 or until <= start:
+                amounts.append(ZERO)
+                continue
+            amounts.append(late_interest(principal, start, until, rates).total)
+    except ParameterNotInForce as missing:
+        return Interest(ZERO, ZERO, f"interest not computed: {missing}"[:200])
+    return Interest(amounts[0], amounts[1])

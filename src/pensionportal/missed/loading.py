@@ -1,0 +1,191 @@
+"""The database layer of detection: an organization's registry, ledger and elections as
+plain data, in a handful of bulk queries (no query per member)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Case, F, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce
+
+from pensionportal.accounts.models import Organization, Plan
+from pensionportal.members.models import Contribution, EmploymentChange, Leave, Member
+from pensionportal.rules import parameters
+from pensionportal.rules.contributions import Plan as RulesPlan
+from pensionportal.rules.contributions_select import Participation
+from pensionportal.rules.pay_cycles import Frequency
+from pensionportal.submissions.models import Status, Submission
+
+from . import conf
+from .detection import (
+    ElectionFacts,
+    Employer,
+    JobChange,
+    LeaveFacts,
+    MemberFacts,
+    MemberRecord,
+    PayPeriod,
+    Remitted,
+    Settings,
+)
+from .models import Election
+
+# The PAY header's pay cycle (datafiles spec) and the ledger's spelling of it.
+_CYCLES = {
+    "weekly": Frequency.WEEKLY,
+    "bi-weekly": Frequency.BIWEEKLY,
+    "biweekly": Frequency.BIWEEKLY,
+    "semi-monthly": Frequency.SEMI_MONTHLY,
+    "monthly": Frequency.MONTHLY,
+    "annually": Frequency.ANNUAL,
+    "annual": Frequency.ANNUAL,
+}
+
+
+def frequency_of(cycle: str) -> Frequency:
+    return _CYCLES.get(cycle.strip().lower(), Frequency.BIWEEKLY)
+
+
+def pay_periods(organization: Organization) -> list[PayPeriod]:
+    """The organization's expected pay periods: one per period start among its applied PAY
+    submissions (the first pay date given for that period)."""
+    rows = (
+        Submission.objects.filter(
+            organization=organization, template="PAY", status=Status.APPLIED, test_mode=False
+        )
+        .exclude(period_start=None)
+        .exclude(period_end=None)
+        .exclude(pay_date=None)
+        .values_list("period_start", "period_end", "pay_date", "pay_cycle")
+        .order_by("period_start", "pay_date")
+    )
+    found: dict[dt.date, PayPeriod] = {}
+    for start, end, pay_date, cycle in rows:
+        if start not in found:
+            found[start] = PayPeriod(start, end, pay_date, frequency_of(cycle or ""))
+    return list(found.values())
+
+
+def employer_of(organization: Organization) -> Employer:
+    plan = RulesPlan.OPSEU if organization.plan == Plan.OPSEU else RulesPlan.SELECT
+    participation = (
+        Participation(organization.plan_participation_date)
+        if organization.plan_participation_date
+        else None
+    )
+    return Employer(plan, participation, pay_periods(organization))
+
+
+def settings_for(organization: Organization) -> Settings:
+    from pensionportal.remittances.rates import interest_rates
+
+    # select-employer-manual.txt §1 'Leave Contributions': the OPTrust Select COLA raises
+    # the leave base; the OPSEU Pension Plan's leave base is the pay before the leave.
+    cola = parameters.load("select_cola") if organization.plan == Plan.SELECT else None
+    return Settings(
+        short_tolerance=conf.short_tolerance(),
+        minimum_shortfall=conf.minimum_shortfall(),
+        cola=cola,
+        rates=interest_rates(),
+    )
+
+
+def _cents(expression: F | Case) -> Cast:
+    return Cast(Coalesce(Sum(expression), Value(Decimal(0))) * 100, BigIntegerField())
+
+
+def ledger(organization: Organization) -> dict[int, dict[dt.date, Remitted]]:
+    """Contributions remitted, by member then period start, all contribution types, in
+    cents (summed by the database)."""
+    rows = (
+        Contribution.objects.filter(organization=organization)
+        .values("member_id", "period_start")
+        .order_by()
+        .annotate(
+            m=_cents(F("employee_regular")),
+            e=_cents(F("employer_regular") + F("employer_special")),
+            r=_cents(
+                Case(
+                    When(contribution_type="R", then=F("pensionable_pay")),
+                    default=Value(Decimal(0)),
+                )
+            ),
+        )
+        .values_list("member_id", "period_start", "m", "e", "r")
+    )
+    found: dict[int, dict[dt.date, Remitted]] = {}
+    for mid, start, m, e, r in rows.iterator(10_000):
+        periods = found.get(mid)
+        if periods is None:
+            periods = found[mid] = {}
+        periods[start] = (m, e, r)
+    return found
+
+
+def member_records(organization: Organization) -> list[MemberRecord]:
+    changes: dict[int, list[JobChange]] = defaultdict(list)
+    for mid, effective, event, rate, ratio, reason in (
+        EmploymentChange.objects.filter(member__organization=organization)
+        .order_by("member_id", "effective_date", "id")
+        .values_list(
+            "member_id", "effective_date", "event_type", "pay_rate", "employment_ratio", "reason"
+        )
+    ):
+        changes[mid].append(JobChange(effective, event, rate, ratio, reason))
+    member_leaves: dict[int, list[LeaveFacts]] = defaultdict(list)
+    for mid, kind, start, expected, end, disability in (
+        Leave.objects.filter(member__organization=organization)
+        .order_by("member_id", "start_date", "id")
+        .values_list(
+            "member_id",
+            "leave_type",
+            "start_date",
+            "expected_end_date",
+            "end_date",
+            "disability_date",
+        )
+    ):
+        member_leaves[mid].append(LeaveFacts(kind, start, end, expected, disability))
+    elections: dict[int, list[ElectionFacts]] = defaultdict(list)
+    for mid, form, choice, start, until, received, sub_from, sub_to in (
+        Election.objects.filter(member__organization=organization)
+        .order_by("member_id", "applies_from", "id")
+        .values_list(
+            "member_id",
+            "form",
+            "choice",
+            "applies_from",
+            "applies_to",
+            "received_date",
+            "sub_allowance_from",
+            "sub_allowance_to",
+        )
+    ):
+        elections[mid].append(ElectionFacts(form, choice, start, until, received, sub_from, sub_to))
+    records: list[MemberRecord] = []
+    one = Decimal(1)
+    empty: tuple[()] = ()
+    for mid, membership, terminated, born, rate, ratio in (
+        Member.objects.filter(organization=organization)
+        .order_by("id")
+        .values_list(
+            "id",
+            "membership_date",
+            "termination_date",
+            "birth_date",
+            "pay_rate",
+            "employment_ratio",
+        )
+        .iterator(10_000)
+    ):
+        records.append(
+            MemberRecord(
+                MemberFacts(mid, membership, terminated, born, rate, ratio or one),
+                changes.get(mid, empty),
+                member_leaves.get(mid, empty),
+                elections.get(mid, empty),
+            )
+        )
+    return records
