@@ -254,9 +254,7 @@ def _employer_recipients(organization: Organization) -> list[str]:
 
 
 @transaction.atomic
-def open_case(
-    organization: Organization, today: dt.date, actor: User | None = None
-) -> Case | None:
+def open_case(organization: Organization, today: dt.date, actor: User | None = None) -> Case | None:
     """The missed mandatory invoice: every open finding not yet on a case, dated today, due
     90 days from the end of the month (rules.deadlines.missed_mandatory_employer_due_date);
     interest quoted to the due date."""
@@ -341,8 +339,7 @@ def _received_by_period(case: Case) -> dict[tuple[int, dt.date], Received]:
         .values_list("member_id", "period_start", "m", "e", "last")
     )
     return {
-        (mid, start): Received(int(m * 100), int(e * 100), last)
-        for mid, start, m, e, last in rows
+        (mid, start): Received(int(m * 100), int(e * 100), last) for mid, start, m, e, last in rows
     }
 
 
@@ -370,8 +367,8 @@ def recheck_payments(case: Case, today: dt.date) -> int:
         finding.status = FindingStatus.PAID
         finding.paid_on = on
         if on > case.employer_due_date and rates is not None:
-            finding.interest_member, finding.interest_employer, finding.interest_note = (
-                _interest(finding, on, rates)
+            finding.interest_member, finding.interest_employer, finding.interest_note = _interest(
+                finding, on, rates
             )
             finding.interest_to = on
             finding.interest_recalculated = True
@@ -424,9 +421,7 @@ def _write_letters(case: Case, today: dt.date, kind: LetterKind, due: dt.date | 
     for findings in by_member.values():
         member = findings[0].member
         periods = [
-            documents.LetterPeriod(
-                f.period_start, f.period_end, Cause(f.cause).label, f.total
-            )
+            documents.LetterPeriod(f.period_start, f.period_end, Cause(f.cause).label, f.total)
             for f in findings
         ]
         pdf = documents.member_letter_pdf(
@@ -588,9 +583,10 @@ def publish_list(
     most once per organization and pay cycle, and only with outstanding periods. Staff on
     demand: always (a fresh copy)."""
     pay_date = current_pay_date(organization, today)
-    if published_by is None and PublishedList.objects.filter(
-        organization=organization, pay_date=pay_date
-    ).exists():
+    if (
+        published_by is None
+        and PublishedList.objects.filter(organization=organization, pay_date=pay_date).exists()
+    ):
         return None
     lines = report_lines(organization)
     if published_by is None and not lines:
@@ -638,6 +634,23 @@ class CycleResult:
     reports: int
 
 
+@dataclass(frozen=True)
+class OrganizationRun:
+    findings: int
+    case: Case | None
+
+
+def run_for_organization(
+    organization: Organization, today: dt.date, actor: User | None = None
+) -> OrganizationRun:
+    """Detect, invoice the new findings, and move the open cases along their windows."""
+    detected = run_detection(organization, today, actor)
+    case = open_case(organization, today, actor)
+    for open_one in Case.objects.filter(organization=organization, stage__in=OPEN_STAGES):
+        advance_case(open_one, today)
+    return OrganizationRun(detected.found, case)
+
+
 def run_cycle(today: dt.date) -> CycleResult:
     """The scheduled job: for every employer, detect, invoice new findings, move cases along
     their windows, and publish the outstanding list once per pay cycle."""
@@ -647,11 +660,9 @@ def run_cycle(today: dt.date) -> CycleResult:
     findings = opened = reports = count = 0
     for organization in organizations:
         count += 1
-        findings += run_detection(organization, today).found
-        if open_case(organization, today) is not None:
-            opened += 1
-        for case in Case.objects.filter(organization=organization, stage__in=OPEN_STAGES):
-            advance_case(case, today)
+        run = run_for_organization(organization, today)
+        findings += run.findings
+        opened += run.case is not None
         if publish_list(organization, today) is not None:
             reports += 1
     return CycleResult(count, findings, opened, reports)

@@ -23,7 +23,9 @@ def short_tolerance() -> Decimal:
     """A period is short when less than (1 - this) of the expected contributions arrived
     (PORTAL_MMC_SHORT_TOLERANCE, a fraction; default 0.05 covers payrolls that divide the
     annual salary by 26 or 27 rather than the plan's 365.25/14)."""
-    return _decimal("PORTAL_MMC_SHORT_TOLERANCE", DEFAULT_SHORT_TOLERANCE, Decimal(0), Decimal("0.5"))
+    return _decimal(
+        "PORTAL_MMC_SHORT_TOLERANCE", DEFAULT_SHORT_TOLERANCE, Decimal(0), Decimal("0.5")
+    )
 
 
 def minimum_shortfall() -> Decimal:

@@ -251,7 +251,9 @@ def arrangements(record: MemberRecord) -> list[_Arrangement]:
         assert change.employment_ratio is not None
         if change.employment_ratio >= regular:
             continue
-        following = changes[i + 1].effective - dt.timedelta(days=1) if i + 1 < len(changes) else None
+        following = (
+            changes[i + 1].effective - dt.timedelta(days=1) if i + 1 < len(changes) else None
+        )
         found.append(_Arrangement(change.effective, following, regular))
     return found
 
@@ -300,9 +302,7 @@ class _MemberDetector:
     def _leave_end(self, leave: LeaveFacts) -> dt.date | None:
         return leave.end or leave.expected_end
 
-    def _leave_expected(
-        self, leave: LeaveFacts, period: PayPeriod, days: int
-    ) -> _Expected | None:
+    def _leave_expected(self, leave: LeaveFacts, period: PayPeriod, days: int) -> _Expected | None:
         """Contributions owed for the ``days`` of ``period`` covered by ``leave``; None when
         none are mandatory (yet)."""
         kind = LEAVE_TYPES.get(leave.leave_type)
@@ -326,7 +326,9 @@ class _MemberDetector:
         notes: list[str] = []
         if self.settings.cola is not None:
             try:
-                annual = leaves.contribution_base(annual, base_day, service_from, self.settings.cola)
+                annual = leaves.contribution_base(
+                    annual, base_day, service_from, self.settings.cola
+                )
             except ParameterNotInForce:
                 notes.append(f"COLA for {service_from.year} not on record: base not raised")
         elif service_from.year > base_day.year:
@@ -380,7 +382,9 @@ class _MemberDetector:
             election = _election_in_force(
                 self.record.elections, "1030", arrangement.start, service_from
             )
-            choice = part_time.ElectionTPT(election.choice) if election else part_time.ElectionTPT.NONE
+            choice = (
+                part_time.ElectionTPT(election.choice) if election else part_time.ElectionTPT.NONE
+            )
             basis = part_time.contribution_basis(arrangement.start, choice)
             if basis.basis is part_time.Basis.REGULAR_HOURS:
                 ratio = arrangement.regular_ratio
@@ -413,8 +417,10 @@ class _MemberDetector:
             service_days = max(service_days - before, 0)
         parts = list(leave_parts)
         if service_days > 0:
-            share = Decimal(1) if service_days == period.days else (
-                Decimal(service_days) / Decimal(period.days)
+            share = (
+                Decimal(1)
+                if service_days == period.days
+                else (Decimal(service_days) / Decimal(period.days))
             )
             parts.append(self._service_expected(period, share))
         if not parts:
@@ -442,7 +448,10 @@ def _limit_cents(expected: Decimal, settings: Settings) -> int:
     (the same test as :func:`_short`, in integers for the hot loop)."""
     cents = int(expected * 100)
     by_minimum = cents - int(settings.minimum_shortfall * 100)
-    by_share = int((expected * (1 - settings.short_tolerance) * 100).to_integral_value("ROUND_CEILING")) - 1
+    by_share = (
+        int((expected * (1 - settings.short_tolerance) * 100).to_integral_value("ROUND_CEILING"))
+        - 1
+    )
     return min(by_minimum, by_share)
 
 
@@ -578,8 +587,14 @@ class Interest:
     note: str = ""
 
 
-def interest_on(finding_pay_date: dt.date, member_owed: Decimal, employer_owed: Decimal,
-                by_employer: bool, until: dt.date, rates: InterestRates) -> Interest:
+def interest_on(
+    finding_pay_date: dt.date,
+    member_owed: Decimal,
+    employer_owed: Decimal,
+    by_employer: bool,
+    until: dt.date,
+    rates: InterestRates,
+) -> Interest:
     """Late interest on the amounts owed, from the first day of delinquency until ``until``
     (remittance-timing.txt 'Late Remittance'; rules.deadlines.delinquency_start: member 15
     days after the deduction, employer and LTIP the end of the following month)."""

@@ -119,9 +119,7 @@ def report_xlsx(organization: str, period: str, lines: Sequence[ReportLine]) -> 
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append(
-            [c if isinstance(c, Decimal) else safe_text(str(c)) for c in line.cells()]
-        )
+        sheet.append([c if isinstance(c, Decimal) else safe_text(str(c)) for c in line.cells()])
         for column in (9, 10, 11, 12):
             sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
     sheet.append([])
@@ -236,8 +234,13 @@ def member_letter_pdf(
     )
     pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 6, latin1(f"Reference: {case_number}   Employer: {employer}"), new_x="LMARGIN",
-             new_y="NEXT")
+    pdf.cell(
+        0,
+        6,
+        latin1(f"Reference: {case_number}   Employer: {employer}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(2)
     total = sum((p.amount for p in periods), Decimal("0.00"))
     if closing:
@@ -259,8 +262,14 @@ def member_letter_pdf(
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 9)
     for width, head in ((50, "Pay period"), (110, "Cause"), (0, "Amount")):
-        pdf.cell(width, 6, head, border="B", new_x="RIGHT" if width else "LMARGIN",
-                 new_y="TOP" if width else "NEXT")
+        pdf.cell(
+            width,
+            6,
+            head,
+            border="B",
+            new_x="RIGHT" if width else "LMARGIN",
+            new_y="TOP" if width else "NEXT",
+        )
     pdf.set_font("Helvetica", size=8)
     for period in periods:
         pdf.cell(50, 5, f"{period.period_start.isoformat()} to {period.period_end.isoformat()}")

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import BigIntegerField, Case, F, Sum, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
 from pensionportal.accounts.models import Organization, Plan
@@ -63,7 +64,7 @@ def pay_periods(organization: Organization) -> list[PayPeriod]:
     )
     found: dict[dt.date, PayPeriod] = {}
     for start, end, pay_date, cycle in rows:
-        if start not in found:
+        if start is not None and end is not None and pay_date is not None and start not in found:
             found[start] = PayPeriod(start, end, pay_date, frequency_of(cycle or ""))
     return list(found.values())
 
@@ -92,7 +93,7 @@ def settings_for(organization: Organization) -> Settings:
     )
 
 
-def _cents(expression: F | Case) -> Cast:
+def _cents(expression: Combinable) -> Cast:
     return Cast(Coalesce(Sum(expression), Value(Decimal(0))) * 100, BigIntegerField())
 
 

@@ -1,13 +1,164 @@
+"""Pages: the staff overview, an employer's findings and cases, a case, member letters and
+the election form. Views parse input, call one action, render."""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pensionportal.accounts import access
-from pensionportal.core.views import coming_soon
+from pensionportal.accounts import access as account_access
+from pensionportal.accounts.models import Organization, OrganizationKind, User
+from pensionportal.core import vault
+from pensionportal.members.access import access_member
+from pensionportal.reports.publishing import PublishError
+
+from . import actions
+from .access import access_case, access_employer, access_letter
+from .forms import ElectionEntryForm
+from .models import OPEN_STAGES, Case, Finding, FindingStatus
+
+
+def _staff(request: HttpRequest) -> User:
+    account_access.require_staff(request.user)
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    access.require_staff(request.user)
-    return coming_soon(request, "Missed mandatory contributions")
+    _staff(request)
+    summary = (
+        Finding.objects.filter(status=FindingStatus.OPEN)
+        .values("organization_id", "organization__name")
+        .annotate(
+            periods=Count("id"),
+            members=Count("member_id", distinct=True),
+            member_owed=Sum("member_owed"),
+            employer_owed=Sum("employer_owed"),
+        )
+        .order_by("organization__name")
+    )
+    cases = Case.objects.filter(stage__in=OPEN_STAGES).select_related("organization")
+    employers = Organization.objects.filter(kind=OrganizationKind.EMPLOYER).order_by("name")
+    return render(
+        request,
+        "missed/index.html",
+        {"summary": summary, "cases": cases, "employers": employers},
+    )
+
+
+@login_required
+@require_POST
+def run_now(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    organization = access_employer(user, request.POST.get("organization", ""))
+    run = actions.run_for_organization(organization, timezone.localdate(), user)
+    text = f"Detection found {run.findings} periods with missed contributions."
+    if run.case is not None:
+        text += f" Invoice {run.case.number} issued for the new ones."
+    messages.success(request, text)
+    return redirect("missed:organization", organization.pk)
+
+
+@login_required
+@require_GET
+def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _staff(request)
+    employer = access_employer(user, organization_id)
+    findings = (
+        Finding.objects.filter(organization=employer)
+        .select_related("member", "case")
+        .order_by("status", "member__employee_id", "period_start")
+    )
+    status = request.GET.get("status", "open")
+    if status in FindingStatus.values:
+        findings = findings.filter(status=status)
+    page = Paginator(findings, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "missed/organization.html",
+        {
+            "employer": employer,
+            "page": page,
+            "status": status,
+            "statuses": FindingStatus.choices,
+            "cases": Case.objects.filter(organization=employer),
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish_now(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _staff(request)
+    employer = access_employer(user, organization_id)
+    try:
+        report = actions.publish_list(employer, timezone.localdate(), user, request)
+    except PublishError as error:
+        messages.error(request, str(error))
+        return redirect("missed:organization", employer.pk)
+    assert report is not None
+    messages.success(request, f"Report {report.reference} published to the payroll managers.")
+    return redirect("missed:organization", employer.pk)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = access_case(request.user, case_id)
+    is_staff = account_access.is_staff_user(request.user)
+    return render(
+        request,
+        "missed/case.html",
+        {
+            "case": case,
+            "findings": case.findings.select_related("member").order_by(
+                "member__employee_id", "period_start"
+            ),
+            "events": case.events.all(),
+            "letters": case.letters.select_related("member") if is_staff else [],
+            "is_staff": is_staff,
+        },
+    )
+
+
+@login_required
+@require_GET
+def letter_download(request: HttpRequest, letter_id: int) -> HttpResponseBase:
+    letter = access_letter(request.user, letter_id)
+    response = StreamingHttpResponse(
+        vault.open_blob(letter.storage_name, letter.wrapped_key), content_type="application/pdf"
+    )
+    response["Content-Length"] = str(letter.size)
+    response["Content-Disposition"] = content_disposition_header(True, letter.filename) or ""
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def election_new(request: HttpRequest, member_id: int) -> HttpResponse:
+    user = _staff(request)
+    member = access_member(user, member_id)
+    form = ElectionEntryForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.record_election(user, member, form.to_input(), request)
+            except actions.MissedError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Election recorded.")
+                return redirect("members:detail", member.pk)
+        return render(
+            request, "missed/election_form.html", {"form": form, "member": member}, status=400
+        )
+    return render(request, "missed/election_form.html", {"form": form, "member": member})
