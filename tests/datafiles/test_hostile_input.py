@@ -156,3 +156,21 @@ def test_it_refuses_a_damaged_workbook() -> None:
 
 def test_openpyxl_parses_xml_through_defusedxml() -> None:
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_a_zip_claiming_an_unsupported_version_is_a_problem_not_an_exception() -> None:
+    # Found by hypothesis: zipfile raises NotImplementedError for "zip file version 6.4".
+    import io
+    import zipfile
+
+    from pensionportal.datafiles.model import Unreadable
+    from pensionportal.datafiles.reader import read
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(buffer.getvalue())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6] = 64  # "version needed to extract" = 6.4
+    result = read(bytes(data), "PAY.xlsx")
+    assert isinstance(result, Unreadable)

@@ -49,6 +49,17 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty the database, data migrations' rows included: put back the
+    standard mailboxes and the public interest rates before each browser test."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        from pensionportal.core.reference_data import ensure
+
+        ensure()
+
+
 @pytest.fixture
 def browser_page(chromium: Browser) -> Iterator[Page]:
     context = chromium.new_context(accept_downloads=True)

@@ -60,7 +60,8 @@ def test_a_clerk_fixes_a_pay_file_and_sees_it_applied(
         page.get_by_role("link", name="CSV").click()
     report = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert "E999" in report
-    assert "Original: Employee ID" in report
+    assert "Employee ID" in report
+    assert "not an enrolled member" in report
 
     fixed = tmp_path / "PAY_fixed.csv"
     fixed.write_bytes(

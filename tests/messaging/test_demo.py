@@ -13,6 +13,7 @@ def test_demo_threads_load_once() -> None:
     ensure_standard_mailboxes()
     load_demo_data()
     count = Thread.objects.count()
-    assert count == 3
+    # Messaging's three demo threads, plus those other capabilities' demos send (buybacks).
+    assert count >= 3
     load_demo_data()
     assert Thread.objects.count() == count

@@ -94,7 +94,14 @@ def inspect_archive(data: bytes) -> Problem | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+    ):
         return rule("file.format").problem("The workbook is damaged and cannot be opened.")
     if len(entries) > MAX_ZIP_ENTRIES:
         return _unsafe(f"The workbook holds {len(entries):,} parts; at most {MAX_ZIP_ENTRIES:,}.")
