@@ -83,7 +83,7 @@ def setup(n: int) -> Organization:
         defaults={
             "kind": OrganizationKind.EMPLOYER,
             "plan": Plan.SELECT,
-            "plan_participation_date": dt.date(2025, 1, 1),
+            "plan_participation_date": dt.date(2020, 1, 1),
         },
     )
     if Member.objects.filter(organization=org).count() == n:
@@ -185,12 +185,16 @@ def setup(n: int) -> Organization:
         "source_row",
     ]
 
+    amounts = []
+    for j in range(40):
+        pay = (Decimal(45000 + j * 1000) / Decimal("26.0893")).quantize(Decimal("0.01"))
+        share = (pay * Decimal("0.03")).quantize(Decimal("0.01"))
+        amounts.append((pay, share, (share / 2).quantize(Decimal("0.01"))))
+    special = Decimal(0)  # the employer is past its first two years
+
     def rows() -> object:
         for i, mid in enumerate(ids):
-            annual = Decimal(45000 + (i % 40) * 1000)
-            pay = (annual / Decimal("26.0893")).quantize(Decimal("0.01"))
-            share = (pay * Decimal("0.03")).quantize(Decimal("0.01"))
-            special = (pay * Decimal("0.002")).quantize(Decimal("0.01"))
+            pay, share, half = amounts[i % 40]
             for k, (start, end, pay_date) in enumerate(periods):
                 if (i * 31 + k) % 97 == 0:
                     continue  # about 1 % of member-periods missing
@@ -206,11 +210,11 @@ def setup(n: int) -> Organization:
                     "REG",
                     Decimal(75),
                     pay,
-                    share / 2 if short else share,
+                    half if short else share,
                     0,
                     "",
                     0,
-                    share / 2 if short else share,
+                    half if short else share,
                     special,
                     0,
                     f"EFT-MMC-{k}",
@@ -230,8 +234,10 @@ def one_run() -> tuple[float, float, int]:
     settings = loading.settings_for(org)
     started = time.perf_counter()
     records = loading.member_records(org)
+    registry = time.perf_counter()
     ledger = loading.ledger(org)
     loaded = time.perf_counter()
+    print(f"registry {registry - started:.2f} s, ledger {loaded - registry:.2f} s", file=sys.stderr)
     findings = detect(employer, records, ledger, AS_OF, settings)
     finished = time.perf_counter()
     return loaded - started, finished - started, len(findings)
@@ -266,7 +272,7 @@ def main() -> None:
         results.append((float(load_s), float(total_s), int(count), float(peak)))
         print(
             f"run {k + 1}: load {float(load_s):.2f} s, detection total {float(total_s):.2f} s, "
-            f"findings {count}, peak {float(peak):.0f} MB",
+            f"findings {count}, peak {float(peak):.0f} MB ({done.stderr.strip()[-60:]})",
             flush=True,
         )
     median = statistics.median(r[1] for r in results)
