@@ -48,6 +48,7 @@ def contribution(
     employer_share: str = "68.99",
     pay_date: dt.date | None = None,
     pay: str = "2299.79",
+    submission: Submission | None = None,
 ) -> Contribution:
     start, end, default_pay_date = period(i)
     return Contribution.objects.create(
@@ -64,19 +65,25 @@ def contribution(
         employee_regular=Decimal(member_share),
         employer_regular=Decimal(employer_share),
         payment_reference="EFT",
-        source_submission_id=0,
+        source_submission_id=submission.pk if submission else 0,
         source_row=1,
     )
 
 
-def cycles(org: Organization, members: list[Member], count: int, *, skip: set[tuple[int, int]] = frozenset()) -> None:
+def cycles(
+    org: Organization,
+    members: list[Member],
+    count: int,
+    *,
+    skip: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset(),
+) -> None:
     """``count`` applied pay cycles, each member paid in full except (member index, cycle)."""
     user = make_staff(mfa=False)
     for i in range(count):
-        applied_pay(org, i, user)
+        submission = applied_pay(org, i, user)
         for k, member in enumerate(members):
             if (k, i) not in skip:
-                contribution(member, i)
+                contribution(member, i, submission=submission)
 
 
 def rates(value: str = "0.05") -> None:

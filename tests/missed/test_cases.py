@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from pensionportal.accounts.models import Organization
 from pensionportal.core import vault
+from pensionportal.members.models import Member
 from pensionportal.missed import actions
 from pensionportal.missed.models import (
     Case,
@@ -26,30 +28,36 @@ from tests.factories import make_member, make_org
 from .helpers import contribution, cycles, period, rates
 
 pytestmark = pytest.mark.django_db
+Gap = tuple[Organization, list[Member]]
 TODAY = dt.date(2026, 6, 15)
 
 
 @pytest.fixture
-def employer_with_gap():  # type: ignore[no-untyped-def]
+def employer_with_gap() -> Gap:
     org = make_org()
-    members = [make_member(org, "M1", membership_date=dt.date(2025, 1, 1)),
-               make_member(org, "M2", sin="130692544", membership_date=dt.date(2025, 1, 1))]
+    members = [
+        make_member(org, "M1", membership_date=dt.date(2025, 1, 1)),
+        make_member(org, "M2", sin="130692544", membership_date=dt.date(2025, 1, 1)),
+    ]
     cycles(org, members, 8, skip={(0, 3), (0, 4)})
     rates()
     return org, members
 
 
-def test_detection_stores_findings_with_cause_amounts_and_interest(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_detection_stores_findings_with_cause_amounts_and_interest(employer_with_gap: Gap) -> None:
     org, members = employer_with_gap
     result = actions.run_detection(org, TODAY)
     assert (result.found, result.new) == (2, 2)
     finding = Finding.objects.get(member=members[0], period_start=period(3)[0])
     assert finding.cause == Cause.NOT_REMITTED
     assert finding.member_owed == finding.employer_owed == Decimal("68.99")
-    assert finding.interest_member > 0 and finding.interest_to == TODAY
+    assert finding.interest_member > 0
+    assert finding.interest_to == TODAY
 
 
-def test_detection_is_idempotent_and_withdraws_what_was_paid_before_invoicing(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_detection_is_idempotent_and_withdraws_what_was_paid_before_invoicing(
+    employer_with_gap: Gap,
+) -> None:
     org, members = employer_with_gap
     actions.run_detection(org, TODAY)
     assert actions.run_detection(org, TODAY).new == 0
@@ -58,7 +66,9 @@ def test_detection_is_idempotent_and_withdraws_what_was_paid_before_invoicing(em
     assert Finding.objects.filter(status=FindingStatus.OPEN).count() == 1
 
 
-def test_an_invoice_dated_the_last_day_of_a_month_is_due_90_days_after_it(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_an_invoice_dated_the_last_day_of_a_month_is_due_90_days_after_it(
+    employer_with_gap: Gap,
+) -> None:
     org, _ = employer_with_gap
     actions.run_detection(org, dt.date(2026, 5, 31))
     case = actions.open_case(org, dt.date(2026, 5, 31))
@@ -68,7 +78,9 @@ def test_an_invoice_dated_the_last_day_of_a_month_is_due_90_days_after_it(employ
     assert later is None  # nothing new to invoice
 
 
-def test_an_invoice_dated_the_first_of_a_month_counts_from_that_months_end(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_an_invoice_dated_the_first_of_a_month_counts_from_that_months_end(
+    employer_with_gap: Gap,
+) -> None:
     org, _ = employer_with_gap
     actions.run_detection(org, dt.date(2026, 6, 1))
     case = actions.open_case(org, dt.date(2026, 6, 1))
@@ -76,11 +88,14 @@ def test_an_invoice_dated_the_first_of_a_month_counts_from_that_months_end(emplo
     assert case.employer_due_date == dt.date(2026, 9, 28)  # 30 June + 90 days
 
 
-def test_the_windows_move_from_employer_to_member_to_closed_without_credit(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_the_windows_move_from_employer_to_member_to_closed_without_credit(
+    employer_with_gap: Gap,
+) -> None:
     org, members = employer_with_gap
     actions.run_detection(org, dt.date(2026, 6, 30))
     case = actions.open_case(org, dt.date(2026, 6, 30))
-    assert case is not None and case.employer_due_date == dt.date(2026, 9, 28)
+    assert case is not None
+    assert case.employer_due_date == dt.date(2026, 9, 28)
     assert actions.advance_case(case, dt.date(2026, 9, 28)) == CaseStage.EMPLOYER  # last day
     assert actions.advance_case(case, dt.date(2026, 9, 29)) == CaseStage.MEMBER
     case.refresh_from_db()
@@ -89,16 +104,20 @@ def test_the_windows_move_from_employer_to_member_to_closed_without_credit(emplo
     assert letter.member == members[0]
     text = "".join(
         page.extract_text()
-        for page in PdfReader(io.BytesIO(vault.read_all(letter.storage_name, letter.wrapped_key))).pages
+        for page in PdfReader(
+            io.BytesIO(vault.read_all(letter.storage_name, letter.wrapped_key))
+        ).pages
     )
-    assert "request for payment" in text and "2026-11-13" in text and case.number in text
+    assert "request for payment" in text
+    assert "2026-11-13" in text
+    assert case.number in text
     assert actions.advance_case(case, dt.date(2026, 11, 13)) == CaseStage.MEMBER
     assert actions.advance_case(case, dt.date(2026, 11, 14)) == CaseStage.CLOSED_NO_CREDIT
     assert set(case.findings.values_list("status", flat=True)) == {FindingStatus.NO_CREDIT}
     assert MemberLetter.objects.filter(case=case, kind=LetterKind.CLOSED).count() == 1
 
 
-def test_matching_retroactive_contributions_close_the_case_as_paid(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_matching_retroactive_contributions_close_the_case_as_paid(employer_with_gap: Gap) -> None:
     org, members = employer_with_gap
     actions.run_detection(org, TODAY)
     case = actions.open_case(org, TODAY)
@@ -113,11 +132,12 @@ def test_matching_retroactive_contributions_close_the_case_as_paid(employer_with
     case.refresh_from_db()
     assert case.stage == CaseStage.CLOSED_PAID
     paid = case.findings.first()
-    assert paid is not None and paid.paid_on == dt.date(2026, 7, 3)
+    assert paid is not None
+    assert paid.paid_on == dt.date(2026, 7, 3)
     assert not paid.interest_recalculated
 
 
-def test_regular_contributions_do_not_close_a_case(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_regular_contributions_do_not_close_a_case(employer_with_gap: Gap) -> None:
     org, members = employer_with_gap
     actions.run_detection(org, TODAY)
     case = actions.open_case(org, TODAY)
@@ -126,7 +146,9 @@ def test_regular_contributions_do_not_close_a_case(employer_with_gap) -> None:  
     assert actions.on_pay_submission_applied(Submission(organization=org, pay_date=TODAY)) == 0
 
 
-def test_contributions_arriving_after_the_deadline_have_their_interest_recalculated(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_contributions_arriving_after_the_deadline_have_their_interest_recalculated(
+    employer_with_gap: Gap,
+) -> None:
     org, members = employer_with_gap
     actions.run_detection(org, TODAY)
     case = actions.open_case(org, TODAY)
@@ -137,11 +159,15 @@ def test_contributions_arriving_after_the_deadline_have_their_interest_recalcula
     actions.recheck_payments(case, late)
     quoted_interest = quoted.interest
     quoted.refresh_from_db()
-    assert quoted.status == FindingStatus.PAID and quoted.interest_recalculated
-    assert quoted.interest > quoted_interest and quoted.interest_to == late
+    assert quoted.status == FindingStatus.PAID
+    assert quoted.interest_recalculated
+    assert quoted.interest > quoted_interest
+    assert quoted.interest_to == late
 
 
-def test_a_short_remittance_of_the_owed_amount_does_not_close_the_period(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_remittance_of_the_owed_amount_does_not_close_the_period(
+    employer_with_gap: Gap,
+) -> None:
     org, members = employer_with_gap
     actions.run_detection(org, TODAY)
     case = actions.open_case(org, TODAY)
@@ -150,7 +176,7 @@ def test_a_short_remittance_of_the_owed_amount_does_not_close_the_period(employe
     assert actions.recheck_payments(case, TODAY) == 0
 
 
-def test_the_scheduled_cycle_publishes_once_per_pay_cycle(employer_with_gap) -> None:  # type: ignore[no-untyped-def]
+def test_the_scheduled_cycle_publishes_once_per_pay_cycle(employer_with_gap: Gap) -> None:
     from pensionportal.reports.models import Report
 
     org, _ = employer_with_gap

@@ -39,15 +39,15 @@ def facts(**overrides: object) -> d.MemberFacts:
     return d.MemberFacts(**values)  # type: ignore[arg-type]
 
 
-def paid_all(except_: set[int] = frozenset(), amount: tuple[int, int, int] = FULL) -> dict[
-    int, dict[dt.date, tuple[int, int, int]]
-]:
+def paid_all(
+    except_: frozenset[int] | set[int] = frozenset(), amount: tuple[int, int, int] = FULL
+) -> dict[int, dict[dt.date, tuple[int, int, int]]]:
     return {1: {p.start: amount for i, p in enumerate(PERIODS) if i not in except_}}
 
 
-def run(record: d.MemberRecord, ledger: dict[int, dict[dt.date, tuple[int, int, int]]]) -> list[
-    d.Finding
-]:
+def run(
+    record: d.MemberRecord, ledger: dict[int, dict[dt.date, tuple[int, int, int]]]
+) -> list[d.Finding]:
     return d.detect(EMPLOYER, [record], ledger, AS_OF)
 
 
@@ -83,8 +83,10 @@ def test_deductions_that_began_after_the_membership_date_are_a_late_start() -> N
 def test_retro_salary_reported_without_contributions() -> None:
     ledger = paid_all()
     ledger[1][PERIODS[5].start] = (6899, 6899, 50000)  # R row: $500 of pay, no contributions
-    changes = [d.JobChange(dt.date(2025, 1, 1), "ATB", Decimal(60000), None),
-               d.JobChange(PERIODS[5].start, "ATB", Decimal(70000), None)]
+    changes = [
+        d.JobChange(dt.date(2025, 1, 1), "ATB", Decimal(60000), None),
+        d.JobChange(PERIODS[5].start, "ATB", Decimal(70000), None),
+    ]
     found = run(d.MemberRecord(facts(), changes=changes), ledger)
     assert [f.cause for f in found] == [d.RETRO_SALARY] * 5  # periods 5..9 at the new rate
     assert found[0].expected_member == Decimal("80.49")
@@ -130,7 +132,9 @@ def test_an_election_to_contribute_from_the_sub_allowance_that_was_not_remitted(
     election = d.ElectionFacts(
         "1025", "contribute", leave.start, leave.end, leave.start, PERIODS[2].start, PERIODS[3].end
     )
-    found = run(d.MemberRecord(facts(), leaves=[leave], elections=[election]), paid_all({2, 3, 4, 5}))
+    found = run(
+        d.MemberRecord(facts(), leaves=[leave], elections=[election]), paid_all({2, 3, 4, 5})
+    )
     assert {f.cause for f in found} == {d.STATUTORY_ELECTED}
     assert "SUB allowance" in found[0].note
 

@@ -1,5 +1,5 @@
 """Demo missed mandatory contributions at Demo Employer Ltd.: an earlier PAY cycle applied
-without D1003 (not remitted) and with D1004 short, a statutory leave for D1002 with a
+without D1003 (not remitted), a statutory leave for D1002 with a
 1025 election received after the leave began, then detection, the invoice and the report
 published to the payroll managers."""
 
@@ -16,7 +16,7 @@ from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.models import Leave, Member
 from pensionportal.submissions import pipeline
-from pensionportal.submissions.models import Submission
+from pensionportal.submissions.models import Status, Submission
 from pensionportal.submissions.online import to_csv
 
 from . import actions
@@ -30,7 +30,7 @@ def _pay_file() -> bytes:
     for eid, pay, share in (
         ("D1001", "2400.00", Decimal("72.00")),
         ("D1002", "2400.00", Decimal("72.00")),
-        ("D1004", "2400.00", Decimal("30.00")),  # short: contributions on part of the pay
+        ("D1004", "2400.00", Decimal("72.00")),
         ("D1005", "2400.00", Decimal("72.00")),
     ):
         special = Decimal("4.80")
@@ -67,7 +67,9 @@ def load() -> None:
     if not Submission.objects.filter(organization=org, filename=PAY_NAME).exists():
         blob = vault.store([_pay_file()])
         submission = pipeline.receive_stored(uploader, org, PAY_NAME, blob)
-        pipeline.validate_submission(submission.pk)
+        checked = pipeline.validate_submission(submission.pk)
+        if checked.status == Status.AWAITING_CONFIRMATION:
+            pipeline.confirm(uploader, checked, None)
         pipeline.apply_submission(submission.pk)
     member = Member.objects.filter(organization=org, employee_id="D1002").first()
     if member is not None and not member.leaves.exists():
