@@ -53,10 +53,9 @@ def frequency_of(cycle: str) -> Frequency:
 
 
 def pay_periods(organization: Organization) -> list[PayPeriod]:
-    """The organization's expected pay periods: its applied PAY submissions that wrote
-    contribution rows, one period per start date (the first pay date given), overlapping
-    periods dropped (a later file for a period already covered is a correction)."""
-    applied = Contribution.objects.filter(organization=organization).values("source_submission_id")
+    """The organization's expected pay periods: its applied PAY submissions, one period per
+    start date (the first pay date given), overlapping periods dropped (a later file for a
+    period already covered is a correction or an off-cycle file)."""
     rows = (
         Submission.objects.filter(
             organization=organization,
