@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 
-.PHONY: bench-intake demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -81,3 +81,6 @@ demo-code: install
 # Benchmarks (need PostgreSQL: started and stopped by scripts/ci_postgres.sh).
 bench-intake: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/intake.py 100000
+
+bench-mmc: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000

@@ -108,7 +108,6 @@ def _user(email: str, first: str, last: str, *, staff: bool = False) -> User:
 DEMO_EXTENSIONS = [
     "pensionportal.messaging.demo",
     "pensionportal.exchange.demo",
-    "pensionportal.reports.demo",
     "pensionportal.submissions.demo",
     "pensionportal.remittances.demo",
     "pensionportal.buybacks.demo",

@@ -380,9 +380,10 @@ def apply_submission(submission_id: int, parsed: ParsedFile | None = None) -> Su
 
 
 def _after_pay_applied(submission: Submission) -> None:
-    """Remittances: derive the advice and reconcile (issue: Remittances)."""
-    try:
-        from pensionportal.remittances.actions import on_pay_submission_applied
-    except ImportError:
-        return
-    on_pay_submission_applied(submission)
+    """Remittances: derive the advice and reconcile (issue: Remittances). Missed mandatory
+    contributions: close cases that matching R or A contributions pay (issue: Missed)."""
+    from pensionportal.missed.actions import on_pay_submission_applied as close_missed
+    from pensionportal.remittances.actions import on_pay_submission_applied as reconcile
+
+    reconcile(submission)
+    close_missed(submission)
