@@ -11,12 +11,13 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class MemberFacts:
-    """One employee known to the registry as a member (current or past) of the employer."""
+class MemberFacts(NamedTuple):
+    """One employee known to the registry as a member (current or past) of the employer.
+
+    A NamedTuple (immutable): a 100,000-member registry builds one per member per file."""
 
     hire_date: dt.date | None = None
     membership_date: dt.date | None = None

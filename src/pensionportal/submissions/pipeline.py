@@ -33,7 +33,7 @@ from pensionportal.rules import contributions as rule_contributions
 from pensionportal.rules.contributions_select import Participation
 
 from . import conf
-from .appliers import APPLIERS, ApplyError
+from .appliers import APPLIERS, ApplyError, apply_pay
 from .models import Severity, Source, Status, Submission, SubmissionProblem
 from .registry_db import DatabaseRegistry
 
@@ -198,10 +198,10 @@ def validate_submission(submission_id: int) -> Submission:
         submission.status = Status.VALIDATING
         submission.save(update_fields=["status"])
     parsed = read_submission(submission)
+    registry = DatabaseRegistry(submission.organization, exclude_submission_id=submission.pk)
     if isinstance(parsed, Unreadable):
         problems = list(parsed.problems)
     else:
-        registry = DatabaseRegistry(submission.organization, exclude_submission_id=submission.pk)
         problems = validate(parsed, registry, _context(submission))
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
@@ -253,7 +253,7 @@ def validate_submission(submission_id: int) -> Submission:
         _notify_result(submission)
     if submission.status == Status.ACCEPTED and not isinstance(parsed, Unreadable):
         # No warnings to confirm: apply now, in this task, from the file already parsed.
-        return apply_submission(submission.pk, parsed)
+        return apply_submission(submission.pk, parsed, registry.member_ids())
     return submission
 
 
@@ -332,9 +332,13 @@ def run_again(actor: User, submission: Submission, request: HttpRequest | None) 
         _queue_apply(submission.pk)
 
 
-def apply_submission(submission_id: int, parsed: ParsedFile | None = None) -> Submission:
-    """Apply the whole file in one transaction, or nothing. `parsed` spares a second read
-    when validation has just parsed the same bytes."""
+def apply_submission(
+    submission_id: int,
+    parsed: ParsedFile | None = None,
+    member_ids: dict[str, int] | None = None,
+) -> Submission:
+    """Apply the whole file in one transaction, or nothing. `parsed` and `member_ids` spare
+    a second read when validation has just parsed the same bytes and loaded the members."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission_id)
         if submission.status not in (Status.ACCEPTED, Status.APPLYING):
@@ -350,7 +354,10 @@ def apply_submission(submission_id: int, parsed: ParsedFile | None = None) -> Su
                 if isinstance(read_back, Unreadable):
                     raise ApplyError("The stored file can no longer be read.")
                 parsed = read_back
-            count = APPLIERS[parsed.code](submission, parsed)
+            if parsed.code == "PAY" and member_ids is not None:
+                count = apply_pay(submission, parsed, member_ids)
+            else:
+                count = APPLIERS[parsed.code](submission, parsed)
             submission.status = Status.APPLIED
             submission.rows_done = count
             submission.applied_at = timezone.now()

@@ -28,6 +28,7 @@ class DatabaseRegistry:
     def __init__(self, organization: Organization, exclude_submission_id: int | None = None):
         self.organization = organization
         self.exclude = exclude_submission_id
+        self._member_ids: dict[str, int] = {}
 
     @cached_property
     def _facts(self) -> dict[str, MemberFacts]:
@@ -40,9 +41,10 @@ class DatabaseRegistry:
         rows = Member.objects.filter(organization=self.organization).values_list(
             "id", "employee_id", "hire_date", "membership_date", "termination_date", "pay_rate"
         )
-        for member_id, employee_id, hire, membership, termination, pay_rate in rows.iterator(
-            chunk_size=5000
-        ):
+        ids: dict[str, int] = {}
+        # One plain fetch: a server-side cursor's round trips cost more for 100,000 rows.
+        for member_id, employee_id, hire, membership, termination, pay_rate in list(rows):
+            ids[employee_id] = member_id
             facts[employee_id] = MemberFacts(
                 hire_date=hire,
                 membership_date=membership,
@@ -50,7 +52,13 @@ class DatabaseRegistry:
                 open_leave_start=open_leaves.get(member_id),
                 annual_pay_rate=pay_rate,
             )
+        self._member_ids = ids
         return facts
+
+    def member_ids(self) -> dict[str, int]:
+        """Employee ID -> member id, as loaded for validation (members are never deleted)."""
+        self._facts  # noqa: B018  (loads them)
+        return self._member_ids
 
     def members(self, employee_ids: Collection[str]) -> Mapping[str, MemberFacts]:
         facts = self._facts
