@@ -456,9 +456,42 @@ def _ledger_rows(
     cycle = PAY_CYCLE_NAMES.get(str(header["pay_cycle"]), str(header["pay_cycle"]))
     reference = str(header["payment_reference"])
     col = parsed.rows.typed
-    org = submission.organization_id
-    for i, number in enumerate(parsed.rows.numbers):
-        employee_id = col["employee_id"][i]
+    org, pk = submission.organization_id, submission.pk
+    columns = zip(
+        parsed.rows.numbers,
+        col["employee_id"],
+        col["period_start"],
+        col["period_end"],
+        col["contribution_type"],
+        col["service_type"],
+        col["pensionable_hours"],
+        col["pensionable_pay"],
+        col["employee_regular"],
+        col["buyback"],
+        col["buyback_code"],
+        col["employee_interest"],
+        col["employer_regular"],
+        col["employer_special"],
+        col["employer_interest"],
+        strict=True,
+    )
+    for (
+        number,
+        employee_id,
+        row_start,
+        row_end,
+        contribution_type,
+        service_type,
+        hours,
+        pay,
+        member_regular,
+        buyback,
+        buyback_code,
+        member_interest,
+        employer_regular,
+        employer_special,
+        employer_interest,
+    ) in columns:
         member_id = member_ids.get(str(employee_id))
         if member_id is None:
             raise ApplyError(f"Row {number}: Employee ID {employee_id} is not a member.")
@@ -466,22 +499,22 @@ def _ledger_rows(
             org,
             member_id,
             pay_date,
-            col["period_start"][i] or start,
-            col["period_end"][i] or end,
+            row_start or start,
+            row_end or end,
             cycle,
-            col["contribution_type"][i],
-            col["service_type"][i],
-            col["pensionable_hours"][i] or ZERO,
-            col["pensionable_pay"][i] or ZERO,
-            col["employee_regular"][i] or ZERO,
-            col["buyback"][i] or ZERO,
-            col["buyback_code"][i] or "",
-            col["employee_interest"][i] or ZERO,
-            col["employer_regular"][i] or ZERO,
-            col["employer_special"][i] or ZERO,
-            col["employer_interest"][i] or ZERO,
+            contribution_type,
+            service_type,
+            hours or ZERO,
+            pay or ZERO,
+            member_regular or ZERO,
+            buyback or ZERO,
+            buyback_code or "",
+            member_interest or ZERO,
+            employer_regular or ZERO,
+            employer_special or ZERO,
+            employer_interest or ZERO,
             reference,
-            submission.pk,
+            pk,
             number,
         )
 
