@@ -7,7 +7,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 
-.PHONY: bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -51,6 +51,10 @@ browser:
 
 test: install-dev browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The whole suite against a throw-away PostgreSQL server (as CI's second step).
+test-postgres: install-dev browser
+	bash scripts/ci_postgres.sh $(MAKE) test
 
 lint: install-dev
 	$(BIN)/ruff check .

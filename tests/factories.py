@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -51,13 +53,23 @@ def make_org(
 
 
 def enrol_totp(user: User, secret: str | None = None) -> str:
+    """The user's TOTP secret, enrolling one when the user has none yet."""
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None:
+        from allauth.mfa.utils import decrypt
+
+        return str(decrypt(existing.data["secret"]))
     secret = secret or generate_totp_secret()
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, secret)
+    TOTP.activate(user, secret)
     return secret
 
 
 def totp_code(secret: str) -> str:
+    """The current code, waiting for the next period when this one is about to expire (the
+    server accepts the current period's code only)."""
+    left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+    if left < 5:
+        time.sleep(left + 0.2)
     counters = list(yield_hotp_counters_from_time())
     return str(format_hotp_value(hotp_value(secret, counters[len(counters) // 2])))
 
