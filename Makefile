@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
+export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
