@@ -26,7 +26,3 @@ def home(request: HttpRequest) -> HttpResponse:
             "staff_roles": sorted(role.label for role in access.staff_roles(request.user)),
         },
     )
-
-
-def coming_soon(request: HttpRequest, section: str) -> HttpResponse:
-    return render(request, "core/coming_soon.html", {"section": section})
