@@ -9,8 +9,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
@@ -19,11 +18,9 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
-from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pensionportal.accounts import access
@@ -34,6 +31,7 @@ from pensionportal.core import vault
 from . import actions, conf
 from .access import access_file, files_for, notices_for
 from .forms import DeleteForm, DeliveryForm, FileFilterForm, UploadForm
+from .streaming_view import UploadRules, encrypting_upload_view
 from .upload_handler import EncryptingUploadHandler
 
 PAGE_SIZE = 25
@@ -115,54 +113,27 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
     return _finish(request, reverse("exchange:index"))
 
 
-def _streaming_upload(
-    handle: Callable[[HttpRequest, EncryptingUploadHandler], HttpResponse],
-    *,
-    staff: bool,
-    extensions: frozenset[str] | None,
-) -> Callable[[HttpRequest], HttpResponseBase]:
-    """Wrap `handle` so that the body is parsed by our encrypting handler: sign-in and section
-    checks first (before a byte is read), the Content-Length refused up front, then the CSRF
-    check (which parses the body), then `handle`; whatever `handle` does not claim is purged.
-    Django's docs: "Modifying upload handlers on the fly" (csrf_exempt outside, csrf_protect
-    inside)."""
-    protected = csrf_protect(handle)
+def _authorize_upload(request: HttpRequest) -> None:
+    user = _files_section(request)
+    if access.is_staff_user(user):
+        raise PermissionDenied("Staff send files with the form for delivering a file.")
 
-    @csrf_exempt
-    def view(request: HttpRequest) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        user = _files_section(request)
-        if staff:
-            access.require_staff(user)
-        elif access.is_staff_user(user):
-            raise PermissionDenied("Staff send files with the form for delivering a file.")
-        if request.method != "POST":
-            return redirect("exchange:index")
-        max_size, max_files = conf.max_file_size(), conf.max_files_per_upload()
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > max_size * max_files + conf.FORM_OVERHEAD:
-            # Issue 5 notes: refuse on Content-Length before reading anything.
-            return _refuse(
-                request,
-                f"too large: the upload is bigger than {max_files} files of "
-                f"{max_size // (1024 * 1024)} MB. Nothing was stored.",
-            )
-        handler = EncryptingUploadHandler(
-            max_size=max_size, max_files=max_files, allowed_extensions=extensions
-        )
-        request.upload_handlers = [handler]
-        try:
-            return protected(request, handler)
-        except (MultiPartParserError, SuspiciousOperation):
-            return _refuse(request, "The upload could not be read; nothing was stored. Try again.")
-        finally:
-            handler.discard_unclaimed()
 
-    return view
+def _authorize_delivery(request: HttpRequest) -> None:
+    access.require_staff(_files_section(request))
+
+
+def _rules(
+    authorize: Callable[[HttpRequest], None], extensions: frozenset[str] | None
+) -> UploadRules:
+    return UploadRules(
+        authorize=authorize,
+        refuse=_refuse,
+        redirect_on_get="exchange:index",
+        max_size=conf.max_file_size,
+        max_files=conf.max_files_per_upload,
+        extensions=extensions,
+    )
 
 
 def _form_errors(form: UploadForm | DeliveryForm) -> str:
@@ -252,10 +223,12 @@ def _handle_delivery(request: HttpRequest, handler: EncryptingUploadHandler) -> 
     return _finish(request, reverse("exchange:index"))
 
 
-upload = _streaming_upload(_handle_upload, staff=False, extensions=conf.allowed_extensions())
+upload = encrypting_upload_view(
+    _handle_upload, _rules(_authorize_upload, conf.allowed_extensions())
+)
 # Staff deliver what they choose (PA files, deduction files, letters): the name is still
 # judged, the type is not restricted.
-deliver = _streaming_upload(_handle_delivery, staff=True, extensions=None)
+deliver = encrypting_upload_view(_handle_delivery, _rules(_authorize_delivery, None))
 
 
 # --- Reading, receipts, downloads, deletion --------------------------------------------------

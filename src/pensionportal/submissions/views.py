@@ -3,24 +3,21 @@ problem report, confirmation of warnings, and online entry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.datafiles.specs import SPECS
+from pensionportal.exchange.streaming_view import UploadRules, encrypting_upload_view
 from pensionportal.exchange.upload_handler import EncryptingUploadHandler
 
 from . import conf, online, pipeline
@@ -183,45 +180,28 @@ def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> Ht
     return redirect("submissions:detail", last.pk)
 
 
-def _streaming(
-    handle: Callable[[HttpRequest, EncryptingUploadHandler], HttpResponse],
-) -> Callable[[HttpRequest], HttpResponseBase]:
-    """Django's "Modifying upload handlers on the fly": csrf_exempt outside, csrf_protect
-    inside, so the body is parsed by the encrypting handler and never spooled in clear."""
-    protected = csrf_protect(handle)
-
-    @csrf_exempt
-    def view(request: HttpRequest) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        access.require(request.user, Capability.FILES)
-        if access.is_staff_user(request.user):
-            raise PermissionDenied("Employers send pension data files.")
-        if request.method != "POST":
-            return redirect("submissions:list")
-        max_size = conf.max_file_bytes()
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > max_size + 64 * 1024:
-            messages.error(
-                request, "too large: the file is bigger than the limit. Nothing was stored."
-            )
-            return redirect("submissions:list")
-        handler = EncryptingUploadHandler(
-            max_size=max_size, max_files=1, allowed_extensions=frozenset({"csv", "xlsx", "txt"})
-        )
-        request.upload_handlers = [handler]
-        try:
-            return protected(request, handler)
-        finally:
-            handler.discard_unclaimed()
-
-    return view
+def _authorize_upload(request: HttpRequest) -> None:
+    access.require(request.user, Capability.FILES)
+    if access.is_staff_user(request.user):
+        raise PermissionDenied("Employers send pension data files.")
 
 
-upload = _streaming(_handle_upload)
+def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+    messages.error(request, message)
+    return redirect("submissions:list")
+
+
+upload = encrypting_upload_view(
+    _handle_upload,
+    UploadRules(
+        authorize=_authorize_upload,
+        refuse=_refuse,
+        redirect_on_get="submissions:list",
+        max_size=conf.max_file_bytes,
+        max_files=lambda: 1,
+        extensions=frozenset({"csv", "xlsx", "txt"}),
+    ),
+)
 
 
 # --- Online entry -------------------------------------------------------------------------
