@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pensionportal.core.context_processors.navigation",
             ],
+            # |money, |rate, |isodate, |when, |period in every template (docs/presentation.md)
+            "builtins": ["pensionportal.core.templatetags.portal"],
         },
     },
 ]
