@@ -267,6 +267,29 @@ DEFAULT_FROM_EMAIL = os.environ.get("PORTAL_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
+# --- The plan administrator as the issuer of invoices and statements --------------------
+# Its name, address and contact are the seed's (select-employer-manual.txt, last page); the
+# EFT details are given by the Pension Partner (remittance-timing.txt "Electronic Funds
+# Transfer"), so a real installation must set them: the local defaults are marked DEMO.
+_DEMO = not PRODUCTION
+ISSUER_NAME = os.environ.get("PORTAL_ISSUER_NAME", "OPSEU Pension Trust (OPTrust)" if _DEMO else "")
+ISSUER_ADDRESS = os.environ.get(
+    "PORTAL_ISSUER_ADDRESS",
+    "1 Adelaide Street East, Suite 1200|Toronto, ON  M5C 3A7" if _DEMO else "",
+)  # lines separated by |
+ISSUER_PHONE = os.environ.get("PORTAL_ISSUER_PHONE", "416 681-3609 or 1 833 678-7528")
+ISSUER_EMAIL = os.environ.get("PORTAL_ISSUER_EMAIL", "email@optrustselect.com")
+EFT_BANK = os.environ.get(
+    "PORTAL_EFT_BANK", "DEMO Bank of Canada (not a real account)" if _DEMO else ""
+)
+EFT_ACCOUNT_NAME = os.environ.get(
+    "PORTAL_EFT_ACCOUNT_NAME", "OPSEU Pension Trust contributions (DEMO)" if _DEMO else ""
+)
+EFT_INSTITUTION = os.environ.get("PORTAL_EFT_INSTITUTION", "000" if _DEMO else "")
+EFT_TRANSIT = os.environ.get("PORTAL_EFT_TRANSIT", "00000" if _DEMO else "")
+EFT_ACCOUNT = os.environ.get("PORTAL_EFT_ACCOUNT", "0000000" if _DEMO else "")
+EFT_SWIFT = os.environ.get("PORTAL_EFT_SWIFT", "")
+
 # --- Background tasks -------------------------------------------------------------------
 # Tasks are queued in the database and run by `manage.py db_worker` (started beside the web
 # server by `make run`; run one or more in production). PORTAL_TASK_BACKEND may name
@@ -284,7 +307,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # fontTools logs every glyph of every PDF's font subset at INFO.
+        "fontTools": {"level": "WARNING"},
+        "fpdf": {"level": "WARNING"},
+    },
 }
 
 LANGUAGE_CODE = "en-ca"

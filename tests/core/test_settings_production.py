@@ -36,6 +36,11 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
             "PORTAL_SECRET_KEY": secrets.token_urlsafe(64),
             "PORTAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "PORTAL_ALLOWED_HOSTS": "portal.example.org",
+            "PORTAL_ISSUER_NAME": "Plan Administrator Inc.",
+            "PORTAL_ISSUER_ADDRESS": "1 Main Street|Toronto, ON  M5C 3A7",
+            "PORTAL_EFT_INSTITUTION": "001",
+            "PORTAL_EFT_TRANSIT": "12345",
+            "PORTAL_EFT_ACCOUNT": "7654321",
         }
     )
     for key, value in overrides.items():
@@ -96,3 +101,18 @@ def test_an_empty_secret_key_counts_as_missing_in_production() -> None:
 
     assert result.returncode != 0
     assert "PORTAL_SECRET_KEY must be set when PORTAL_PRODUCTION=1." in result.stderr
+
+
+def test_the_deployment_checklist_asks_for_the_issuer_and_its_eft_details() -> None:
+    # Issue 15: an invoice must name whom to pay and how; production has no demo defaults.
+    result = _manage(
+        _production_env(PORTAL_ISSUER_NAME=None, PORTAL_EFT_ACCOUNT=None),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "pensionportal.W001" in output
+    assert "PORTAL_ISSUER_NAME, PORTAL_EFT_ACCOUNT" in output

@@ -74,10 +74,55 @@ def test_interest_is_itemised_across_a_rate_change_and_printed_in_the_pdf() -> N
         page.extract_text() for page in PdfReader(io.BytesIO(invoice_pdf(invoice))).pages
     )
     assert invoice.number in text
-    assert "Total due: $5.18" in text
-    assert "2026-05-02 to 2026-05-31" in text
+    assert "Total $5.18" in text
+    assert "2026-05-02 2026-05-31 30 2.500%" in " ".join(text.split())
     assert "2.500%" in text
     assert "4.000%" in text
+
+
+def _pdf_text(invoice: object) -> str:
+    pages = PdfReader(io.BytesIO(invoice_pdf(invoice))).pages  # type: ignore[arg-type]
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+
+
+def test_an_accounts_payable_clerk_can_pay_from_the_invoice_pdf(
+    settings: pytest.FixtureRequest,
+) -> None:
+    # Issue 15, item 6: issuer, addresses, number, due date, EFT details, the reference to
+    # quote and a remittance slip; item 5: descriptions in full, names as written.
+    settings.ISSUER_NAME = "Plan Administrator Trust"  # type: ignore[attr-defined]
+    settings.ISSUER_ADDRESS = "1 Adelaide Street East, Suite 1200|Toronto, ON M5C 3A7"  # type: ignore[attr-defined]
+    settings.EFT_BANK = "Example Bank"  # type: ignore[attr-defined]
+    settings.EFT_INSTITUTION = "004"  # type: ignore[attr-defined]
+    settings.EFT_TRANSIT = "12345"  # type: ignore[attr-defined]
+    settings.EFT_ACCOUNT = "7654321"  # type: ignore[attr-defined]
+    advice = _late_advice()
+    org = advice.organization
+    org.name = "Société Łódź Nguyễn Ltd."
+    org.mailing_address = "Accounts payable\n200 Bay Street\nToronto, ON  M5J 2J2"
+    org.save()
+    invoice = actions.issue_invoice(make_staff(), advice, dt.date(2026, 6, 16))
+    text = _pdf_text(invoice)
+    for expected in (
+        "Plan Administrator Trust",
+        "1 Adelaide Street East, Suite 1200",
+        "Bill to Société Łódź Nguyễn Ltd. Accounts payable 200 Bay Street Toronto, ON M5J 2J2",
+        f"Invoice number {invoice.number}",
+        "Due date 2026-06-30 (10 business days)",
+        "Institution number 004",
+        "Transit number 12345",
+        "Account number 7654321",
+        f"quoting {invoice.number} as the payment reference",
+        "Remittance slip",
+        f"Reference to quote {invoice.number}",
+        "Amount due $5.18",
+    ):
+        assert expected in text, expected
+    assert "?" not in text.replace("Questions:", "")
+    for line in invoice.lines.all():
+        assert " ".join(line.description.split()) in text, line.description
+    descriptions = [line.description for line in invoice.lines.all()]
+    assert len(set(descriptions)) == len(descriptions)
 
 
 def test_recovery_costs_are_added_and_an_unpaid_invoice_is_recalculated() -> None:

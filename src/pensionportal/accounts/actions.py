@@ -73,6 +73,7 @@ class OrganizationData:
     vendor_type: str = ""
     plan: str = ""
     plan_participation_date: date | None = None
+    mailing_address: str = ""
 
 
 def _check_organization_data(data: OrganizationData) -> None:
@@ -103,6 +104,7 @@ def create_organization(
             plan_participation_date=(
                 data.plan_participation_date if data.kind == OrganizationKind.EMPLOYER else None
             ),
+            mailing_address=data.mailing_address,
         )
         record(
             "organization.created",
@@ -140,6 +142,7 @@ def update_organization(
         organization.plan_participation_date = (
             data.plan_participation_date if data.kind == OrganizationKind.EMPLOYER else None
         )
+        organization.mailing_address = data.mailing_address
         organization.is_active = is_active
         organization.save()
         record(

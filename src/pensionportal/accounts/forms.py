@@ -84,7 +84,19 @@ class OrganizationForm(forms.Form):
     vendor_type = forms.ChoiceField(
         label="Vendor type (vendors)", choices=[("", "—"), *VendorType.choices], required=False
     )
+    mailing_address = forms.CharField(
+        label="Mailing address",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+        help_text="Printed on invoices and statements: one line each, e.g. "
+        "“Accounts payable”, street, “Toronto, ON  M5V 2T6”.",
+    )
     is_active = forms.BooleanField(label="Active", required=False, initial=True)
+
+    def clean_mailing_address(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data.get("mailing_address", "").splitlines()]
+        return "\n".join(line for line in lines if line)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

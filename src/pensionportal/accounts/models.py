@@ -38,6 +38,8 @@ class Organization(models.Model):
     vendor_type = models.CharField(max_length=12, choices=VendorType.choices, blank=True)
     plan = models.CharField(max_length=10, choices=Plan.choices, blank=True)
     plan_participation_date = models.DateField(null=True, blank=True)
+    # Printed on invoices and statements (issue 15): lines as the post office wants them.
+    mailing_address = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -60,6 +62,10 @@ class Organization(models.Model):
     @property
     def is_employer(self) -> bool:
         return self.kind == OrganizationKind.EMPLOYER
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in self.mailing_address.splitlines() if line.strip()]
 
 
 class Role(models.TextChoices):

@@ -308,6 +308,7 @@ def _organization_data(form: OrganizationForm) -> OrganizationData:
         vendor_type=data.get("vendor_type") or "",
         plan=data.get("plan") or "",
         plan_participation_date=data.get("plan_participation_date"),
+        mailing_address=data.get("mailing_address") or "",
     )
 
 
@@ -338,6 +339,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
         "plan": organization.plan,
         "plan_participation_date": organization.plan_participation_date,
         "vendor_type": organization.vendor_type,
+        "mailing_address": organization.mailing_address,
         "is_active": organization.is_active,
     }
     form = OrganizationForm(request.POST or None, initial=initial)

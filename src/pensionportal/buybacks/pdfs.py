@@ -1,6 +1,5 @@
 """PDF forms: the Agreement to Purchase Credit (OPTrust 1017) and the deduction direction
-(OPTrust 1016). fpdf2 with its core Helvetica font, which is Latin-1 only, so every text is
-passed through `_latin1`.
+(OPTrust 1016), written with the product's one PDF writer (Unicode font, wrapping cells).
 
 Seeds: buybacks.txt "Payment options", "Buyback procedures" step 3 (45 days to respond);
 reporting-pension-data.txt "Employer-administered deductions" (the 1016 content).
@@ -12,61 +11,54 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fpdf import FPDF
+from pensionportal.core.issuer import issuer
+from pensionportal.presentation import formatting as fmt
+from pensionportal.presentation.pdf import Column, Document
 
 from .models import Buyback, DeductionDirection, ScheduledDeduction
 
 
-def _latin1(text: str) -> str:
-    replacements = {"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-    for bad, good in replacements.items():
-        text = text.replace(bad, good)
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def _money(amount: Decimal | None) -> str:
-    return "to be determined" if amount is None else f"${amount:,.2f}"
+    return "to be determined" if amount is None else fmt.money(amount)
 
 
-class _Form(FPDF):
+class _Form:
+    """A form: the issuer, a title, then label and value lines, paragraphs and a grid."""
+
     def __init__(self, title: str) -> None:
-        super().__init__()
-        self.set_title(_latin1(title))
-        self.set_author("Plan administrator")
-        self.add_page()
-        self.set_font("Helvetica", "B", 14)
-        self.multi_cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
-        self.set_font("Helvetica", size=10)
+        who = issuer()
+        self.doc = Document(title, author=who.name, footer=title)
+        self.doc.lines([who.name, *who.address, who.contact()], bold_first=True)
+        self.doc.space(4)
+        self.doc.title(title, size=14)
+        self.facts: list[tuple[str, str]] = []
 
     def line_of(self, label: str, value: str) -> None:
-        self.set_font("Helvetica", "B", 10)
-        self.cell(70, 6, _latin1(label))
-        self.set_font("Helvetica", size=10)
-        self.multi_cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        self.facts.append((label, value))
+
+    def _flush(self) -> None:
+        if self.facts:
+            self.doc.facts(self.facts, label_width=65)
+            self.facts = []
 
     def para(self, text: str) -> None:
-        self.ln(2)
-        self.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        self._flush()
+        self.doc.paragraph(text)
 
     def heading(self, text: str) -> None:
-        self.ln(3)
-        self.set_font("Helvetica", "B", 11)
-        self.cell(0, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-        self.set_font("Helvetica", size=10)
+        self._flush()
+        self.doc.heading(text)
 
     def grid(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        width = (self.w - self.l_margin - self.r_margin) / len(header)
-        self.set_font("Helvetica", "B", 9)
-        for name in header:
-            self.cell(width, 6, _latin1(name), border=1)
-        self.ln()
-        self.set_font("Helvetica", size=9)
-        for row in rows:
-            for value in row:
-                self.cell(width, 5, _latin1(value), border=1)
-            self.ln()
-        self.set_font("Helvetica", size=10)
+        self._flush()
+        columns = [
+            Column(name, align="L" if index < 2 else "R") for index, name in enumerate(header)
+        ]
+        self.doc.table(columns, rows)
+
+    def output(self) -> bytes:
+        self._flush()
+        return self.doc.output()
 
 
 @dataclass(frozen=True)
@@ -85,18 +77,18 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
     pdf.line_of("Member", f"{member.first_name} {member.last_name} ({member.employee_id})")
     pdf.line_of("Employer", buyback.organization.name)
     pdf.line_of("Service purchased", buyback.get_service_type_display())
-    pdf.line_of("Period", f"{buyback.service_start:%Y-%m-%d} to {buyback.service_end:%Y-%m-%d}")
+    pdf.line_of("Period", fmt.period(buyback.service_start, buyback.service_end))
     if buyback.years is not None:
-        pdf.line_of("Years of service", f"{buyback.years:.4f}")
-    pdf.line_of("Complete application received", f"{buyback.complete_date:%Y-%m-%d}")
+        pdf.line_of("Years of service", fmt.decimal(buyback.years, 4))
+    pdf.line_of("Complete application received", fmt.iso_date(buyback.complete_date))
     if buyback.salary_rate is not None:
         pdf.line_of("Salary rate at that date", _money(buyback.salary_rate))
     pdf.line_of("Cost to the member", _money(buyback.member_cost))
     pdf.line_of("Employer share", _money(buyback.employer_cost))
     pdf.line_of("Basis", buyback.cost_basis or "")
-    pdf.line_of("Quote date", f"{buyback.quote_date:%Y-%m-%d}")
-    pdf.line_of("Respond by", f"{buyback.response_deadline:%Y-%m-%d} (45 days)")
-    pdf.line_of("Complete the purchase by", f"{buyback.completion_deadline:%Y-%m-%d}")
+    pdf.line_of("Quote date", fmt.iso_date(buyback.quote_date))
+    pdf.line_of("Respond by", f"{fmt.iso_date(buyback.response_deadline)} (45 days)")
+    pdf.line_of("Complete the purchase by", fmt.iso_date(buyback.completion_deadline))
     pdf.heading("Payment options")
     if options.lump_sum:
         pdf.para(
@@ -110,7 +102,7 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
             text += f" (for you, at least {_money(options.minimum_payment)} a pay)"
         text += ", over at most 10 years; the cost then includes interest"
         if rate is not None:
-            text += f" at {rate * 100:.3f}% a year"
+            text += f" at {fmt.rate(rate)} a year"
         pdf.para(text + ". A declining-balance amortization schedule will be provided.")
     if options.combined:
         pdf.para(
@@ -120,9 +112,9 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
     pdf.para(f"Why these options: {options.reason}.")
     pdf.para(
         "You are not committed to the purchase until you sign and return this agreement. "
-        f"Please respond by {buyback.response_deadline:%Y-%m-%d}."
+        f"Please respond by {fmt.iso_date(buyback.response_deadline)}."
     )
-    return bytes(pdf.output())
+    return pdf.output()
 
 
 def direction_1016(direction: DeductionDirection, lines: Sequence[ScheduledDeduction]) -> bytes:
@@ -132,8 +124,8 @@ def direction_1016(direction: DeductionDirection, lines: Sequence[ScheduledDeduc
     pdf.line_of("Employer", buyback.organization.name)
     pdf.line_of("Buyback reference", buyback.reference)
     pdf.line_of("Member", f"{member.first_name} {member.last_name} ({member.employee_id})")
-    pdf.line_of("Start date", f"{direction.start_date:%Y-%m-%d}")
-    pdf.line_of("End date", f"{direction.end_date:%Y-%m-%d}")
+    pdf.line_of("Start date", fmt.iso_date(direction.start_date))
+    pdf.line_of("End date", fmt.iso_date(direction.end_date))
     pdf.line_of("Frequency", direction.get_frequency_display())
     pdf.line_of(
         "Member deduction", f"{_money(direction.member_amount)} (code {direction.member_code})"
@@ -158,14 +150,14 @@ def direction_1016(direction: DeductionDirection, lines: Sequence[ScheduledDeduc
         [
             (
                 str(line.number),
-                f"{line.due_date:%Y-%m-%d}",
-                f"{line.member_payment:.2f}",
-                f"{line.interest:.2f}",
-                f"{line.principal:.2f}",
-                f"{line.balance:.2f}",
-                f"{line.employer_payment:.2f}",
+                fmt.iso_date(line.due_date),
+                fmt.money(line.member_payment),
+                fmt.money(line.interest),
+                fmt.money(line.principal),
+                fmt.money(line.balance),
+                fmt.money(line.employer_payment),
             )
             for line in lines
         ],
     )
-    return bytes(pdf.output())
+    return pdf.output()

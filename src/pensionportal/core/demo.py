@@ -67,12 +67,14 @@ def _organizations() -> dict[str, Organization]:
             kind=OrganizationKind.EMPLOYER,
             plan=Plan.SELECT,
             plan_participation_date=date(2025, 6, 1),
+            mailing_address="Accounts payable\n250 Demo Avenue, 4th floor\nToronto, ON  M5V 3A8",
         ),
         dict(
             name=SECOND_EMPLOYER,
             kind=OrganizationKind.EMPLOYER,
             plan=Plan.OPSEU,
             plan_participation_date=date(1995, 1, 1),
+            mailing_address="Finance office\n12 Demo Lake Road\nSudbury, ON  P3A 4R7",
         ),
         dict(name=DEMO_VENDOR, kind=OrganizationKind.VENDOR, vendor_type=VendorType.ACTUARY),
     ]

@@ -601,11 +601,11 @@ def publish_list(
             ReportFileInput(
                 f"{stem}.pdf",
                 "application/pdf",
-                documents.report_pdf(organization.name, period, lines),
+                documents.report_pdf(organization.name, pay_date, lines),
             ),
             ReportFileInput(f"{stem}.csv", "text/csv", documents.report_csv(lines)),
             ReportFileInput(
-                f"{stem}.xlsx", "", documents.report_xlsx(organization.name, period, lines)
+                f"{stem}.xlsx", "", documents.report_xlsx(organization.name, pay_date, lines)
             ),
         ],
         published_by=published_by,

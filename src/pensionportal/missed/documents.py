@@ -2,8 +2,9 @@
 
 Seeds: secure-employer-portal.txt ("Missed mandatory contributions details periods where
 mandatory member contributions were missed"); reporting-pension-data.txt "Procedures" 1
-(the 90 days, the letter to the member, the 45 days, closing without credit). fpdf2 core
-fonts: Latin-1 text only. Spreadsheet cells go through `safe_text` (no formula runs).
+(the 90 days, the letter to the member, the 45 days, closing without credit). PDFs through
+the product's one PDF writer (Unicode font, wrapping cells); XLSX cells typed; CSV values
+machine-readable (ISO dates, amounts without a currency sign), text through `safe_text`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pensionportal.core.issuer import issuer
 from pensionportal.datafiles.escaping import safe_text
+from pensionportal.presentation import formatting as fmt
+from pensionportal.presentation.pdf import Column, Document
+from pensionportal.presentation.spreadsheet import DATE, MONEY, TEXT, append_typed
 
 HEADINGS = (
     "Case",
@@ -69,35 +73,56 @@ class ReportLine:
             self.employee_id,
             self.last_name,
             self.first_name,
-            self.period_start.isoformat(),
-            self.period_end.isoformat(),
-            self.pay_date.isoformat(),
+            self.period_start,
+            self.period_end,
+            self.pay_date,
             self.cause,
             self.member_owed,
             self.employer_owed,
             self.interest,
             self.total,
-            self.interest_to.isoformat() if self.interest_to else "",
-            self.deadline.isoformat() if self.deadline else "",
+            self.interest_to,
+            self.deadline,
             self.stage,
             self.note,
         ]
 
+
+KINDS = (
+    TEXT,
+    TEXT,
+    TEXT,
+    TEXT,
+    DATE,
+    DATE,
+    DATE,
+    TEXT,
+    MONEY,
+    MONEY,
+    MONEY,
+    MONEY,
+    DATE,
+    DATE,
+    TEXT,
+    TEXT,
+)
+TITLE = "Missed mandatory contributions"
 
 NOTE = (
     "The employer remits both the member and the employer share of missed mandatory "
     "contributions, with interest, through the pay-cycle data file (contribution type R or "
     "A, with the pay period missed) or as OPTrust directs; OPTrust cannot accept payment from "
     "the member. If the contributions are not remitted by the employer deadline, interest is "
-    "recalculated and OPTrust writes to the member. To send a report to OPTrust, attach it to "
-    "a secure message."
+    "recalculated and OPTrust writes to the member."
 )
 
 
-def _text(value: object) -> str:
+def _csv_cell(value: object) -> str:
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return safe_text(str(value))
+        return fmt.money_plain(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return safe_text("" if value is None else str(value))
 
 
 def report_csv(lines: Sequence[ReportLine]) -> bytes:
@@ -105,23 +130,28 @@ def report_csv(lines: Sequence[ReportLine]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADINGS)
     for line in lines:
-        writer.writerow([_text(cell) for cell in line.cells()])
+        writer.writerow([_csv_cell(cell) for cell in line.cells()])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def report_xlsx(organization: str, period: str, lines: Sequence[ReportLine]) -> bytes:
+def report_xlsx(organization: str, pay_date: dt.date, lines: Sequence[ReportLine]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Missed contributions"
-    sheet.append([safe_text(f"Missed mandatory contributions - {organization} - {period}")])
+    sheet.append([safe_text(f"{TITLE}: {organization}, pay cycle of {pay_date.isoformat()}")])
     sheet.append(list(HEADINGS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for line in lines:
-        sheet.append([c if isinstance(c, Decimal) else safe_text(str(c)) for c in line.cells()])
-        for column in (9, 10, 11, 12):
-            sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
+        append_typed(sheet, line.cells(), KINDS)
+    for column, width in zip(
+        "ABCDEFGHIJKLMNOP",
+        (11, 12, 16, 14, 12, 12, 12, 48, 14, 14, 11, 12, 12, 12, 18, 40),
+        strict=True,
+    ):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
     sheet.append([])
     sheet.append([safe_text(NOTE)])
     out = io.BytesIO()
@@ -129,69 +159,69 @@ def report_xlsx(organization: str, period: str, lines: Sequence[ReportLine]) -> 
     return out.getvalue()
 
 
-def latin1(text: str) -> str:
-    return (
-        text.replace("\u2013", "-")
-        .replace("\u2014", "-")
-        .replace("\u2019", "'")
-        .encode("latin-1", "replace")
-        .decode("latin-1")
+REPORT_COLUMNS = (
+    Column("Case", 1.75),
+    Column("Employee", 1.45),
+    Column("Name", 1.9),
+    Column("Pay period", 2.2),
+    Column("Pay date", 1.15),
+    Column("Cause", 3.9),
+    Column("Member", 1.2, align="R"),
+    Column("Employer", 1.2, align="R"),
+    Column("Interest", 1.1, align="R"),
+    Column("Total", 1.2, align="R"),
+    Column("Employer deadline", 1.25),
+)
+
+
+def report_pdf(organization: str, pay_date: dt.date, lines: Sequence[ReportLine]) -> bytes:
+    who = issuer()
+    doc = Document(
+        f"{TITLE}: {organization}",
+        author=who.name,
+        landscape=True,
+        footer=f"{TITLE} · {organization} · pay cycle of {pay_date.isoformat()}",
     )
-
-
-def report_pdf(organization: str, period: str, lines: Sequence[ReportLine]) -> bytes:
-    pdf = FPDF(orientation="L")
-    pdf.set_title("Missed mandatory contributions")
-    pdf.set_auto_page_break(True, margin=12)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, "Missed mandatory contributions", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=9)
-    pdf.cell(0, 5, latin1(f"Employer: {organization}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, latin1(f"Pay cycle: {period}"), new_x="LMARGIN", new_y="NEXT")
+    doc.title(TITLE)
     total = sum((line.total for line in lines), Decimal("0.00"))
-    pdf.cell(
-        0, 5, f"Periods: {len(lines)}   Total owed: ${total:,.2f}", new_x="LMARGIN", new_y="NEXT"
+    doc.facts(
+        [
+            ("Employer", organization),
+            ("Pay cycle", f"pay date {pay_date.isoformat()}"),
+            ("Periods outstanding", str(len(lines))),
+            ("Total owed", fmt.money(total)),
+            ("From", f"{who.name}{' · ' + who.contact() if who.contact() else ''}"),
+        ],
+        label_width=45,
     )
-    pdf.ln(2)
-    widths = (20, 18, 30, 40, 18, 82, 18, 18, 16, 18)
-    heads = (
-        "Case",
-        "Employee",
-        "Name",
-        "Pay period",
-        "Pay date",
-        "Cause",
-        "Member",
-        "Employer",
-        "Interest",
-        "Deadline",
+    doc.table(
+        REPORT_COLUMNS,
+        [
+            [
+                line.case,
+                line.employee_id,
+                f"{line.last_name}, {line.first_name}",
+                fmt.period(line.period_start, line.period_end),
+                fmt.iso_date(line.pay_date),
+                line.cause,
+                fmt.money(line.member_owed),
+                fmt.money(line.employer_owed),
+                fmt.money(line.interest),
+                fmt.money(line.total),
+                fmt.iso_date(line.deadline),
+            ]
+            for line in lines
+        ],
+        size=7.5,
+        total=["Total", "", "", "", "", "", "", "", "", fmt.money(total), ""],
     )
-    pdf.set_font("Helvetica", "B", 7)
-    for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 5, head, border="B")
-    pdf.ln()
-    pdf.set_font("Helvetica", size=6.5)
-    for line in lines:
-        cells = (
-            line.case,
-            line.employee_id,
-            latin1(f"{line.last_name}, {line.first_name}")[:22],
-            f"{line.period_start.isoformat()} to {line.period_end.isoformat()}",
-            line.pay_date.isoformat(),
-            latin1(line.cause)[:70],
-            f"{line.member_owed:,.2f}",
-            f"{line.employer_owed:,.2f}",
-            f"{line.interest:,.2f}",
-            line.deadline.isoformat() if line.deadline else "",
-        )
-        for width, text in zip(widths, cells, strict=True):
-            pdf.cell(width, 4.5, text)
-        pdf.ln()
-    pdf.ln(3)
-    pdf.set_font("Helvetica", size=8)
-    pdf.multi_cell(0, 4, latin1(NOTE))
-    return bytes(pdf.output())
+    notes = [f"{line.case} {line.employee_id}: {line.note}" for line in lines if line.note]
+    if notes:
+        doc.heading("Notes", size=10)
+        for note in notes:
+            doc.paragraph(note, size=8)
+    doc.paragraph(NOTE, size=8.5)
+    return doc.output()
 
 
 @dataclass(frozen=True)
@@ -215,33 +245,19 @@ def member_letter_pdf(
 ) -> bytes:
     """The letter to the member: a request for payment within 45 days, or the notice that
     the case is closed and no credit is allocated (reporting-pension-data.txt 'Procedures')."""
-    pdf = FPDF()
-    pdf.set_title(f"Missed mandatory contributions {case_number}")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 5, "OPSEU Pension Trust", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 5, letter_date.isoformat(), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    for line in (member_name, *address):
-        if line:
-            pdf.cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 12)
-    title = (
-        "Missed mandatory contributions: case closed without credit"
-        if closing
-        else "Missed mandatory contributions: request for payment"
+    who = issuer()
+    doc = Document(f"{TITLE} {case_number}", author=who.name, footer=f"Reference {case_number}")
+    doc.lines([who.name, *who.address, who.contact()], bold_first=True)
+    doc.space(4)
+    doc.lines([fmt.iso_date(letter_date)])
+    doc.space(4)
+    doc.lines([member_name, *address])
+    doc.space(4)
+    doc.title(
+        f"{TITLE}: case closed without credit" if closing else f"{TITLE}: request for payment",
+        size=13,
     )
-    pdf.cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(
-        0,
-        6,
-        latin1(f"Reference: {case_number}   Employer: {employer}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(2)
+    doc.facts([("Reference", case_number), ("Employer", employer)], label_width=30)
     total = sum((p.amount for p in periods), Decimal("0.00"))
     if closing:
         body = (
@@ -253,28 +269,18 @@ def member_letter_pdf(
         body = (
             "Mandatory pension contributions were not remitted to the Plan for the periods "
             "listed below, and your employer did not remit them within the 90 days allowed. "
-            f"Please arrange payment of ${total:,.2f} to the Plan by "
-            f"{due_date.isoformat() if due_date else ''} (45 days from this letter). If the "
+            f"Please arrange payment of {fmt.money(total)} to the Plan by "
+            f"{fmt.iso_date(due_date)} (45 days from this letter). If the "
             "payment is not received by then, the case will be closed and you will not be "
             "allocated pension credit for these periods."
         )
-    pdf.multi_cell(0, 5, latin1(body))
-    pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 9)
-    for width, head in ((50, "Pay period"), (110, "Cause"), (0, "Amount")):
-        pdf.cell(
-            width,
-            6,
-            head,
-            border="B",
-            new_x="RIGHT" if width else "LMARGIN",
-            new_y="TOP" if width else "NEXT",
-        )
-    pdf.set_font("Helvetica", size=8)
-    for period in periods:
-        pdf.cell(50, 5, f"{period.period_start.isoformat()} to {period.period_end.isoformat()}")
-        pdf.cell(110, 5, latin1(period.cause)[:80])
-        pdf.cell(0, 5, f"{period.amount:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 7, f"Total: ${total:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    doc.paragraph(body, size=10)
+    doc.table(
+        (Column("Pay period", 2.2), Column("Cause", 5), Column("Amount", 1.3, align="R")),
+        [[fmt.period(p.period_start, p.period_end), p.cause, fmt.money(p.amount)] for p in periods],
+        size=9,
+        total=["Total", "", fmt.money(total)],
+    )
+    if who.contact():
+        doc.paragraph(f"Questions: {who.contact()}, quoting {case_number}.")
+    return doc.output()

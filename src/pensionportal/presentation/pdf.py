@@ -89,20 +89,20 @@ class Document:
 
     def title(self, text: str, size: float = 16) -> None:
         self.pdf.set_font(FONT, "B", size)
-        self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(2)
         self.pdf.set_font(FONT, size=10)
 
     def heading(self, text: str, size: float = 11.5) -> None:
         self.pdf.ln(2.5)
         self.pdf.set_font(FONT, "B", size)
-        self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1)
         self.pdf.set_font(FONT, size=10)
 
     def paragraph(self, text: str, size: float = 9.5, *, bold: bool = False) -> None:
         self.pdf.set_font(FONT, "B" if bold else "", size)
-        self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.ln(1.5)
         self.pdf.set_font(FONT, size=10)
 
@@ -112,7 +112,7 @@ class Document:
             if not text:
                 continue
             self.pdf.set_font(FONT, "B" if bold_first and index == 0 else "", size)
-            self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+            self.pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font(FONT, size=10)
 
     def space(self, mm: float = 4) -> None:

@@ -1,74 +1,120 @@
-"""The invoice as a PDF (fpdf2 core fonts: Latin-1 text only)."""
+"""The late-remittance invoice as a PDF that an accounts-payable clerk can pay from: who
+issues it (settings), whom it is addressed to, its number and due date, one line per
+principal and per interest rate period (member and employer apart), the total and balance,
+the EFT instructions, the reference to quote and a remittance slip.
+
+Seeds: remittance-timing.txt "Late Remittance" (interest, 10 business days, recalculation)
+and "Electronic Funds Transfer" (EFT, direct deposit or wire; no cheques).
+"""
 
 from __future__ import annotations
 
-from fpdf import FPDF
+from pensionportal.core.issuer import Issuer, issuer
+from pensionportal.presentation import formatting as fmt
+from pensionportal.presentation.pdf import Column, Document
 
-from .models import Invoice
+from .models import Invoice, InvoiceLine, InvoiceStatus
+
+COLUMNS = (
+    Column("Description", 5.0),
+    Column("Principal", 1.6, align="R"),
+    Column("From", 1.55),
+    Column("To", 1.55),
+    Column("Days", 0.95, align="R"),
+    Column("Annual rate", 1.2, align="R"),
+    Column("Amount", 1.5, align="R"),
+)
+
+INTEREST_NOTE = (
+    "Interest is charged at the higher of the fund's earning rate and the pre-judgment "
+    "interest rate under the Courts of Justice Act on each day, simple interest over 365 "
+    "days, from the day the contributions became delinquent until they were received. If "
+    "this invoice is not paid by its due date, interest is recalculated."
+)
 
 
-def _latin1(text: str) -> str:
+def payment_instructions(invoice: Invoice, who: Issuer) -> str:
     return (
-        text.replace("\u2013", "-")
-        .replace("\u2014", "-")
-        .encode("latin-1", "replace")
-        .decode("latin-1")
+        f"Pay {fmt.money(invoice.balance)} by {fmt.iso_date(invoice.due_date)} by EFT, "
+        f"direct deposit or wire transfer, quoting {invoice.number} as the payment reference. "
+        "Cheques are not accepted." + (f" Questions: {who.contact()}." if who.contact() else "")
     )
+
+
+def _line_cells(line: InvoiceLine) -> list[str]:
+    return [
+        line.description,
+        fmt.money(line.principal),
+        fmt.iso_date(line.start),
+        fmt.iso_date(line.end),
+        "" if line.days is None else str(line.days),
+        fmt.rate(line.rate),
+        fmt.money(line.amount),
+    ]
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    pdf = FPDF()
-    pdf.set_title(f"Invoice {invoice.number}")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 10, _latin1(f"Invoice {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
+    who = issuer()
     advice = invoice.advice
+    organization = invoice.organization
+    doc = Document(
+        f"Invoice {invoice.number}",
+        author=who.name,
+        footer=f"{who.name} · Invoice {invoice.number} · due {fmt.iso_date(invoice.due_date)}",
+    )
+    doc.lines([who.name, *who.address, who.contact()], bold_first=True)
+    doc.space(5)
+    doc.title(f"Invoice {invoice.number}: late remittance of pension contributions")
+    doc.heading("Bill to", size=10)
+    doc.lines([organization.name, *organization.address_lines], bold_first=True)
+    doc.space(3)
     facts = [
-        f"Employer: {invoice.organization.name}",
-        f"Invoice date: {invoice.invoice_date.isoformat()}",
-        f"Due date: {invoice.due_date.isoformat()} (10 business days)",
-        f"Pay date: {advice.pay_date.isoformat()}  Pay period: {advice.period_start.isoformat()}"
-        f" to {advice.period_end.isoformat()}  Reference: {advice.payment_reference}",
+        ("Invoice number", invoice.number),
+        ("Invoice date", fmt.iso_date(invoice.invoice_date)),
+        ("Due date", f"{fmt.iso_date(invoice.due_date)} (10 business days)"),
+        ("Plan", organization.get_plan_display() if organization.plan else ""),
+        ("Pay date", fmt.iso_date(advice.pay_date)),
+        ("Pay period", fmt.period(advice.period_start, advice.period_end)),
+        ("Remittance reference", advice.payment_reference),
     ]
     if invoice.replaces is not None:
-        facts.append(f"Replaces invoice {invoice.replaces.number} (interest recalculated)")
-    for fact in facts:
-        pdf.cell(0, 6, _latin1(fact), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 9)
-    widths = (88, 22, 42, 12, 14, 12)
-    heads = ("Description", "Principal", "Period", "Days", "Rate", "")
-    for width, head in zip(widths[:-1], heads[:-1], strict=True):
-        pdf.cell(width, 6, head, border="B")
-    pdf.cell(0, 6, "Amount", border="B", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=8)
-    for line in invoice.lines.all():
-        period = (
-            f"{line.start.isoformat()} to {line.end.isoformat()}" if line.start and line.end else ""
-        )
-        rate = f"{line.rate * 100:.3f}%" if line.rate is not None else ""
-        cells = (
-            _latin1(line.description)[:62],
-            f"{line.principal:,.2f}" if line.principal is not None else "",
-            period,
-            str(line.days) if line.days is not None else "",
-            rate,
-        )
-        for width, text in zip(widths[:-1], cells, strict=True):
-            pdf.cell(width, 6, text)
-        pdf.cell(0, 6, f"{line.amount:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 8, f"Total due: ${invoice.total:,.2f}", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=8)
-    pdf.multi_cell(
-        0,
-        5,
-        "Interest at the higher of the fund's earning rate and the pre-judgment interest rate "
-        "under the Courts of Justice Act, simple interest over 365 days, for the period of "
-        "delinquency until the contributions were received. Pay the full amount within 10 "
-        "business days of the invoice date by EFT, direct deposit or wire transfer quoting "
-        f"{invoice.number}; cheques are not accepted. Interest is recalculated if the invoice "
-        "is not paid by its due date.",
+        facts.append(("Replaces", f"Invoice {invoice.replaces.number} (interest recalculated)"))
+    if invoice.status != InvoiceStatus.ISSUED:
+        facts.append(("Status", invoice.get_status_display()))
+    doc.facts([(label, value) for label, value in facts if value])
+    doc.heading("Principal and interest")
+    doc.table(
+        COLUMNS,
+        [_line_cells(line) for line in invoice.lines.all()],
+        total=["Total", "", "", "", "", "", fmt.money(invoice.total)],
     )
-    return bytes(pdf.output())
+    paid = invoice.paid
+    if paid:
+        doc.facts(
+            [("Paid to date", fmt.money(paid)), ("Balance due", fmt.money(invoice.balance))],
+            label_width=40,
+        )
+    doc.paragraph(INTEREST_NOTE, size=8.5)
+    doc.heading("How to pay")
+    doc.paragraph(payment_instructions(invoice, who), bold=True)
+    eft = who.eft_facts()
+    if eft:
+        doc.facts(eft, label_width=45)
+    else:
+        doc.paragraph(
+            "Your Pension Partner gives you the account details for EFT, direct deposit and "
+            "wire transfers."
+        )
+    doc.boxed(
+        "Remittance slip",
+        [
+            ("Employer", organization.name),
+            ("Invoice", f"{invoice.number} of {fmt.iso_date(invoice.invoice_date)}"),
+            ("Due date", fmt.iso_date(invoice.due_date)),
+            ("Amount due", fmt.money(invoice.balance)),
+            ("Reference to quote", invoice.number),
+            ("Pay to", (who.account_name or who.name) if eft else who.name),
+            ("Amount paid", "______________   Date paid ______________"),
+        ],
+    )
+    return doc.output()
