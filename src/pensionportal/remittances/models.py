@@ -308,10 +308,6 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return f"{self.invoice_id} {self.position} {self.amount}"
 
-    @property
-    def rate_percent(self) -> str:
-        return "" if self.rate is None else f"{self.rate * 100:.3f} %"
-
 
 class Credit(models.Model):
     """A credit to an organization's ledger (e.g. an overpayment applied), entered by staff."""
