@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from pensionportal.core.query_filters import QueryFilters
+
 from . import access, actions
 from .access import Capability
 from .actions import ActionError, OrganizationData
@@ -68,9 +70,10 @@ def users(request: HttpRequest) -> HttpResponse:
             | Q(last_name__icontains=search)
             | Q(portal_id__iexact=search)
         )
-    org_filter = request.GET.get("organization", "")
-    if org_filter.isdigit():
-        query = query.filter(memberships__organization_id=int(org_filter)).distinct()
+    found = QueryFilters(request.GET)
+    org_filter = found.ident("organization", "Organization")
+    if org_filter is not None:
+        query = query.filter(memberships__organization_id=org_filter).distinct()
     page = Paginator(query.order_by("email"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -79,7 +82,8 @@ def users(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "organizations": orgs,
-            "org_filter": org_filter,
+            "org_filter": "" if org_filter is None else str(org_filter),
+            "errors": found.errors,
             "is_staff": actor.is_staff,
         },
     )

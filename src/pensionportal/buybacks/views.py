@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.core.query_filters import QueryFilters
 from pensionportal.members.access import visible_members
 
 from . import actions, ledger, pdfs
@@ -74,14 +75,15 @@ def _apply_error(form: django_forms.Form, error: actions.BuybackError) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     query = visible_buybacks(request.user)
-    status = request.GET.get("status", "")
-    if status in Status.values:
+    found = QueryFilters(request.GET)
+    status = found.choice("status", "Status", Status.choices)
+    if status:
         query = query.filter(status=status)
-    org = request.GET.get("organization", "")
-    if org.isdigit():
-        query = query.filter(organization_id=int(org))
+    org = found.ident("organization", "Organization")
+    if org is not None:
+        query = query.filter(organization_id=org)
     page = Paginator(query.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
-    return _render_index(request, page=page, status=status)
+    return _render_index(request, page=page, status=status, errors=found.errors)
 
 
 def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:

@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.core.query_filters import QueryFilters
 
 from . import actions
 from .access import access_member, visible_members
+from .models import MemberStatus
 
 
 @login_required
@@ -26,11 +28,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
             | Q(last_name__icontains=search)
             | Q(first_name__icontains=search)
         )
-    org = request.GET.get("organization", "")
-    if org.isdigit():
-        query = query.filter(organization_id=int(org))
-    status = request.GET.get("status", "")
-    if status:
+    found = QueryFilters(request.GET)
+    org = found.ident("organization", "Organization")
+    if org is not None:
+        query = query.filter(organization_id=org)
+    if status := found.choice("status", "Status", MemberStatus.choices):
         query = query.filter(status=status)
     page = Paginator(query.order_by("last_name", "first_name", "id"), 50).get_page(
         request.GET.get("page")
@@ -43,6 +45,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "search": search,
             "organizations": account_access.organizations_for(request.user, Capability.FILES),
             "filters": request.GET,
+            "errors": found.errors,
         },
     )
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.models import Organization, OrganizationKind, User
 from pensionportal.core import vault
+from pensionportal.core.query_filters import QueryFilters
 from pensionportal.members.access import access_member
 from pensionportal.reports.publishing import PublishError
 
@@ -79,9 +80,9 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
         .select_related("member", "case")
         .order_by("status", "member__employee_id", "period_start")
     )
-    status = request.GET.get("status", "open")
-    if status in FindingStatus.values:
-        findings = findings.filter(status=status)
+    found = QueryFilters(request.GET)
+    status = found.choice("status", "Show", FindingStatus.choices) or FindingStatus.OPEN
+    findings = findings.filter(status=status)
     page = Paginator(findings, 100).get_page(request.GET.get("page"))
     return render(
         request,
@@ -91,6 +92,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": FindingStatus.choices,
+            "errors": found.errors,
             "cases": Case.objects.filter(organization=employer),
         },
     )

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from pensionportal.datafiles.fields import TemplateSpec
 from pensionportal.datafiles.model import ParsedFile, Unreadable
 from pensionportal.datafiles.specs import SPECS
 
 from .models import Status, Submission
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ROWS = 5
 MAX_ROWS = 500
@@ -48,9 +52,17 @@ def blank(row: Mapping[str, str]) -> bool:
     return not any(value.strip() for value in row.values())
 
 
-def last_pay_rows(organization_id: int) -> tuple[dict[str, str], list[dict[str, str]]]:
+@dataclass(frozen=True)
+class LastPay:
+    header: dict[str, str] = field(default_factory=dict)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    problem: str = ""  # why the form starts empty, in the clerk's words
+
+
+def last_pay_rows(organization_id: int) -> LastPay:
     """ "Start from last pay period": the last applied PAY file's pay cycle and detail rows
-    (amounts included, dates and the payment reference left for the clerk)."""
+    (amounts included, dates and the payment reference left for the clerk). A file that
+    cannot be read leaves the form empty and says so: a convenience never fails a page."""
     from .pipeline import read_submission
 
     last = (
@@ -61,11 +73,19 @@ def last_pay_rows(organization_id: int) -> tuple[dict[str, str], list[dict[str, 
         .first()
     )
     if last is None:
-        return {}, []
-    parsed = read_submission(last)
+        return LastPay(problem="No pay file has been applied yet to start from.")
+    unreadable = LastPay(
+        problem=f"The last applied pay file ({last.reference}) could not be read, so the "
+        "form starts empty. Enter the pay period's rows, or contact the plan administrator."
+    )
+    try:
+        parsed = read_submission(last)
+    except Exception:  # storage or decryption: the page still works
+        logger.warning("last pay file %s could not be read", last.reference, exc_info=True)
+        return unreadable
     if isinstance(parsed, Unreadable):
-        return {}, []
-    return _header_of(parsed), _rows_of(parsed)
+        return unreadable
+    return LastPay(_header_of(parsed), _rows_of(parsed))
 
 
 _KEEP_FROM_LAST = {"pay_cycle"}

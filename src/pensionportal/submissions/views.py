@@ -10,12 +10,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
+from pensionportal.core.query_filters import QueryFilters
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.exchange.streaming_view import UploadRules, encrypting_upload_view
 from pensionportal.exchange.upload_handler import EncryptingUploadHandler
@@ -41,25 +41,25 @@ def _organizations(user: User) -> list[Organization]:
 
 @login_required
 def submission_list(request: HttpRequest) -> HttpResponse:
-    query = visible_submissions(request.user)
-    filters = request.GET
-    if filters.get("status") in Status.values:
-        query = query.filter(status=filters["status"])
-    if filters.get("template") in SPECS:
-        query = query.filter(template=filters["template"])
-    if (filters.get("organization") or "").isdigit():
-        query = query.filter(organization_id=int(filters["organization"]))
-    errors = []
-    for name, lookup in (("pay_from", "pay_date__gte"), ("pay_to", "pay_date__lte")):
-        raw = (filters.get(name) or "").strip()
-        if raw:
-            day = parse_date(raw) if len(raw) == 10 else None
-            if day is None:
-                errors.append(f"“{raw}” is not a date: use YYYY-MM-DD.")
-            else:
-                query = query.filter(**{lookup: day})
-    page = Paginator(query.order_by("-submitted_at", "-id"), 25).get_page(filters.get("page"))
     user = _user(request)
+    query = visible_submissions(user)
+    filters = request.GET
+    found = QueryFilters(filters)
+    if status := found.choice("status", "Status", Status.choices):
+        query = query.filter(status=status)
+    if template := found.choice("template", "Template", [(c, c) for c in sorted(SPECS)]):
+        query = query.filter(template=template)
+    visible_orgs = access.organizations_for(user, Capability.FILES)
+    org = found.ident("organization", "Organization", visible_orgs.values_list("pk", flat=True))
+    if org is not None:
+        query = query.filter(organization_id=org)
+    pay_from, pay_to = found.date_range("pay_from", "pay_to", "Pay date from", "Pay date to")
+    if pay_from is not None:
+        query = query.filter(pay_date__gte=pay_from)
+    if pay_to is not None:
+        query = query.filter(pay_date__lte=pay_to)
+    errors = found.errors
+    page = Paginator(query.order_by("-submitted_at", "-id"), 25).get_page(filters.get("page"))
     return render(
         request,
         "submissions/list.html",
@@ -69,7 +69,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "statuses": Status.choices,
             "templates": sorted(SPECS),
-            "organizations": access.organizations_for(user, Capability.FILES),
+            "organizations": visible_orgs,
             "is_staff": access.is_staff_user(user),
             "online_templates": online.online_templates(),
         },
@@ -264,9 +264,10 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
         )
         if org is not None:
             chosen = str(org.pk)
-            header, rows = online.last_pay_rows(org.pk)
-            if not rows:
-                messages.warning(request, "No applied pay file yet to start from.")
+            last = online.last_pay_rows(org.pk)
+            header, rows = last.header, last.rows
+            if last.problem:
+                messages.warning(request, last.problem)
     count = max(len(rows), _row_count(request, online.DEFAULT_ROWS))
     while len(rows) < count:
         rows.append({})
