@@ -72,7 +72,7 @@ def test_payroll_managers_view_and_download_and_each_download_is_audited() -> No
     index = client.get(reverse("reports:index")).content.decode()
     assert "Missed mandatory contributions" in index
     assert "New" in index
-    assert "attach it to a secure message" in index
+    assert "This section only receives reports." in index  # no messages: no "attach" advice
     assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 200
     assert ReportRead.objects.filter(report=report, user=manager).exists()
     report_file = report.files.get(format="csv")

@@ -27,6 +27,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.core import vault
+from pensionportal.submissions.models import Submission
 
 from . import actions, conf
 from .access import access_file, files_for, notices_for
@@ -72,6 +73,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "exchange/index.html",
         {
             "page": page,
+            "intake": intake_by_upload([f.pk for f in page]),
             "filters": filters,
             "unread_ids": unread_ids,
             "is_staff": is_staff,
@@ -81,6 +83,13 @@ def index(request: HttpRequest) -> HttpResponse:
             **_limits(),
         },
     )
+
+
+def intake_by_upload(upload_ids: list[int]) -> dict[int, Submission]:
+    """What intake made of each pension data file sent through File Upload (issue 15,
+    item 8: a clerk on File Upload must learn that a file was rejected). One query."""
+    found = Submission.objects.filter(upload_id__in=upload_ids).order_by("id")
+    return {s.upload_id: s for s in found if s.upload_id is not None}
 
 
 def _limits() -> dict[str, object]:
@@ -262,6 +271,7 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
         "exchange/detail.html",
         {
             "file": upload,
+            "submission": intake_by_upload([upload.pk]).get(upload.pk),
             "is_staff": is_staff,
             "delete_form": DeleteForm() if is_staff and not upload.is_deleted else None,
         },

@@ -53,7 +53,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/index.html",
-        {"page": page, "read_ids": read_ids, "is_staff": access.is_staff_user(user)},
+        {
+            "page": page,
+            "read_ids": read_ids,
+            "is_staff": access.is_staff_user(user),
+            "can_message": access.can_use(user, Capability.MESSAGES),
+        },
     )
 
 
@@ -64,7 +69,15 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     report = access_report(user, report_id)
     if not access.is_staff_user(user):
         publishing.mark_report_read(user, report)
-    return render(request, "reports/detail.html", {"report": report, "files": report.files.all()})
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "files": report.files.all(),
+            "can_message": access.can_use(user, Capability.MESSAGES),
+        },
+    )
 
 
 @login_required
