@@ -1,7 +1,8 @@
 """Settings, read from environment variables with safe local defaults.
 
 Every variable is documented in the README ("Configuration"). The local default is an
-embedded SQLite database, console e-mail and DEBUG on; `PORTAL_PRODUCTION=1` turns on
+embedded SQLite database and console e-mail, with DEBUG off (`PORTAL_DEBUG=1` turns Django's
+debug pages on for development, never for a served installation); `PORTAL_PRODUCTION=1` turns on
 every transport-security setting so that `manage.py check --deploy` reports nothing.
 """
 
@@ -31,7 +32,8 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = _env_bool("PORTAL_PRODUCTION", False)
-DEBUG = _env_bool("PORTAL_DEBUG", not PRODUCTION)
+# Off unless asked for: a debug page lists every URL pattern and settings to anyone.
+DEBUG = _env_bool("PORTAL_DEBUG", False) and not PRODUCTION
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-change-me-9f2c1e7a5b3d4f6a8c0e2b4d6f8a0c2e4b6d8f0a"  # noqa: S105
 SECRET_KEY = os.environ.get("PORTAL_SECRET_KEY", "")
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files without a separate web server, in every installation (DEBUG is off).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,10 +88,6 @@ MIDDLEWARE = [
     "pensionportal.accounts.middleware.RequireMfaMiddleware",
     "pensionportal.core.middleware.NoStoreMiddleware",
 ]
-
-if PRODUCTION:
-    # Serves collected static files (make collectstatic) without a separate web server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "pensionportal.urls"
 WSGI_APPLICATION = "pensionportal.wsgi.application"
@@ -225,7 +225,11 @@ if PRODUCTION:
 # --- Storage and encryption -------------------------------------------------------------
 STORAGE_DIR = Path(os.environ.get("PORTAL_STORAGE_DIR", str(BASE_DIR / "var" / "storage")))
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Production serves the collected, hashed files (`manage.py collectstatic` into
+# STATIC_ROOT); a local installation serves the apps' static folders directly.
+STATIC_ROOT = BASE_DIR / "var" / "static" if PRODUCTION else None
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -305,10 +309,14 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_refusals": {"()": "pensionportal.core.logs.ExpectedRefusalFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A 403 or 404 is an answer, not a fault: one line, no traceback.
+        "django.request": {"filters": ["expected_refusals"]},
+        "django.server": {"filters": ["expected_refusals"]},
         # fontTools logs every glyph of every PDF's font subset at INFO.
         "fontTools": {"level": "WARNING"},
         "fpdf": {"level": "WARNING"},

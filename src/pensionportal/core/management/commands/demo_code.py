@@ -18,8 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("demo_code works only in a local (DEBUG) installation.")
+        if settings.PRODUCTION:
+            raise CommandError("demo_code works only in a local (non-production) installation.")
         secret = DEMO_TOTP_SECRETS.get(options["email"].lower())
         if secret is None:
             raise CommandError(f"{options['email']} is not a demo account with MFA.")
