@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: screenshots test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -89,3 +89,10 @@ bench-intake: install-dev
 
 bench-mmc: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000
+
+# docs/screenshots/: the main pages at 1280 and 390 px and the demo PDFs, from a throw-away
+# demo installation served on 127.0.0.1:$(SCREENSHOT_PORT).
+SCREENSHOT_PORT ?= 8391
+screenshots: install-dev browser
+	@command -v pdftoppm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null; }
+	$(BIN)/python scripts/screenshots.py --port $(SCREENSHOT_PORT)
