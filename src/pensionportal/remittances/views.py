@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.core.issuer import issuer
 
 from . import actions, conf, summary
 from .access import (
@@ -218,6 +219,7 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
         "remittances/invoice.html",
         {
             "invoice": found,
+            "issuer": issuer(),
             "lines": found.lines.all(),
             "is_staff": accounts_access.is_staff_user(user),
             "overdue": found.status == InvoiceStatus.ISSUED
