@@ -80,7 +80,8 @@ def _lookups(tmp: Path) -> dict[str, str]:
     case = Case.objects.order_by("id").first()
     rejected = Submission.objects.filter(status=Status.REJECTED, template="PAY").first()
     buyback = Buyback.objects.order_by("id").first()
-    assert invoice and case and rejected and buyback, "the demo data is incomplete"
+    if invoice is None or case is None or rejected is None or buyback is None:
+        raise SystemExit("the demo data is incomplete")
     (tmp / "pdf-invoice.pdf").write_bytes(invoice_pdf(invoice))
     direction = getattr(buyback, "direction", None)
     if direction is not None:
@@ -186,12 +187,12 @@ def main() -> None:
         call_command("load_demo_data")
         lookups = _lookups(tmp)
         for pdf in sorted(tmp.glob("pdf-*.pdf")):
-            subprocess.run(
-                ["pdftoppm", "-png", "-r", "70", str(pdf), str(OUT / pdf.stem)], check=True
+            subprocess.run(  # noqa: S603
+                ["pdftoppm",  # noqa: S607 "-png", "-r", "70", str(pdf), str(OUT / pdf.stem)], check=True
             )
             print(f"  {pdf.stem}-N.png")
         base = f"http://127.0.0.1:{args.port}"
-        server = subprocess.Popen(
+        server = subprocess.Popen(  # noqa: S603
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"],
             cwd=REPO,
             env=env,

@@ -34,7 +34,7 @@ def _report():  # type: ignore[no-untyped-def]
 
 
 def test_every_format_is_a_download_link_that_works() -> None:
-    org, report = _report()
+    org, _ = _report()
     client = Client()
     client.force_login(make_user(org, [Role.PAYROLL_MANAGER]))
     body = client.get("/reports/").content.decode()
