@@ -188,7 +188,8 @@ def main() -> None:
         lookups = _lookups(tmp)
         for pdf in sorted(tmp.glob("pdf-*.pdf")):
             subprocess.run(  # noqa: S603
-                ["pdftoppm",  # noqa: S607 "-png", "-r", "70", str(pdf), str(OUT / pdf.stem)], check=True
+                ["pdftoppm", "-png", "-r", "70", str(pdf), str(OUT / pdf.stem)],  # noqa: S607
+                check=True,
             )
             print(f"  {pdf.stem}-N.png")
         base = f"http://127.0.0.1:{args.port}"
