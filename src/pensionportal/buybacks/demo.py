@@ -56,7 +56,7 @@ def load() -> None:
             form="1036",
             service_type="non-contributory",
             service_start=dt.date(2021, 3, 1),
-            service_end=dt.date(2023, 12, 31),
+            service_end=dt.date(2025, 5, 31),
             received_date=today - dt.timedelta(days=60),
             notes="Demo: employment before the employer joined OPTrust Select.",
         ),

@@ -11,12 +11,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import vault
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.models import Leave, Member
-from pensionportal.submissions import pipeline
-from pensionportal.submissions.models import Status, Submission
+from pensionportal.remittances.actions import PaymentInput, record_payment
+from pensionportal.submissions import demo as intake_demo
+from pensionportal.submissions.models import Submission
 from pensionportal.submissions.online import to_csv
 
 from . import actions
@@ -25,37 +25,13 @@ from .models import Case, ElectionChoice, ElectionForm
 PAY_NAME = "PAY_2026-10-16.csv"
 
 
-def _pay_file() -> bytes:
-    rows, total = [], Decimal(0)
-    for eid, pay, share in (
-        ("D1001", "2400.00", Decimal("72.00")),
-        ("D1002", "2400.00", Decimal("72.00")),
-        ("D1004", "2400.00", Decimal("72.00")),
-        ("D1005", "2400.00", Decimal("72.00")),
-    ):
-        special = Decimal("4.80")
-        total += share * 2 + special
-        rows.append(
-            {
-                "employee_id": eid,
-                "contribution_type": "N",
-                "service_type": "REG",
-                "pensionable_hours": "75.00",
-                "pensionable_pay": pay,
-                "employee_regular": str(share),
-                "employer_regular": str(share),
-                "employer_special": str(special),
-            }
-        )
-    header = {
-        "pay_cycle": "bi-weekly",
-        "pay_date": "2026-10-16",
-        "period_start": "2026-09-27",
-        "period_end": "2026-10-10",
-        "payment_reference": "EFT-DEMO-1016",
-        "remittance_amount": str(total),
-    }
-    return to_csv(SPECS["PAY"], rows, header)
+def _pay_file() -> tuple[bytes, Decimal]:
+    """The 2026-10-16 pay cycle with D1003 left out: her contributions were not remitted."""
+    rows, total = intake_demo.pay_rows(leave_out=("D1003",))
+    header = intake_demo.pay_header(
+        "2026-10-16", "2026-09-27", "2026-10-10", "EFT-DEMO-1016", total
+    )
+    return to_csv(SPECS["PAY"], rows, header), total
 
 
 def load() -> None:
@@ -65,12 +41,9 @@ def load() -> None:
     uploader = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
     staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
     if not Submission.objects.filter(organization=org, filename=PAY_NAME).exists():
-        blob = vault.store([_pay_file()])
-        submission = pipeline.receive_stored(uploader, org, PAY_NAME, blob)
-        checked = pipeline.validate_submission(submission.pk)
-        if checked.status == Status.AWAITING_CONFIRMATION:
-            pipeline.confirm(uploader, checked, None)
-        pipeline.apply_submission(submission.pk)
+        data, total = _pay_file()
+        intake_demo.run_file(uploader, org, PAY_NAME, data)
+        record_payment(staff, PaymentInput(dt.date(2026, 10, 20), total, "EFT-DEMO-1016", "eft"))
     member = Member.objects.filter(organization=org, employee_id="D1002").first()
     if member is not None and not member.leaves.exists():
         start = dt.date(2026, 10, 11)

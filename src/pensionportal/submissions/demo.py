@@ -1,5 +1,11 @@
-"""Demo pension data for `make run`: five members enrolled at Demo Employer Ltd., one
-applied PAY file, and one PAY file rejected with its problems listed by row."""
+"""Demo pension data for `make run`: the members of Demo Employer Ltd. enrolled, one
+applied PAY file, and one PAY file rejected with its problems listed by row.
+
+The demo's one bi-weekly pay calendar (periods Sunday to Saturday, paid the Friday after):
+pay dates 2026-04-17, 2026-05-01, 2026-05-15 (remittances demo), 2026-10-16 (missed
+demo: one member left out), 2026-10-30 (here) and 2026-11-13 (here, rejected). Every
+applied PAY file lists every member, so the only missed contributions are the story's.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 
 from . import pipeline
-from .models import Submission
+from .models import Status, Submission
 from .online import to_csv
 
 MEMBERS = [
@@ -20,7 +26,11 @@ MEMBERS = [
     ("D1003", "193456787", "Roy", "Chantal"),
     ("D1004", "274561232", "MacDonald", "Fiona"),
     ("D1005", "461234569", "Okafor", "Chidi"),
+    ("DEMO-R001", "276543212", "Remit", "Robin"),  # the remittances demo's member
+    ("DEMO-B001", "718392640", "Buyback", "Bailey"),  # the buybacks demo's member
 ]
+# Hired before the employer joined OPTrust Select (2025-06-01): service to buy back.
+HIRED = {"DEMO-B001": "2021-03-01"}
 
 
 def _enrol_rows() -> list[dict[str, str]]:
@@ -39,7 +49,7 @@ def _enrol_rows() -> list[dict[str, str]]:
             "postal_code": "M5X1A9",
             "phone_type": "CELL",
             "phone_number": "4165550100",
-            "hire_date": "2025-06-02",
+            "hire_date": HIRED.get(eid, "2025-06-02"),
             "membership_date": "2025-06-02",
             "employment_type": "FT",
             "employment_ratio": "1.00",
@@ -50,9 +60,13 @@ def _enrol_rows() -> list[dict[str, str]]:
     ]
 
 
-def _pay_rows(bad: bool) -> tuple[dict[str, str], list[dict[str, str]]]:
+def pay_rows(leave_out: tuple[str, ...] = ()) -> tuple[list[dict[str, str]], Decimal]:
+    """One pay period's rows for every demo member (3% member, 3% employer, 0.2% employer
+    special on $2,400 of pensionable pay) and the total to remit."""
     rows, total = [], Decimal(0)
     for eid, *_ in MEMBERS:
+        if eid in leave_out:
+            continue
         pay = Decimal("2400.00")
         member = employer = (pay * Decimal("0.03")).quantize(Decimal("0.01"))
         special = (pay * Decimal("0.002")).quantize(Decimal("0.01"))
@@ -69,34 +83,51 @@ def _pay_rows(bad: bool) -> tuple[dict[str, str], list[dict[str, str]]]:
                 "employer_special": str(special),
             }
         )
+    return rows, total
+
+
+def pay_header(
+    pay_date: str, start: str, end: str, reference: str, total: Decimal
+) -> dict[str, str]:
+    return {
+        "pay_cycle": "bi-weekly",
+        "pay_date": pay_date,
+        "period_start": start,
+        "period_end": end,
+        "payment_reference": reference,
+        "remittance_amount": str(total),
+    }
+
+
+def _pay_rows(bad: bool) -> tuple[dict[str, str], list[dict[str, str]]]:
+    rows, total = pay_rows()
     if bad:
         rows[1]["employee_id"] = "D9999"
         rows[2]["contribution_type"] = "X"
         rows[3]["pensionable_pay"] = "2,400.OO"
-    header = {
-        "pay_cycle": "bi-weekly",
-        "pay_date": "2026-11-13" if bad else "2026-10-30",
-        "period_start": "2026-10-25" if bad else "2026-10-11",
-        "period_end": "2026-11-07" if bad else "2026-10-24",
-        "payment_reference": "EFT-DEMO-1113" if bad else "EFT-DEMO-1030",
-        "remittance_amount": str(total),
-    }
-    return header, rows
+    if bad:
+        return pay_header("2026-11-13", "2026-10-25", "2026-11-07", "EFT-DEMO-1113", total), rows
+    return pay_header("2026-10-30", "2026-10-11", "2026-10-24", "EFT-DEMO-1030", total), rows
 
 
-def _run(user: User, org: Organization, name: str, data: bytes) -> None:
-    if Submission.objects.filter(organization=org, filename=name).exists():
-        return
+def run_file(user: User, org: Organization, name: str, data: bytes) -> Submission:
+    """Send a demo file through intake as an upload would (stored encrypted, checked,
+    confirmed when it only has warnings, applied). Idempotent by file name."""
+    found = Submission.objects.filter(organization=org, filename=name).first()
+    if found is not None:
+        return found
     blob = vault.store([data])
     submission = pipeline.receive_stored(user, org, name, blob)
-    pipeline.validate_submission(submission.pk)
-    pipeline.apply_submission(submission.pk)
+    checked = pipeline.validate_submission(submission.pk)
+    if checked.status == Status.AWAITING_CONFIRMATION:
+        pipeline.confirm(user, checked, None)
+    return pipeline.apply_submission(submission.pk)
 
 
 def load() -> None:
     org = Organization.objects.get(name=DEMO_EMPLOYER)
     user = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
-    _run(user, org, "ENROL_demo.csv", to_csv(SPECS["ENROL"], _enrol_rows()))
+    run_file(user, org, "ENROL_demo.csv", to_csv(SPECS["ENROL"], _enrol_rows()))
     for bad, name in ((False, "PAY_2026-10-30.csv"), (True, "PAY_2026-11-13.csv")):
         header, rows = _pay_rows(bad)
-        _run(user, org, name, to_csv(SPECS["PAY"], rows, header))
+        run_file(user, org, name, to_csv(SPECS["PAY"], rows, header))

@@ -1,0 +1,85 @@
+"""Issue 15, item 12: the demo data tells the truth — interest rates in force for every
+demo date (so every invoice and the missed-contributions report show real interest), no
+fake files or hashes, no overlapping pay periods, sources that cite a publisher."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+
+import pytest
+
+from pensionportal.core import vault
+from pensionportal.core.demo import load_demo_data
+from pensionportal.core.reference_data import ensure
+from pensionportal.missed.models import Finding
+from pensionportal.remittances.models import InterestRate, Invoice, LineKind
+from pensionportal.reports.models import Report
+from pensionportal.submissions.models import Status, Submission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo() -> None:
+    ensure()
+    load_demo_data()
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_demo_invoice_charges_real_interest() -> None:
+    invoices = list(Invoice.objects.all())
+    assert invoices
+    for invoice in invoices:
+        interest = [line for line in invoice.lines.all() if line.kind == LineKind.INTEREST]
+        assert interest, invoice.number
+        assert all(line.amount > 0 for line in interest), invoice.number
+        assert invoice.total > 0
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_late_missed_contribution_has_interest_and_the_report_says_no_less() -> None:
+    findings = list(Finding.objects.all())
+    assert findings
+    for finding in findings:
+        assert "not computed" not in finding.interest_note, finding.interest_note
+        assert finding.interest > 0, (finding.member.employee_id, finding.period_start)
+    report = Report.objects.filter(kind="missed_mandatory_contributions").latest("id")
+    stored = report.files.get(format="csv")
+    text = vault.read_all(stored.storage_name, stored.wrapped_key).decode("utf-8-sig")
+    assert "not computed" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows
+    assert all(float(row["Interest"]) > 0 for row in rows)
+
+
+@pytest.mark.usefixtures("demo")
+def test_every_demo_submission_has_its_real_file() -> None:
+    for submission in Submission.objects.all():
+        assert submission.blob_name, submission.reference
+        data = vault.read_all(submission.blob_name, submission.blob_key)
+        assert data, submission.reference
+        assert hashlib.sha256(data).hexdigest() == submission.sha256, submission.reference
+        if submission.status == Status.APPLIED:
+            assert submission.rows_done > 0, submission.reference
+
+
+@pytest.mark.usefixtures("demo")
+def test_demo_pay_periods_do_not_overlap() -> None:
+    periods: dict[int, list[tuple[object, object, str]]] = defaultdict(list)
+    for s in Submission.objects.filter(template="PAY", status=Status.APPLIED):
+        periods[s.organization_id].append((s.period_start, s.period_end, s.reference))
+    assert periods
+    for spans in periods.values():
+        spans.sort()
+        for (_, end, first), (start, _, second) in zip(spans, spans[1:], strict=False):
+            assert end < start, f"{first} and {second} overlap"  # type: ignore[operator]
+
+
+@pytest.mark.usefixtures("demo")
+def test_rate_sources_cite_a_publisher_not_a_file_of_this_repository() -> None:
+    for rate in InterestRate.objects.all():
+        assert "README" not in rate.source
+        assert rate.source
