@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 from collections import defaultdict
 
 import pytest
@@ -74,7 +75,7 @@ def test_demo_pay_periods_do_not_overlap() -> None:
     assert periods
     for spans in periods.values():
         spans.sort()
-        for (_, end, first), (start, _, second) in zip(spans, spans[1:], strict=False):
+        for (_, end, first), (start, _, second) in itertools.pairwise(spans):
             assert end < start, f"{first} and {second} overlap"  # type: ignore[operator]
 
 

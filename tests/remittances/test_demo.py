@@ -26,4 +26,4 @@ def test_demo_data_has_a_late_invoice_and_a_mismatch_case_and_is_idempotent(
         "pre-judgment interest rate",
         "fund earning rate",
     }
-    assert ReconciliationCase.objects.filter(advice__payment_reference="DEMO-PAY-1106").exists()
+    assert ReconciliationCase.objects.filter(advice__payment_reference="DEMO-PAY-0515").exists()

@@ -34,7 +34,7 @@ def _member(organization: Organization) -> Member:
         first_name="Bailey",
         birth_date=dt.date(1984, 9, 14),
         hire_date=dt.date(2021, 3, 1),
-        membership_date=dt.date(2024, 1, 1),
+        membership_date=dt.date(2025, 6, 2),  # the employer joined OPTrust Select 2025-06-01
         employment_type="FT",
         employment_ratio=Decimal("1"),
         pay_rate=Decimal("64000.00"),
@@ -56,7 +56,7 @@ def load() -> None:
             form="1036",
             service_type="non-contributory",
             service_start=dt.date(2021, 3, 1),
-            service_end=dt.date(2025, 5, 31),
+            service_end=dt.date(2025, 6, 1),
             received_date=today - dt.timedelta(days=60),
             notes="Demo: employment before the employer joined OPTrust Select.",
         ),

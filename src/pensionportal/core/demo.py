@@ -110,9 +110,10 @@ def _user(email: str, first: str, last: str, *, staff: bool = False) -> User:
 DEMO_EXTENSIONS = [
     "pensionportal.messaging.demo",
     "pensionportal.exchange.demo",
+    # Before intake: its member (with service before the employer joined) is in every PAY.
+    "pensionportal.buybacks.demo",
     "pensionportal.submissions.demo",
     "pensionportal.remittances.demo",
-    "pensionportal.buybacks.demo",
     "pensionportal.missed.demo",
 ]
 

@@ -15,6 +15,7 @@ from pensionportal.accounts.models import Organization, User
 from pensionportal.core import vault
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
+from pensionportal.members.models import Member
 
 from . import pipeline
 from .models import Status, Submission
@@ -29,8 +30,8 @@ MEMBERS = [
     ("DEMO-R001", "276543212", "Remit", "Robin"),  # the remittances demo's member
     ("DEMO-B001", "718392640", "Buyback", "Bailey"),  # the buybacks demo's member
 ]
-# Hired before the employer joined OPTrust Select (2025-06-01): service to buy back.
-HIRED = {"DEMO-B001": "2021-03-01"}
+# Enrolled by the buybacks demo (a member with service before the employer joined).
+NOT_IN_ENROL = {"DEMO-B001"}
 
 
 def _enrol_rows() -> list[dict[str, str]]:
@@ -49,7 +50,7 @@ def _enrol_rows() -> list[dict[str, str]]:
             "postal_code": "M5X1A9",
             "phone_type": "CELL",
             "phone_number": "4165550100",
-            "hire_date": HIRED.get(eid, "2025-06-02"),
+            "hire_date": "2025-06-02",
             "membership_date": "2025-06-02",
             "employment_type": "FT",
             "employment_ratio": "1.00",
@@ -57,15 +58,21 @@ def _enrol_rows() -> list[dict[str, str]]:
             "standard_hours": "37.50",
         }
         for eid, sin, last, first in MEMBERS
+        if eid not in NOT_IN_ENROL
     ]
 
 
 def pay_rows(leave_out: tuple[str, ...] = ()) -> tuple[list[dict[str, str]], Decimal]:
-    """One pay period's rows for every demo member (3% member, 3% employer, 0.2% employer
-    special on $2,400 of pensionable pay) and the total to remit."""
+    """One pay period's rows for every demo member in the registry (3% member, 3% employer,
+    0.2% employer special on $2,400 of pensionable pay) and the total to remit."""
+    enrolled = set(
+        Member.objects.filter(
+            organization__name=DEMO_EMPLOYER, employee_id__in=[m[0] for m in MEMBERS]
+        ).values_list("employee_id", flat=True)
+    )
     rows, total = [], Decimal(0)
     for eid, *_ in MEMBERS:
-        if eid in leave_out:
+        if eid in leave_out or (enrolled and eid not in enrolled):
             continue
         pay = Decimal("2400.00")
         member = employer = (pay * Decimal("0.03")).quantize(Decimal("0.01"))
