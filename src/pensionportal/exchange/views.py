@@ -85,6 +85,29 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+_REASONS = {
+    "empty": "The file is empty",
+    "too large": "The file is too large",
+    "not allowed": "Not allowed",
+    "duplicate": "It is a duplicate",
+}
+
+
+def plain_reason(reason: str) -> str:
+    """A refusal in a clerk's words: "empty: the file has no content." becomes "The file is
+    empty: it has no content." — the short code before the colon is for logs and tests,
+    never the only explanation (issue 15, item 13)."""
+    code, sep, rest = reason.partition(": ")
+    if not sep or code not in _REASONS:
+        return reason[:1].upper() + reason[1:]
+    lead = _REASONS[code]
+    if not lead:
+        return rest[:1].upper() + rest[1:]
+    if code == "empty":
+        return "The file is empty: it has no content. Check that you chose the right file."
+    return f"{lead}: {rest}"
+
+
 def intake_by_upload(upload_ids: list[int]) -> dict[int, Submission]:
     """What intake made of each pension data file sent through File Upload (issue 15,
     item 8: a clerk on File Upload must learn that a file was rejected). One query."""
@@ -151,7 +174,9 @@ def _form_errors(form: UploadForm | DeliveryForm) -> str:
 
 def _report_refusals(request: HttpRequest, handler: EncryptingUploadHandler) -> None:
     for refused in handler.outcome.refused:
-        messages.error(request, f"{refused.name or 'A file'} was refused: {refused.reason}")
+        messages.error(
+            request, f"{refused.name or 'A file'} was not accepted. {plain_reason(refused.reason)}"
+        )
 
 
 NOTHING_ARRIVED = (
@@ -182,7 +207,7 @@ def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> Ht
     except actions.ExchangeError as error:
         return _refuse(request, str(error))
     for refused in result.refused:
-        messages.error(request, f"{refused.name} was refused: {refused.reason}")
+        messages.error(request, f"{refused.name} was not accepted. {plain_reason(refused.reason)}")
     if not result.stored:
         return _finish(request, reverse("exchange:index"))
     count = len(result.stored)
@@ -219,7 +244,7 @@ def _handle_delivery(request: HttpRequest, handler: EncryptingUploadHandler) -> 
                 request=request,
             )
         except actions.ExchangeError as error:
-            messages.error(request, f"{item.name} was refused: {error}")
+            messages.error(request, f"{item.name} was not accepted. {plain_reason(str(error))}")
             continue
         item.claimed = True
         delivered.append(delivery)
