@@ -88,7 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
 _REASONS = {
     "empty": "The file is empty",
     "too large": "The file is too large",
-    "not allowed": "Not allowed",
+    "not allowed": "This is not allowed",
     "duplicate": "It is a duplicate",
 }
 
