@@ -56,6 +56,8 @@ def test_it_throttles_failed_sign_ins_per_account() -> None:
     )
     assert "_auth_user_id" not in response.client.session
     assert "Too many failed" in response.content.decode()
+    # Issue 15, item 15: the message says for how long.
+    assert "signing in is paused for 15 minutes" in response.content.decode()
 
 
 def test_it_throttles_failed_sign_ins_per_address() -> None:
@@ -170,3 +172,12 @@ def test_a_password_reset_link_works_once() -> None:
     from pensionportal.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="auth.password_reset", actor_id=user.pk).exists()
+
+
+def test_the_lockout_period_is_read_from_the_configured_limit(settings: object) -> None:
+    from pensionportal.accounts.adapters import lockout_period
+
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "20/1h/ip,5/15m/key"}  # type: ignore[attr-defined]
+    assert lockout_period() == "1 hour"
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "5/30m/key"}  # type: ignore[attr-defined]
+    assert lockout_period() == "30 minutes"

@@ -16,8 +16,10 @@ class RolesField(forms.MultipleChoiceField):
             widget=forms.CheckboxSelectMultiple,
             label="Roles",
             help_text=(
-                "Communications: secure messages. File upload: messages and file upload. "
-                "Administrator: all of these and managing users. Payroll manager: Reports."
+                "Communications: secure messages. File upload: messages, File Upload, "
+                "pension data, members, buybacks and remittances. Administrator: all of "
+                "these and managing the organization's users. Payroll manager: the Reports "
+                "section (reports from the plan administrator) and remittances."
             ),
             **kwargs,
         )

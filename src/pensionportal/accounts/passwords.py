@@ -29,7 +29,8 @@ class _RequiresCharacter(ABC):
             raise ValidationError(self.message, code=self.code)
 
     def get_help_text(self) -> str:
-        return self.message.replace("must contain", "contains")
+        # A rule to meet, not a statement that it is met (issue 15, item 14).
+        return self.message
 
 
 class LowercaseLetterValidator(_RequiresCharacter):

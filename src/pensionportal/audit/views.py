@@ -12,6 +12,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization
 from pensionportal.core.query_filters import QueryFilters
 
+from .labels import action_label, target_label
 from .models import AuditEvent
 
 
@@ -37,7 +38,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     errors = found.errors
     page = Paginator(query.order_by("-id"), 50).get_page(request.GET.get("page"))
     organizations = {o.pk: o.name for o in Organization.objects.all()}
-    actions = sorted(set(AuditEvent.objects.values_list("action", flat=True).distinct()))
+    actions = [
+        (a, action_label(a))
+        for a in sorted(set(AuditEvent.objects.values_list("action", flat=True).distinct()))
+    ]
+    for event in page:
+        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
+        event.target_label = target_label(event.target, organizations)  # type: ignore[attr-defined]
     return render(
         request,
         "audit/list.html",

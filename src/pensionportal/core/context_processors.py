@@ -62,4 +62,6 @@ def _unread_messages(request: HttpRequest) -> int:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"nav_items": nav_items_for(request)}
+    from .issuer import issuer
+
+    return {"nav_items": nav_items_for(request), "issuer": issuer()}

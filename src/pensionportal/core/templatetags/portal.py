@@ -31,6 +31,13 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 
 @register.filter
+def sentence(value: Any) -> str:
+    """End a sentence with a name: "Demo Employer Ltd." gets no second full stop."""
+    text = str(value)
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+@register.filter
 def money(value: Any) -> str:
     """`$1,890.00`, `-$100.00`; "" for a missing amount (use `|default:"…"`)."""
     return formatting.money(value, _locale())
