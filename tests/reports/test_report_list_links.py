@@ -9,15 +9,15 @@ import re
 import pytest
 from django.test import Client
 
-from pensionportal.accounts.models import Role
-from pensionportal.reports.models import ReportKind
+from pensionportal.accounts.models import Organization, Role
+from pensionportal.reports.models import Report, ReportKind
 from pensionportal.reports.publishing import ReportFileInput, publish_report
 from tests.factories import make_org, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _report():  # type: ignore[no-untyped-def]
+def _report() -> tuple[Organization, Report]:
     org = make_org()
     report = publish_report(
         org,

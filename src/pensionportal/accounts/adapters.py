@@ -37,8 +37,9 @@ class PortalAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         # Issue 15, item 15: say for how long, and what to do meanwhile.
+        inherited: dict[str, str] = dict(DefaultAccountAdapter.error_messages)
         self.error_messages = {
-            **self.error_messages,
+            **inherited,
             "too_many_login_attempts": (
                 "Too many failed sign-in attempts. For your security, signing in is paused "
                 f"for {lockout_period()}: try again after that, or reset your password."
