@@ -47,7 +47,9 @@ def test_an_employer_sees_the_chart_and_an_invoice(
     visit(page, page.url)
     assert page.get_by_text(f"${invoice.total}").first.is_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name=f"Download invoice {invoice.number} (PDF)").click()
+        page.get_by_role(
+            "link", name=f"Download invoice {invoice.number} with its remittance slip (PDF)"
+        ).click()
     assert download.value.suggested_filename == f"{invoice.number}.pdf"
     visit(page, f"{live_server.url}/remittances/advice/{advice.pk}/")
     visit(page, f"{live_server.url}/remittances/org/{org.pk}/ledger/")
