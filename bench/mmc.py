@@ -130,8 +130,6 @@ def setup(n: int) -> Organization:
             source="upload",
             status=Status.APPLIED,
             filename=f"PAY_{pay_date}.csv",
-            blob_name=f"bench-{k}",
-            blob_key="-",
             sha256="0" * 64,
             submitted_by=user,
             pay_cycle="bi-weekly",

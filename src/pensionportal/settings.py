@@ -12,6 +12,7 @@ import base64
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "pensionportal.core",
     "pensionportal.audit",
     "pensionportal.accounts",
+    "pensionportal.files",
     "pensionportal.messaging",
     "pensionportal.exchange",
     "pensionportal.reports",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a request body (files/middleware.py).
+    "pensionportal.files.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -223,6 +227,10 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Storage and encryption -------------------------------------------------------------
+# Every stored file goes through the file layer (pensionportal/files) into Django's default
+# storage: the local folder PORTAL_STORAGE_DIR (embedded default), or S3 when
+# PORTAL_STORAGE_URL (s3://bucket/prefix?endpoint=...&region=...) or PORTAL_S3_BUCKET is
+# set (README "File storage"). Only ciphertext is ever written there.
 STORAGE_DIR = Path(os.environ.get("PORTAL_STORAGE_DIR", str(BASE_DIR / "var" / "storage")))
 STATIC_URL = "/static/"
 # Production serves the collected, hashed files (`manage.py collectstatic` into
@@ -230,11 +238,62 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static" if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(STORAGE_DIR), "base_url": None},
-    },
+
+
+def _s3_options() -> dict[str, object] | None:
+    url = urlsplit(os.environ.get("PORTAL_STORAGE_URL", ""))
+    query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+    if url.scheme and url.scheme != "s3":
+        raise ImproperlyConfigured("PORTAL_STORAGE_URL must start with s3:// (or be unset).")
+    bucket = url.netloc if url.scheme == "s3" else os.environ.get("PORTAL_S3_BUCKET", "")
+    if not bucket:
+        return None
+
+    def pick(name: str, query_name: str, default: str = "") -> str:
+        return os.environ.get(name) or query.get(query_name, default)
+
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "location": (url.path.strip("/") if url.scheme else "")
+        or os.environ.get("PORTAL_S3_PREFIX", "").strip("/"),
+        "endpoint_url": pick("PORTAL_S3_ENDPOINT_URL", "endpoint") or None,
+        "region_name": pick("PORTAL_S3_REGION", "region") or None,
+        "access_key": os.environ.get("PORTAL_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("PORTAL_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": pick("PORTAL_S3_ADDRESSING_STYLE", "addressing") or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": False,
+        "max_memory_size": 0,
+    }
+    # Fail over in seconds rather than minutes when the store is down (boto3's default
+    # retries with back-off): an upload is refused with a clear message instead.
+    from botocore.config import Config
+
+    options["client_config"] = Config(
+        connect_timeout=5,
+        read_timeout=60,
+        retries={"max_attempts": 3, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": options["addressing_style"] or "auto"},
+    )
+    verify = pick("PORTAL_S3_CA_BUNDLE", "ca_bundle")
+    if verify:
+        options["verify"] = verify
+    return options
+
+
+_S3 = _s3_options()
+STORAGES: dict[str, dict[str, object]] = {
+    "default": (
+        {"BACKEND": "pensionportal.files.backends.S3Storage", "OPTIONS": _S3}
+        if _S3 is not None
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(STORAGE_DIR), "base_url": None},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -243,6 +302,14 @@ STORAGES = {
         )
     },
 }
+# No upload ever goes through Django's memory or temporary-file handlers: views declare
+# their uploads (files/uploads.py) and everything else is refused.
+FILE_UPLOAD_HANDLERS = ["pensionportal.files.uploads.RefuseUnplannedUploads"]
+# Signed-in forms; upload URLs have their own limits, anonymous requests a few KB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("PORTAL_FORM_BODY_LIMIT", str(2621440)))
+ANONYMOUS_BODY_LIMIT = int(os.environ.get("PORTAL_ANONYMOUS_BODY_LIMIT", str(8 * 1024)))
+# clamd's Unix socket (or tcp://host:port): every upload is scanned before it is accepted.
+CLAMD_SOCKET = os.environ.get("PORTAL_CLAMD_SOCKET", "")
 
 
 def _dev_encryption_key() -> str:
@@ -250,13 +317,22 @@ def _dev_encryption_key() -> str:
     return base64.urlsafe_b64encode(digest).decode()
 
 
-# Fernet keys, newest first: data is written with the first and read with any, so a key can
-# be rotated by putting a new one in front and keeping the old ones behind it.
+# Fernet keys, newest first: data is written with the first and read with any. Rotate with
+# `manage.py rotate_keys` (README "Rotating keys").
 ENCRYPTION_KEYS = _env_list("PORTAL_ENCRYPTION_KEYS", "")
 if not ENCRYPTION_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("PORTAL_ENCRYPTION_KEYS must be set when PORTAL_PRODUCTION=1.")
     ENCRYPTION_KEYS = [_dev_encryption_key()]
+
+# Blind-index keys (duplicate-SIN detection), newest first, never SECRET_KEY in production.
+# PORTAL_INDEX_KEY is the one-key form. In development the secret key stands in, which is
+# also what indexes written before this setting existed were keyed with.
+INDEX_KEYS = _env_list("PORTAL_INDEX_KEYS", os.environ.get("PORTAL_INDEX_KEY", ""))
+if not INDEX_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PORTAL_INDEX_KEY must be set when PORTAL_PRODUCTION=1.")
+    INDEX_KEYS = [SECRET_KEY]
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

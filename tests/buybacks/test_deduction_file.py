@@ -18,9 +18,9 @@ from pensionportal.buybacks.models import (
     DeductionFileRun,
     DeductionProblem,
 )
-from pensionportal.core import vault
 from pensionportal.exchange.models import Category, ExchangedFile
 from tests.factories import make_staff, make_user
+from tests.stored import plaintext
 
 from .helpers import financed, opseu_member, opseu_org
 
@@ -39,7 +39,7 @@ def setup() -> tuple[User, User, Buyback]:
 
 def _rows(run: DeductionFileRun) -> list[dict[str, str]]:
     upload = ExchangedFile.objects.get(pk=run.delivered_file_id or 0)
-    data = vault.read_all(upload.storage_name, upload.wrapped_key)
+    data = plaintext(upload.file)
     return list(csv.DictReader(io.StringIO(data.decode())))
 
 

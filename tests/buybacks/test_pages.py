@@ -12,8 +12,10 @@ from django.test import Client
 from pypdf import PdfReader
 
 from pensionportal.accounts.models import Role, User
+from pensionportal.audit.models import AuditEvent
 from pensionportal.buybacks import actions
 from pensionportal.buybacks.models import Buyback, DeductionProblem
+from pensionportal.files.models import StoredFile
 from tests.factories import make_staff, make_user
 
 from .helpers import financed, opseu_member, opseu_org
@@ -82,13 +84,18 @@ def test_the_1016_pdf_holds_the_direction(
     _, employer, _, buyback = world
     client.force_login(employer)
     response = client.get(f"/buybacks/{buyback.pk}/1016.pdf")
-    text = _pdf_text(response.content)
+    text = _pdf_text(b"".join(response.streaming_content))  # type: ignore[attr-defined]
     direction = buyback.direction
     assert "OPTrust 1016" in text
     assert f"{direction.start_date:%Y-%m-%d}" in text
     assert f"${direction.member_amount:,.2f} (code 055)" in text
     assert "(code 056)" in text
     assert str(direction.number_of_payments) in text
+    # The form as delivered (the stored file), and the download is audited.
+    event = AuditEvent.objects.get(action="buybacks.direction_downloaded")
+    assert event.actor == employer
+    assert event.organization == buyback.organization
+    assert event.details["what"] == "exchange.file"
 
 
 def test_the_1017_pdf_holds_cost_options_and_45_day_deadline(
@@ -98,12 +105,16 @@ def test_the_1017_pdf_holds_cost_options_and_45_day_deadline(
     client.force_login(staff)
     response = client.get(f"/buybacks/{buyback.pk}/1017.pdf")
     assert response.status_code == 200, response.headers
-    text = _pdf_text(response.content)
+    text = _pdf_text(b"".join(response.streaming_content))  # type: ignore[attr-defined]
     assert "Agreement to Purchase Credit" in text
     assert f"${buyback.member_cost:,.2f}" in text
     assert "Payroll deductions" in text
     assert "Combined" in text
     assert f"{buyback.response_deadline:%Y-%m-%d} (45 days)" in text
+    event = AuditEvent.objects.get(action="buybacks.agreement_downloaded")
+    assert (event.actor, event.organization) == (staff, buyback.organization)
+    given = StoredFile.objects.get(purpose="buybacks.agreement_1017")
+    assert given.sha256 == event.details["sha256"]
     client.force_login(employer)
     assert client.get(f"/buybacks/{buyback.pk}/1017.pdf").status_code == 403
 

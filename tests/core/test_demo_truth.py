@@ -12,9 +12,9 @@ from collections import defaultdict
 
 import pytest
 
-from pensionportal.core import vault
 from pensionportal.core.demo import load_demo_data
 from pensionportal.core.reference_data import ensure
+from pensionportal.files.store import read_all
 from pensionportal.missed.models import Finding
 from pensionportal.remittances.models import InterestRate, Invoice, LineKind
 from pensionportal.reports.models import Report
@@ -49,7 +49,8 @@ def test_every_late_missed_contribution_has_interest_and_the_report_says_no_less
         assert finding.interest > 0, (finding.member.employee_id, finding.period_start)
     report = Report.objects.filter(kind="missed_mandatory_contributions").latest("id")
     stored = report.files.get(format="csv")
-    text = vault.read_all(stored.storage_name, stored.wrapped_key).decode("utf-8-sig")
+    assert stored.file is not None
+    text = read_all(stored.file).decode("utf-8-sig")
     assert "not computed" not in text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows
@@ -59,8 +60,8 @@ def test_every_late_missed_contribution_has_interest_and_the_report_says_no_less
 @pytest.mark.usefixtures("demo")
 def test_every_demo_submission_has_its_real_file() -> None:
     for submission in Submission.objects.all():
-        assert submission.blob_name, submission.reference
-        data = vault.read_all(submission.blob_name, submission.blob_key)
+        assert submission.file is not None, submission.reference
+        data = read_all(submission.file)
         assert data, submission.reference
         assert hashlib.sha256(data).hexdigest() == submission.sha256, submission.reference
         if submission.status == Status.APPLIED:

@@ -10,10 +10,10 @@ from playwright.sync_api import FilePayload, Page
 from pytest_django.live_server_helper import LiveServer
 
 from pensionportal.accounts.models import Role
-from pensionportal.core import vault
 from pensionportal.exchange.models import ExchangedFile, Status
 from pensionportal.messaging.models import DATA_MANAGEMENT_MAILBOX, Mailbox
 from tests.factories import enrol_totp, make_org, make_staff, make_user
+from tests.stored import exists
 
 from .conftest import check_accessibility, sign_in, visit
 
@@ -55,7 +55,7 @@ def test_an_upload_shows_progress_notifies_staff_and_staff_delete_it(
     assert upload.sha256 == hashlib.sha256(content).hexdigest()
     assert page.get_by_text(upload.sha256).first.is_visible()
     assert upload.detected_template == "PAY"
-    stored_name = upload.storage_name
+    stored = upload.file
 
     # Staff are notified in the portal.
     page.get_by_role("button", name="Sign out").click()
@@ -78,6 +78,7 @@ def test_an_upload_shows_progress_notifies_staff_and_staff_delete_it(
     assert page.get_by_text("Sent for the wrong pay period").is_visible()
     upload.refresh_from_db()
     assert upload.status == Status.DELETED
-    assert upload.storage_name == ""
-    assert not vault.exists(stored_name)
+    assert upload.file is not None
+    assert upload.file.state == "purged"
+    assert not exists(stored)
     visit(page, f"{live_server.url}/files/new/")

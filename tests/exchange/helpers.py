@@ -34,11 +34,12 @@ def post_files(
     url: str,
     fields: dict[str, str],
     files: list[tuple[str, bytes]],
+    field: str = "files",
     **extra: str,
 ) -> Any:
     return client.post(
         url,
-        data=multipart(fields, files),
+        data=multipart(fields, files, field),
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
         **extra,  # type: ignore[arg-type]
     )

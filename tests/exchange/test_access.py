@@ -7,15 +7,16 @@ from django.test import Client
 from django.urls import reverse
 
 from pensionportal.accounts.models import Organization, Role, User
-from pensionportal.core import vault
 from pensionportal.exchange.models import Category, Direction, ExchangedFile, Status
+from pensionportal.files.store import store
 from tests.factories import make_org, make_staff, make_user
+from tests.stored import exists
 
 pytestmark = pytest.mark.django_db
 
 
 def _file(org: Organization, sender: User) -> ExchangedFile:
-    blob = vault.store([b"content\n"])
+    blob = store([b"content\n"], purpose="exchange.file", filename="a.csv", organization=org)
     return ExchangedFile.objects.create(
         organization=org,
         direction=Direction.TO_ADMINISTRATOR,
@@ -23,8 +24,7 @@ def _file(org: Organization, sender: User) -> ExchangedFile:
         name="a.csv",
         size=blob.size,
         sha256=blob.sha256,
-        storage_name=blob.name,
-        wrapped_key=blob.wrapped_key,
+        file=blob,
         sent_by=sender,
         status=Status.RECEIVED,
     )
@@ -119,7 +119,7 @@ def test_employers_cannot_reach_the_staff_pages() -> None:
     assert response.status_code == 403
     upload.refresh_from_db()
     assert upload.status == Status.RECEIVED
-    assert vault.exists(upload.storage_name)
+    assert exists(upload.file)
     assert (
         "Delete the file"
         not in client.get(reverse("exchange:detail", args=[upload.pk])).content.decode()

@@ -10,15 +10,15 @@ from django.urls import reverse
 
 from pensionportal.accounts.models import Role
 from pensionportal.audit.models import AuditEvent
-from pensionportal.core import vault
 from pensionportal.exchange import actions
 from pensionportal.exchange.models import Status
 from tests.factories import make_org, make_staff, make_user
+from tests.stored import exists
 
 from .test_access import _file
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 
 def test_staff_delete_with_a_reason_purges_the_bytes_and_keeps_the_record(
@@ -27,7 +27,7 @@ def test_staff_delete_with_a_reason_purges_the_bytes_and_keeps_the_record(
     org = make_org()
     employer = make_user(org, [Role.FILE_UPLOAD])
     upload = _file(org, employer)
-    storage_name = upload.storage_name
+    stored = upload.file
     staff = make_staff()
     client = Client()
     client.force_login(staff)
@@ -40,9 +40,10 @@ def test_staff_delete_with_a_reason_purges_the_bytes_and_keeps_the_record(
     assert upload.status == Status.DELETED
     assert upload.deletion_reason == "Sent to the wrong plan"
     assert upload.deleted_by == staff
-    assert upload.storage_name == ""
-    assert upload.wrapped_key == ""
-    assert not vault.exists(storage_name)
+    assert upload.file is not None
+    assert upload.file.state == "purged"
+    assert upload.file.wrapped_key == ""
+    assert not exists(stored)
     event = AuditEvent.objects.get(action="exchange.file_deleted")
     assert event.details["reason"] == "Sent to the wrong plan"
     # The employer still sees the record, marked deleted, and cannot download it.
@@ -65,7 +66,7 @@ def test_it_refuses_a_deletion_without_a_reason() -> None:
     assert "Give the reason" in response.content.decode()
     upload.refresh_from_db()
     assert upload.status == Status.RECEIVED
-    assert vault.exists(upload.storage_name)
+    assert exists(upload.file)
 
 
 def test_the_delete_action_refuses_an_employer_and_a_second_deletion() -> None:

@@ -10,15 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from pensionportal.accounts.models import Role
-from pensionportal.core import vault
 from pensionportal.exchange import actions
 from pensionportal.exchange.models import Category, Direction, FileNotice, Status
 from tests.factories import make_org, make_staff, make_user
+from tests.stored import plaintext
 
 from .helpers import post_files
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 
 
 def test_a_delivered_file_is_listed_from_the_administrator_and_its_users_notified(
@@ -38,7 +38,7 @@ def test_a_delivered_file_is_listed_from_the_administrator_and_its_users_notifie
         )
     assert delivery.direction == Direction.FROM_ADMINISTRATOR
     assert delivery.status == Status.DELIVERED
-    assert vault.read_all(delivery.storage_name, delivery.wrapped_key).endswith(b"1257\n")
+    assert plaintext(delivery.file).endswith(b"1257\n")
     assert FileNotice.objects.filter(file=delivery, recipient=uploader).exists()
     assert not FileNotice.objects.filter(file=delivery, recipient=payroll_only).exists()
     assert [m.to for m in mail.outbox] == [[uploader.email]]

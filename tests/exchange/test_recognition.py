@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pensionportal.exchange.filenames import NameRefused, clean_name
 from pensionportal.exchange.pension_data import detect_template
+from pensionportal.files.filenames import NameRefused, clean_name
 
 
 @pytest.mark.parametrize(

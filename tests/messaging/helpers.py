@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pensionportal.accounts.models import Organization, User
+from pensionportal.files.uploads import receive
 from pensionportal.messaging import actions
-from pensionportal.messaging.filetypes import identify
+from pensionportal.messaging.forms import ATTACHMENTS
 from pensionportal.messaging.models import STANDARD_MAILBOXES, Mailbox, Thread
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -38,8 +39,9 @@ def upload(
 
 
 def attachment(name: str, content: bytes) -> actions.AttachmentUpload:
-    file = upload(name, content)
-    return actions.AttachmentUpload(filename=name, kind=identify(name, file), file=file)
+    received = receive(ATTACHMENTS, name, [content])
+    assert received.kind is not None
+    return actions.AttachmentUpload(filename=received.name, kind=received.kind, received=received)
 
 
 def ensure_standard_mailboxes() -> None:

@@ -3,28 +3,28 @@ stored; attachments are checked, encrypted, and downloaded safely with an audit 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import LazySettings, settings
+from django.conf import LazySettings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from pensionportal.accounts.models import Role
 from pensionportal.audit.models import AuditEvent
-from pensionportal.core import vault
 from pensionportal.messaging.models import Attachment, Message, Thread
 from tests.factories import add_membership, make_org, make_staff, make_user
+from tests.stored import plaintext, raw_bytes, stored_names
 
 from .conftest import World
 from .helpers import CSV_BYTES, PDF_BYTES, PNG_BYTES, mailbox, upload
 
+pytestmark = pytest.mark.storage
 
-def _stored_files() -> list[Path]:
-    root = Path(settings.STORAGE_DIR)
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+def _stored_files() -> list[str]:
+    return stored_names()
 
 
 def _compose(client: Client, **fields: Any) -> Any:
@@ -68,11 +68,12 @@ def test_an_employer_writes_with_several_attachments(client: Client, writer: Any
     assert [f.filename for f in files] == ["roe.pdf", "members.csv"]
     assert [f.kind for f in files] == ["PDF", "CSV"]
     for file, content in zip(files, [PDF_BYTES, CSV_BYTES], strict=True):
-        assert vault.raw_bytes(file.storage_name) != content
-        assert content not in vault.raw_bytes(file.storage_name)
-        assert vault.read_all(file.storage_name, file.wrapped_key) == content
+        assert raw_bytes(file.file) != content
+        assert content not in raw_bytes(file.file)
+        assert plaintext(file.file) == content
         assert "/" not in file.filename
-        assert file.storage_name != file.filename
+        assert file.file is not None
+        assert file.file.name != file.filename
     assert AuditEvent.objects.filter(
         action="messaging.thread_started", target=thread.reference
     ).exists()
@@ -139,7 +140,7 @@ def test_a_user_of_several_organizations_picks_the_one_to_write_for(
     ("name", "content", "says"),
     [
         ("tool.exe", b"MZ\x90\x00\x03", "not an accepted type"),
-        ("report.pdf", b"MZ\x90\x00\x03", "is a program"),
+        ("report.pdf", b"MZ\x90\x00\x03", "report.pdf is a Windows program, not a PDF."),
         ("photo.png", PDF_BYTES, "not a valid PNG"),
         ("empty.pdf", b"", "is empty"),
     ],
@@ -167,7 +168,7 @@ def test_it_refuses_an_oversized_attachment_and_stores_nothing(
     client.force_login(user)
     big = PDF_BYTES + b"0" * (1024 * 1024)
     response = _compose(client, organization=org.pk, attachments=[upload("big.pdf", big)])
-    assert "“big.pdf” is larger than the limit of 1 MB." in response.content.decode()
+    assert "big.pdf is too large: the limit is 1 MB a file." in response.content.decode()
     assert Thread.objects.count() == 0
     assert _stored_files() == []
 
@@ -180,7 +181,9 @@ def test_it_refuses_too_many_attachments(
     client.force_login(user)
     files = [upload(f"{n}.pdf", PDF_BYTES) for n in range(3)]
     response = _compose(client, organization=org.pk, attachments=files)
-    assert "Attach at most 2 files to one message." in response.content.decode()
+    assert "2.pdf was not accepted: at most 2 files can be sent at once." in (
+        response.content.decode()
+    )
     assert Thread.objects.count() == 0
 
 

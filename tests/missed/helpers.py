@@ -27,8 +27,6 @@ def applied_pay(org: Organization, i: int, user: User | None = None) -> Submissi
         source="upload",
         status=Status.APPLIED,
         filename=f"PAY_{pay_date}.csv",
-        blob_name=f"test-{org.pk}-{i}",
-        blob_key="-",
         sha256="0" * 64,
         submitted_by=user or make_staff(mfa=False),
         pay_cycle="bi-weekly",

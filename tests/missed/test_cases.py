@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 
 from pensionportal.accounts.models import Organization
-from pensionportal.core import vault
 from pensionportal.members.models import Member
 from pensionportal.missed import actions
 from pensionportal.missed.models import (
@@ -24,6 +23,7 @@ from pensionportal.missed.models import (
 )
 from pensionportal.submissions.models import Submission
 from tests.factories import make_member, make_org
+from tests.stored import plaintext
 
 from .helpers import contribution, cycles, period, rates
 
@@ -103,10 +103,7 @@ def test_the_windows_move_from_employer_to_member_to_closed_without_credit(
     letter = MemberLetter.objects.get(case=case, kind=LetterKind.REQUEST)
     assert letter.member == members[0]
     text = "".join(
-        page.extract_text()
-        for page in PdfReader(
-            io.BytesIO(vault.read_all(letter.storage_name, letter.wrapped_key))
-        ).pages
+        page.extract_text() for page in PdfReader(io.BytesIO(plaintext(letter.file))).pages
     )
     assert "request for payment" in text
     assert "2026-11-13" in text

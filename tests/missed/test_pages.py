@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pensionportal.accounts.models import Organization, Role
-from pensionportal.core import vault
+from pensionportal.audit.models import AuditEvent
 from pensionportal.members.models import Member
 from pensionportal.missed import actions
 from pensionportal.missed.models import Case, Election, MemberLetter
 from pensionportal.reports.models import Report, ReportKind
 from tests.factories import make_member, make_org, make_staff, make_user
+from tests.stored import plaintext
 
 from .helpers import cycles, rates
 
@@ -90,7 +91,7 @@ def test_staff_publish_the_report_on_demand_in_three_formats(client: Client, set
     assert response.status_code == 302
     report = Report.objects.get(organization=org)
     assert report.kind == ReportKind.MISSED_MANDATORY_CONTRIBUTIONS
-    files = {f.format: vault.read_all(f.storage_name, f.wrapped_key) for f in report.files.all()}
+    files = {f.format: plaintext(f.file) for f in report.files.all()}
     assert set(files) == {"pdf", "csv", "xlsx"}
     rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig"))))
     assert rows[0][:3] == ["Case", "Employee ID", "Last Name"]
@@ -189,6 +190,9 @@ def test_staff_download_a_member_letter_and_employers_cannot(client: Client, set
     assert response["Content-Type"] == "application/pdf"
     body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert "request for payment" in PdfReader(io.BytesIO(body)).pages[0].extract_text()
+    event = AuditEvent.objects.get(action="missed.member_letter_downloaded")
+    assert event.organization == org
+    assert event.details["what"] == "missed.member_letter"
     client.force_login(make_user(org, [Role.PAYROLL_MANAGER]))
     assert client.get(f"/missed/letters/{letter.pk}/").status_code == 403
     client.force_login(make_staff())

@@ -30,8 +30,6 @@ def pay_submission(
         source=Source.ONLINE,
         status=Status.APPLIED,
         filename="pay.csv",
-        blob_name="",
-        blob_key="",
         sha256=reference.ljust(64, "0")[:64],
         pay_cycle="bi-weekly",
         pay_date=pay_date,

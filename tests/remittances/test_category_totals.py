@@ -24,8 +24,6 @@ def test_database_totals_match_the_row_rule() -> None:
         organization=org,
         source="upload",
         filename="p.csv",
-        blob_name="x",
-        blob_key="k",
         sha256="0" * 64,
         submitted_by=user,
         template="PAY",

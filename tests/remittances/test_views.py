@@ -7,9 +7,12 @@ import pytest
 from django.test import Client
 
 from pensionportal.accounts.models import Organization, Role, User
+from pensionportal.audit.models import AuditEvent
+from pensionportal.files.models import StoredFile
 from pensionportal.remittances import actions
 from pensionportal.remittances.models import Payment, RateTable, RemittanceAdvice
 from tests.factories import make_org, make_staff, make_user
+from tests.stored import plaintext
 
 from .helpers import pay_submission, rates
 
@@ -79,6 +82,19 @@ def test_staff_pages_render_and_refuse_employers() -> None:
         assert _client(employer).get(url).status_code == 403, url
     assert _client(employer).get(f"/remittances/payments/{payment.pk}/match/").status_code == 403
     assert _client(None).get("/remittances/rates/").status_code == 302
+
+
+def test_an_invoice_download_is_audited_and_its_copy_kept_encrypted() -> None:
+    org, urls = _world()
+    own = make_user(org, [Role.PAYROLL_MANAGER])
+    response = _client(own).get(urls["invoice_pdf"])
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert body.startswith(b"%PDF")
+    event = AuditEvent.objects.get(action="remittances.invoice_downloaded")
+    assert (event.actor, event.organization) == (own, org)
+    given = StoredFile.objects.get(purpose="remittances.invoice")
+    assert given.organization == org
+    assert plaintext(given) == body
 
 
 def test_a_communications_only_user_is_refused() -> None:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,14 +12,16 @@ from django.urls import reverse
 
 from pensionportal.accounts.models import Organization, Role, User
 from pensionportal.audit.models import AuditEvent
-from pensionportal.core import vault
+from pensionportal.files.content import XLSX_MAIN
 from pensionportal.reports.models import Report, ReportKind, ReportRead
 from pensionportal.reports.publishing import PublishError, ReportFileInput, publish_report
 from tests.exchange.helpers import post_files
 from tests.factories import make_org, make_staff, make_user
+from tests.messaging.helpers import ooxml
+from tests.stored import plaintext, raw_bytes, stored_names
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.storage]
 MMC = ReportKind.MISSED_MANDATORY_CONTRIBUTIONS
 
 
@@ -59,9 +60,10 @@ def test_a_scheduled_job_publishes_and_payroll_managers_are_notified(
     event = AuditEvent.objects.get(action="reports.published")
     assert event.actor_email == "system:scheduled-job"
     csv_file = report.files.get(format="csv")
-    assert b"C1" not in vault.raw_bytes(csv_file.storage_name)
-    assert vault.read_all(csv_file.storage_name, csv_file.wrapped_key).startswith(b"Employee ID")
-    assert Path(settings.STORAGE_DIR).exists()
+    assert b"C1" not in raw_bytes(csv_file.file)
+    assert plaintext(csv_file.file).startswith(b"Employee ID")
+    assert csv_file.file is not None
+    assert csv_file.file.name in stored_names()
 
 
 def test_payroll_managers_view_and_download_and_each_download_is_audited() -> None:
@@ -142,7 +144,7 @@ def test_staff_publish_through_the_page(
             client,
             reverse("reports:publish"),
             {"organization": str(org.pk), "title": "Missed contributions", "kind": MMC},
-            [("mmc.csv", b"a,b\n1,2\n"), ("mmc.xlsx", b"PK\x03\x04 not really")],
+            [("mmc.csv", b"a,b\n1,2\n"), ("mmc.xlsx", ooxml(XLSX_MAIN))],
         )
     report = Report.objects.get()
     assert response.status_code == 302
@@ -150,13 +152,14 @@ def test_staff_publish_through_the_page(
     assert sorted(report.files.values_list("format", flat=True)) == ["csv", "xlsx"]
     assert [m.to for m in mail.outbox] == [[manager.email]]
     # Only the report's own two files remain: the staged copies were purged.
-    assert len([p for p in Path(settings.STORAGE_DIR).rglob("*") if p.is_file()]) == 2
+    assert len(stored_names()) == 2
 
 
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ([("notes.docx", b"x")], "not allowed"),
+        ([("notes.docx", b"x")], "not an accepted type"),
+        ([("mmc.xlsx", b"PK\x03\x04 not really")], "not a valid XLSX file"),
         ([("empty.csv", b"")], "empty"),
         ([], "Choose at least one file"),
     ],
@@ -175,8 +178,7 @@ def test_the_publish_page_refuses_bad_files_and_stores_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Report.objects.exists()
-    storage = Path(settings.STORAGE_DIR)
-    assert not storage.exists() or not [p for p in storage.rglob("*") if p.is_file()]
+    assert stored_names() == []
 
 
 def test_the_publishing_api_refuses_bad_input_and_stores_nothing(settings: LazySettings) -> None:
@@ -190,5 +192,4 @@ def test_the_publishing_api_refuses_bad_input_and_stores_nothing(settings: LazyS
     with pytest.raises(PublishError, match="employers"):
         publish_report(make_org(vendor=True), "T", MMC, [("r.csv", "", b"x")], published_by=None)
     assert not Report.objects.exists()
-    storage = Path(settings.STORAGE_DIR)
-    assert not storage.exists() or not [p for p in storage.rglob("*") if p.is_file()]
+    assert stored_names() == []

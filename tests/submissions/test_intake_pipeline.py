@@ -7,6 +7,7 @@ import pytest
 from django.test import Client, TestCase
 
 from pensionportal.accounts.models import Organization, Plan, Role, User
+from pensionportal.audit.models import AuditEvent
 from pensionportal.core import crypto
 from pensionportal.members.models import Contribution, Leave, Member, MemberStatus
 from pensionportal.submissions import appliers, pipeline
@@ -265,7 +266,10 @@ def test_the_problem_report_escapes_formulas_and_keeps_the_original_rows(
     submission = submit(clerk, org, pay_file([pay_row("E1"), pay_row(evil)]))
     client = Client()
     client.force_login(clerk)
-    body = client.get(f"/submissions/{submission.pk}/problems.csv").content.decode("utf-8-sig")
+    response = client.get(f"/submissions/{submission.pk}/problems.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    event = AuditEvent.objects.get(action="submissions.problem_report_downloaded")
+    assert (event.actor, event.target) == (clerk, submission.reference)
     assert evil in body
     for line in body.splitlines():
         for cell in line.split(","):

@@ -52,8 +52,6 @@ def _submission(org: Organization, user: User, **fields: object) -> Submission:
         source=Source.UPLOAD,
         status=Status.APPLIED,
         filename="PAY.csv",
-        blob_name="",
-        blob_key="",
         sha256="0" * 64,
         submitted_by=user,
         submitted_at=timezone.now(),

@@ -20,7 +20,8 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, Plan, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
+from pensionportal.files import store as files
+from pensionportal.files.models import StoredFile
 from pensionportal.members.models import EmploymentType, Member, MemberStatus
 from pensionportal.rules import buybacks as rules
 from pensionportal.rules.parameters import ParameterNotInForce, load
@@ -377,15 +378,8 @@ def agreement_pdf(actor: User, buyback: Buyback, request: HttpRequest | None = N
     access.require_staff(actor)
     if buyback.member_cost is None:
         raise BuybackError("The buyback has not been quoted yet.")
-    content = pdfs.agreement_1017(buyback, options_for(buyback))
-    record(
-        "buybacks.agreement_downloaded",
-        request=request,
-        actor=actor,
-        organization=buyback.organization,
-        target=buyback.reference,
-    )
-    return content
+    # The download (and its audit row) is the view's `serve_generated`.
+    return pdfs.agreement_1017(buyback, options_for(buyback))
 
 
 # --- Agreement and payment ----------------------------------------------------------------
@@ -496,7 +490,7 @@ def record_agreement(
                 delivered = _issue_direction(actor, locked, data, plan, request)
     except BaseException:
         if delivered is not None:
-            vault.purge(delivered)
+            files.delete_orphan(delivered)
         raise
     return locked
 
@@ -591,7 +585,8 @@ def _issue_direction(
             "thread": thread.reference,
         },
     )
-    return delivery.storage_name
+    assert delivery.file is not None
+    return delivery.file.name
 
 
 def quarter_of(day: dt.date) -> str:
@@ -814,7 +809,7 @@ def produce_deduction_file(
                 Category.BUYBACK_DEDUCTIONS,
                 request=request,
             )
-            storage = delivery.storage_name
+            storage = delivery.file.name if delivery.file is not None else None
             run.delivered_file_id = delivery.pk
             run.save(update_fields=["delivered_file_id"])
             record(
@@ -827,7 +822,7 @@ def produce_deduction_file(
             )
     except BaseException:
         if storage is not None:
-            vault.purge(storage)
+            files.delete_orphan(storage)
         raise
     return run
 
@@ -837,6 +832,7 @@ def accept_problem_report(
     organization: Organization,
     data: bytes,
     *,
+    stored: StoredFile | None = None,
     request: HttpRequest | None = None,
 ) -> list[DeductionProblem]:
     """The employer's report of problems after the pay run, recorded against each deduction
@@ -863,12 +859,14 @@ def accept_problem_report(
             )
             for row in rows
         )
+        if stored is not None:
+            files.keep(stored, organization=org)
         record(
             "buybacks.problem_report_accepted",
             request=request,
             actor=actor,
             organization=org,
-            details={"rows": len(rows)},
+            details={"rows": len(rows), "file": stored.reference if stored else ""},
         )
     return problems
 

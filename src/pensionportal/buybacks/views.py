@@ -9,7 +9,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +17,9 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.core.query_filters import QueryFilters
+from pensionportal.exchange.models import ExchangedFile
+from pensionportal.files.serving import serve_file, serve_generated
+from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
 from pensionportal.members.access import visible_members
 
 from . import actions, ledger, pdfs
@@ -303,14 +306,8 @@ def stop(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, stop_form=form)
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
-def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponse:
+def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     buyback = access_buyback(request.user, buyback_id)
     staff = _staff(request)
     try:
@@ -318,18 +315,55 @@ def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponse:
     except actions.BuybackError as error:
         messages.error(request, str(error))
         return redirect("buybacks:detail", buyback.pk)
-    return _pdf(content, f"1017_{buyback.reference}.pdf")
+    return serve_generated(
+        staff,
+        content,
+        filename=f"1017_{buyback.reference}.pdf",
+        purpose="buybacks.agreement_1017",
+        organization=buyback.organization,
+        content_type="application/pdf",
+        request=request,
+        action="buybacks.agreement_downloaded",
+        target=buyback.reference,
+    )
 
 
 @login_required
-def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponse:
+def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
+    """The form 1016 as delivered to the employer (the stored file), or, for a direction from
+    before deliveries were stored, as it reads now."""
     buyback = access_buyback(request.user, buyback_id)
+    assert isinstance(request.user, User)
     direction = DeductionDirection.objects.filter(buyback=buyback).first()
     if direction is None:
         messages.error(request, "This buyback has no deduction direction.")
         return redirect("buybacks:detail", buyback.pk)
-    return _pdf(
-        pdfs.direction_1016(direction, list(direction.lines.all())), f"1016_{buyback.reference}.pdf"
+    filename = f"1016_{buyback.reference}.pdf"
+    delivered = (
+        ExchangedFile.objects.filter(pk=direction.delivered_file_id).select_related("file").first()
+        if direction.delivered_file_id
+        else None
+    )
+    if delivered is not None and delivered.file is not None and delivered.file.has_content:
+        return serve_file(
+            request.user,
+            delivered.file,
+            request=request,
+            filename=filename,
+            content_type="application/pdf",
+            action="buybacks.direction_downloaded",
+            target=buyback.reference,
+        )
+    return serve_generated(
+        request.user,
+        pdfs.direction_1016(direction, list(direction.lines.all())),
+        filename=filename,
+        purpose="buybacks.direction_1016",
+        organization=buyback.organization,
+        content_type="application/pdf",
+        request=request,
+        action="buybacks.direction_downloaded",
+        target=buyback.reference,
     )
 
 
@@ -365,31 +399,43 @@ def deduction_file_setting(request: HttpRequest) -> HttpResponse:
     return _render_index(request, ds_setting_form=form)
 
 
+def _authorize_problem_report(request: HttpRequest) -> None:
+    access.require(request.user, Capability.FILES)
+
+
+PROBLEM_REPORTS = UploadPolicy(
+    purpose="buybacks.problem_report",
+    authorize=_authorize_problem_report,
+    max_size=MAX_REPORT_BYTES,
+    max_files=1,
+    extensions=frozenset({"csv"}),
+)
+
+
 @login_required
 @require_POST
+@accepts_uploads(PROBLEM_REPORTS)
 def problem_report(request: HttpRequest) -> HttpResponse:
-    access.require(request.user, Capability.FILES)
     assert isinstance(request.user, User)
     form = ProblemReportForm(request.POST, request.FILES, organizations=_ds_orgs(request))
     row_errors: list[str] = []
-    if form.is_valid():
+    valid = form.is_valid()
+    valid = refusals_into(form, request, "file") and valid
+    if valid:
         org = access.access_organization(
             request.user, form.cleaned_data["organization"], Capability.FILES
         )
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_REPORT_BYTES:
-            form.add_error("file", "The file is too large (2 MB at most).")
+        try:
+            problems = actions.accept_problem_report(
+                request.user, org, upload.read_all(), stored=upload.stored, request=request
+            )
+        except actions.ProblemReportRefused as error:
+            form.add_error("file", str(error))
+            row_errors = [str(row) for row in error.errors[:200]]
         else:
-            try:
-                problems = actions.accept_problem_report(
-                    request.user, org, upload.read(), request=request
-                )
-            except actions.ProblemReportRefused as error:
-                form.add_error("file", str(error))
-                row_errors = [str(row) for row in error.errors[:200]]
-            else:
-                messages.success(request, f"{len(problems)} problem(s) recorded. Thank you.")
-                return redirect("buybacks:index")
+            messages.success(request, f"{len(problems)} problem(s) recorded. Thank you.")
+            return redirect("buybacks:index")
     response = _render_index(request, problem_form=form, row_errors=row_errors)
     response.status_code = 400
     return response

@@ -7,19 +7,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
 from pensionportal.core.notify import absolute_url, notify_on_commit
-from pensionportal.core.vault import StoredBlob
+from pensionportal.files import store as files
+from pensionportal.files.filenames import clean_name
+from pensionportal.files.models import StoredFile
+from pensionportal.files.serving import serve_file
+from pensionportal.files.uploads import ReceivedUpload, RefusedFile
 
 from . import conf
-from .filenames import clean_name
 from .intake import on_pension_data_file_received
 from .models import (
     DELIVERY_CATEGORIES,
@@ -31,7 +33,6 @@ from .models import (
 )
 from .pension_data import detect_template, template_from_name
 from .recipients import data_management_staff, file_users_of
-from .upload_handler import ReceivedFile, RefusedFile
 
 
 class ExchangeError(ValueError):
@@ -70,14 +71,14 @@ def _notify(recipients: Iterable[User], upload: ExchangedFile, subject: str, pat
 def receive_uploads(
     user: User,
     organization: Organization,
-    received: list[ReceivedFile],
+    received: list[ReceivedUpload],
     *,
     send_anyway: bool = False,
     request: HttpRequest | None = None,
 ) -> UploadResult:
-    """Record the files an employer sent (already encrypted in the vault by the upload
-    handler), flag or refuse duplicates, notify the Data Management Group's staff and send
-    the uploader a receipt. Files not stored stay unclaimed and are purged by the caller.
+    """Record the files an employer sent (already encrypted by the upload handler and
+    checked), flag or refuse duplicates, notify the Data Management Group's staff and send
+    the uploader a receipt. Files not kept here are purged after the request.
 
     Seeds: secure-employer-portal.txt "File upload" ("OPTrust will be notified
     automatically"); issue 5 "Must do" 1, 2 and 7.
@@ -88,7 +89,7 @@ def receive_uploads(
     seen: dict[str, ExchangedFile] = {}
     with transaction.atomic():
         for item in received:
-            earlier = seen.get(item.blob.sha256) or _duplicate_of(organization, item.blob.sha256)
+            earlier = seen.get(item.sha256) or _duplicate_of(organization, item.sha256)
             if earlier is not None and not send_anyway:
                 result.refused.append(
                     RefusedFile(
@@ -105,15 +106,15 @@ def receive_uploads(
                 direction=Direction.TO_ADMINISTRATOR,
                 category=Category.PENSION_DATA if template else Category.OTHER_UPLOAD,
                 name=item.name,
-                size=item.blob.size,
-                sha256=item.blob.sha256,
-                storage_name=item.blob.name,
-                wrapped_key=item.blob.wrapped_key,
+                size=item.size,
+                sha256=item.sha256,
+                file=item.stored,
                 sent_by=user,
                 status=Status.RECEIVED,
                 detected_template=template,
                 possible_duplicate_of=earlier,
             )
+            files.keep(item.stored, organization=organization)
             seen[upload.sha256] = upload
             record(
                 "exchange.file_uploaded",
@@ -139,11 +140,6 @@ def receive_uploads(
             result.stored.append(upload)
         if result.stored:
             _send_receipt(user, result.stored)
-    # Only now, with the records committed, do the stored bytes belong to them.
-    stored_names = {upload.storage_name for upload in result.stored}
-    for item in received:
-        if item.blob.name in stored_names:
-            item.claimed = True
     return result
 
 
@@ -173,7 +169,7 @@ def deliver_file(
     request: HttpRequest | None = None,
 ) -> ExchangedFile:
     """Deliver a file from the administrator to an organization (the PA file, a buyback
-    deduction file, a letter): encrypts it into the vault, lists it in the organization's
+    deduction file, a letter): encrypts it into the file layer, lists it in the organization's
     File Upload page marked "from the administrator", and notifies its users.
 
     Seeds: select-employer-manual.txt Section 2 "Pension Adjustment Data" (the administrator
@@ -181,11 +177,18 @@ def deliver_file(
     The public API for later issues; see docs/exchange.md.
     """
     name = clean_name(filename)
-    blob = vault.store(chunks, max_size=conf.max_file_size())
+    stored = files.store(
+        chunks,
+        purpose="exchange.file",
+        filename=name,
+        organization=organization,
+        max_size=conf.max_file_size(),
+        keep_now=False,
+    )
     try:
-        return record_delivery(staff_user, organization, name, blob, category, request=request)
+        return record_delivery(staff_user, organization, name, stored, category, request=request)
     except BaseException:
-        vault.purge(blob.name)
+        files.purge(stored)
         raise
 
 
@@ -193,16 +196,16 @@ def record_delivery(
     staff_user: User,
     organization: Organization,
     name: str,
-    blob: StoredBlob,
+    stored: StoredFile,
     category: str,
     *,
     request: HttpRequest | None = None,
 ) -> ExchangedFile:
-    """Record a delivery whose bytes are already in the vault (used by the streaming view)."""
+    """Record a delivery whose bytes are already stored (pending; kept here)."""
     access.require_staff(staff_user)
     if category not in DELIVERY_CATEGORIES:
         raise ExchangeError("not allowed: choose what kind of document this is.")
-    if blob.size == 0:
+    if stored.size == 0:
         raise ExchangeError("empty: the file has no content.")
     with transaction.atomic():
         delivery = ExchangedFile.objects.create(
@@ -210,14 +213,14 @@ def record_delivery(
             direction=Direction.FROM_ADMINISTRATOR,
             category=category,
             name=name,
-            size=blob.size,
-            sha256=blob.sha256,
-            storage_name=blob.name,
-            wrapped_key=blob.wrapped_key,
+            size=stored.size,
+            sha256=stored.sha256,
+            file=stored,
             sent_by=staff_user,
             status=Status.DELIVERED,
             detected_template=template_from_name(name),
         )
+        files.keep(stored, organization=organization)
         record(
             "exchange.file_delivered",
             request=request,
@@ -249,13 +252,11 @@ def delete_file(
         locked = ExchangedFile.objects.select_for_update().get(pk=upload.pk)
         if locked.status == Status.DELETED:
             raise ExchangeError("This file was already deleted.")
-        storage_name = locked.storage_name
+        stored = locked.file
         locked.status = Status.DELETED
         locked.deleted_at = timezone.now()
         locked.deleted_by = staff_user
         locked.deletion_reason = reason
-        locked.storage_name = ""
-        locked.wrapped_key = ""
         locked.save()
         record(
             "exchange.file_deleted",
@@ -265,24 +266,27 @@ def delete_file(
             target=locked.reference,
             details={"reason": reason, "sha256": locked.sha256},
         )
-        if storage_name:
-            transaction.on_commit(lambda: vault.purge(storage_name))
+        if stored is not None and stored.has_content:
+            files.purge(stored)
     return locked
 
 
-def record_download(user: User, upload: ExchangedFile, *, request: HttpRequest | None) -> None:
-    """Each download is written to the audit trail (issue 5 "Must do" 4); opening the file
-    also marks the user's notice of it as read."""
-    with transaction.atomic():
-        record(
-            "exchange.file_downloaded",
-            request=request,
-            actor=user,
-            organization=upload.organization,
-            target=upload.reference,
-            details={"sha256": upload.sha256},
-        )
-        mark_read(user, upload)
+def serve_download(
+    user: User, upload: ExchangedFile, *, request: HttpRequest | None
+) -> StreamingHttpResponse:
+    """The download, audited by the file layer (issue 5 "Must do" 4); opening the file also
+    marks the user's notice of it as read."""
+    assert upload.file is not None
+    response = serve_file(
+        user,
+        upload.file,
+        request=request,
+        filename=upload.name,
+        action="exchange.file_downloaded",
+        target=upload.reference,
+    )
+    mark_read(user, upload)
+    return response
 
 
 def mark_read(user: User, upload: ExchangedFile) -> None:

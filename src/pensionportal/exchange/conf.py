@@ -33,7 +33,3 @@ def allowed_extensions() -> frozenset[str]:
     """File types employers may send; anything else is refused as "not allowed"."""
     raw = os.environ.get("PORTAL_EXCHANGE_ALLOWED_EXTENSIONS", "") or DEFAULT_EXTENSIONS
     return frozenset(part.strip().lower().lstrip(".") for part in raw.split(",") if part.strip())
-
-
-# Room for the multipart boundaries and the form's other fields when judging Content-Length.
-FORM_OVERHEAD = 1 * _MB

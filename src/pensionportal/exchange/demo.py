@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import vault
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
+from pensionportal.files.uploads import receive
 
 from . import actions
 from .models import Category
-from .upload_handler import ReceivedFile
+from .policies import employer_uploads
 
 DEMO_PAY = (
     b"Employee ID,Last Name,First Name,Contribution Type,Service Type,Pensionable Hours,"
@@ -25,7 +25,6 @@ def load() -> None:
         return
     uploader = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
     staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
-    blob = vault.store([DEMO_PAY])
-    received = ReceivedFile("files", "PAY_2026-01-15.csv", blob, DEMO_PAY[:4096])
+    received = receive(employer_uploads(), "PAY_2026-01-15.csv", [DEMO_PAY])
     actions.receive_uploads(uploader, organization, [received])
     actions.deliver_file(staff, organization, "PA_2025.csv", [DEMO_PA], Category.PA_FILE)

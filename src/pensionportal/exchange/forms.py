@@ -1,5 +1,5 @@
 """The File Upload forms' ordinary fields (the files themselves are streamed by
-`upload_handler`, not by Django's file fields)."""
+`files.uploads`, not by Django's file fields)."""
 
 from __future__ import annotations
 

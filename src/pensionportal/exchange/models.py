@@ -48,8 +48,8 @@ class Status(models.TextChoices):
 
 
 class ExchangedFile(models.Model):
-    """One file, either direction. The bytes live encrypted in the vault under a random name;
-    a staff deletion purges them but keeps this record (issue 5 "Must do" 3)."""
+    """One file, either direction. The bytes live encrypted in the file layer (`file`); a
+    staff deletion purges them but keeps this record (issue 5 "Must do" 3)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="files")
     direction = models.CharField(max_length=20, choices=Direction.choices)
@@ -57,8 +57,9 @@ class ExchangedFile(models.Model):
     name = models.CharField(max_length=255)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
-    storage_name = models.CharField(max_length=64, blank=True)
-    wrapped_key = models.TextField(blank=True)
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="files_sent"
     )

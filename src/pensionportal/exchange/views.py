@@ -5,7 +5,7 @@ Seeds: secure-employer-portal.txt "File upload"; issue 5 "Must do" 1-5.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,24 +16,20 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import vault
+from pensionportal.files.uploads import accepts_uploads, handler_of
 from pensionportal.submissions.models import Submission
 
-from . import actions, conf
+from . import actions, conf, policies
 from .access import access_file, files_for, notices_for
 from .forms import DeleteForm, DeliveryForm, FileFilterForm, UploadForm
-from .streaming_view import UploadRules, encrypting_upload_view
-from .upload_handler import EncryptingUploadHandler
 
 PAGE_SIZE = 25
 
@@ -155,28 +151,20 @@ def _authorize_delivery(request: HttpRequest) -> None:
     access.require_staff(_files_section(request))
 
 
-def _rules(
-    authorize: Callable[[HttpRequest], None], extensions: frozenset[str] | None
-) -> UploadRules:
-    return UploadRules(
-        authorize=authorize,
-        refuse=_refuse,
-        redirect_on_get="exchange:index",
-        max_size=conf.max_file_size,
-        max_files=conf.max_files_per_upload,
-        extensions=extensions,
-    )
-
-
 def _form_errors(form: UploadForm | DeliveryForm) -> str:
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
-def _report_refusals(request: HttpRequest, handler: EncryptingUploadHandler) -> None:
-    for refused in handler.outcome.refused:
-        messages.error(
-            request, f"{refused.name or 'A file'} was not accepted. {plain_reason(refused.reason)}"
-        )
+def _outcome(request: HttpRequest) -> tuple[list[Any], list[Any]]:
+    handler = handler_of(request)
+    if handler is None:
+        return [], []
+    return handler.outcome.received, handler.outcome.refused
+
+
+def _report_refusals(request: HttpRequest) -> None:
+    for refused in _outcome(request)[1]:
+        messages.error(request, refused.reason)
 
 
 NOTHING_ARRIVED = (
@@ -185,14 +173,19 @@ NOTHING_ARRIVED = (
 )
 
 
-def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+@login_required
+@accepts_uploads(policies.employer_uploads(_authorize_upload, _refuse))
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("exchange:index")
     user = _user(request)
     form = UploadForm(request.POST, organizations=access.organizations_for(user, Capability.FILES))
     if not form.is_valid():
         return _refuse(request, _form_errors(form))
-    _report_refusals(request, handler)
-    if not handler.outcome.received:
-        if not handler.outcome.refused:
+    _report_refusals(request)
+    received, refused = _outcome(request)
+    if not received:
+        if not refused:
             messages.error(request, NOTHING_ARRIVED)
         return _finish(request, reverse("exchange:index"))
     organization: Organization = form.cleaned_data["organization"]
@@ -200,14 +193,14 @@ def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> Ht
         result = actions.receive_uploads(
             user,
             organization,
-            handler.outcome.received,
+            received,
             send_anyway=form.cleaned_data["send_anyway"],
             request=request,
         )
     except actions.ExchangeError as error:
         return _refuse(request, str(error))
-    for refused in result.refused:
-        messages.error(request, f"{refused.name} was not accepted. {plain_reason(refused.reason)}")
+    for refusal in result.refused:
+        messages.error(request, f"{refusal.name} was not accepted. {plain_reason(refusal.reason)}")
     if not result.stored:
         return _finish(request, reverse("exchange:index"))
     count = len(result.stored)
@@ -220,33 +213,37 @@ def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> Ht
     return _finish(request, reverse("exchange:receipt") + f"?ids={ids}")
 
 
-def _handle_delivery(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
+@login_required
+@accepts_uploads(policies.staff_deliveries(_authorize_delivery, _refuse))
+def deliver(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("exchange:index")
     user = _user(request)
     form = DeliveryForm(
         request.POST, organizations=access.organizations_for(user, Capability.FILES)
     )
     if not form.is_valid():
         return _refuse(request, _form_errors(form))
-    _report_refusals(request, handler)
-    if not handler.outcome.received:
-        if not handler.outcome.refused:
+    _report_refusals(request)
+    received, refused = _outcome(request)
+    if not received:
+        if not refused:
             messages.error(request, NOTHING_ARRIVED)
         return _finish(request, reverse("exchange:index"))
     delivered = []
-    for item in handler.outcome.received:
+    for item in received:
         try:
             delivery = actions.record_delivery(
                 user,
                 form.cleaned_data["organization"],
                 item.name,
-                item.blob,
+                item.stored,
                 form.cleaned_data["category"],
                 request=request,
             )
         except actions.ExchangeError as error:
             messages.error(request, f"{item.name} was not accepted. {plain_reason(str(error))}")
             continue
-        item.claimed = True
         delivered.append(delivery)
     if delivered:
         messages.success(
@@ -255,14 +252,6 @@ def _handle_delivery(request: HttpRequest, handler: EncryptingUploadHandler) -> 
             f"{form.cleaned_data['organization']}; its users have been notified.",
         )
     return _finish(request, reverse("exchange:index"))
-
-
-upload = encrypting_upload_view(
-    _handle_upload, _rules(_authorize_upload, conf.allowed_extensions())
-)
-# Staff deliver what they choose (PA files, deduction files, letters): the name is still
-# judged, the type is not restricted.
-deliver = encrypting_upload_view(_handle_delivery, _rules(_authorize_delivery, None))
 
 
 # --- Reading, receipts, downloads, deletion --------------------------------------------------
@@ -308,17 +297,10 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
 def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
     user = _files_section(request)
     upload = access_file(user, file_id)
-    if upload.is_deleted or not upload.storage_name:
+    if upload.is_deleted or upload.file is None or not upload.file.has_content:
         messages.error(request, "This file was deleted; its content is no longer kept.")
         return redirect("exchange:detail", file_id=upload.pk)
-    actions.record_download(user, upload, request=request)
-    response = StreamingHttpResponse(
-        vault.open_blob(upload.storage_name, upload.wrapped_key),
-        content_type="application/octet-stream",
-    )
-    response["Content-Length"] = str(upload.size)
-    response["Content-Disposition"] = content_disposition_header(True, upload.name) or "attachment"
-    return response
+    return actions.serve_download(user, upload, request=request)
 
 
 @login_required

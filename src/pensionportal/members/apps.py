@@ -1,7 +1,27 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _sin(member: Any) -> str:
+    from pensionportal.core.crypto import decrypt_text
+
+    return decrypt_text(member.sin_encrypted)
 
 
 class MembersConfig(AppConfig):
     name = "pensionportal.members"
     label = "members"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from pensionportal.core import rotation
+
+        rotation.register_encrypted_field("members.Member", "sin_encrypted", what="SINs")
+        rotation.register_blind_index(
+            "members.Member",
+            "sin_index",
+            purpose="sin",
+            source=_sin,
+            what="SIN duplicate index",
+        )

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,9 +23,11 @@ from pensionportal.accounts.access import ROLES_GRANTING, Capability
 from pensionportal.accounts.actions import ActionError
 from pensionportal.accounts.models import Membership, Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
-from pensionportal.core.crypto import SizeLimitExceeded, encrypt_text
+from pensionportal.core.crypto import encrypt_text
 from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.files import store as files
+from pensionportal.files.serving import serve_file
+from pensionportal.files.uploads import ReceivedUpload
 from pensionportal.rules.business_days import add_business_days
 
 from . import conf, references
@@ -39,11 +40,11 @@ __all__ = ["ActionError", "AttachmentUpload"]
 
 @dataclass(frozen=True)
 class AttachmentUpload:
-    """An uploaded file whose name, type and size the form has already checked."""
+    """A file the upload handler has encrypted and checked (name, size, type by content)."""
 
     filename: str
     kind: FileKind
-    file: UploadedFile
+    received: ReceivedUpload
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -71,37 +72,33 @@ def start_thread(
         raise ActionError("Choose one of the mailboxes listed.", "mailbox")
     _check_text(subject=subject, body=body)
     from_staff = accounts_access.is_staff_user(actor)
-    stored = _store_files(attachments)
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            thread = Thread.objects.create(
-                reference=_unused_reference(),
-                organization=organization,
-                mailbox=mailbox,
-                subject_encrypted=encrypt_text(subject.strip()),
-                started_by=actor,
-                started_by_staff=from_staff,
-                created_at=now,
-                last_message_at=now,
-            )
-            message = _add_message(thread, actor, from_staff, body, stored, now)
-            record(
-                "messaging.thread_started",
-                request=request,
-                actor=actor,
-                organization=organization,
-                target=thread.reference,
-                details={
-                    "mailbox": mailbox.slug,
-                    "attachments": len(stored),
-                    "message": message.pk,
-                },
-            )
-            _notify(thread, actor, from_staff)
-    except BaseException:
-        _purge(stored)
-        raise
+    stored = _checked_files(attachments)
+    with transaction.atomic():
+        now = timezone.now()
+        thread = Thread.objects.create(
+            reference=_unused_reference(),
+            organization=organization,
+            mailbox=mailbox,
+            subject_encrypted=encrypt_text(subject.strip()),
+            started_by=actor,
+            started_by_staff=from_staff,
+            created_at=now,
+            last_message_at=now,
+        )
+        message = _add_message(thread, actor, from_staff, body, stored, now)
+        record(
+            "messaging.thread_started",
+            request=request,
+            actor=actor,
+            organization=organization,
+            target=thread.reference,
+            details={
+                "mailbox": mailbox.slug,
+                "attachments": len(stored),
+                "message": message.pk,
+            },
+        )
+        _notify(thread, actor, from_staff)
     return thread
 
 
@@ -118,23 +115,19 @@ def reply(
     _require_visible(actor, thread)
     _check_text(body=body)
     from_staff = accounts_access.is_staff_user(actor)
-    stored = _store_files(attachments)
-    try:
-        with transaction.atomic():
-            locked = Thread.objects.select_for_update().get(pk=thread.pk)
-            message = _add_message(locked, actor, from_staff, body, stored, timezone.now())
-            record(
-                "messaging.reply_sent",
-                request=request,
-                actor=actor,
-                organization=locked.organization,
-                target=locked.reference,
-                details={"attachments": len(stored), "message": message.pk},
-            )
-            _notify(locked, actor, from_staff)
-    except BaseException:
-        _purge(stored)
-        raise
+    stored = _checked_files(attachments)
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        message = _add_message(locked, actor, from_staff, body, stored, timezone.now())
+        record(
+            "messaging.reply_sent",
+            request=request,
+            actor=actor,
+            organization=locked.organization,
+            target=locked.reference,
+            details={"attachments": len(stored), "message": message.pk},
+        )
+        _notify(locked, actor, from_staff)
     return message
 
 
@@ -160,42 +153,15 @@ def _unused_reference() -> str:
             return candidate
 
 
-@dataclass(frozen=True)
-class _Stored:
-    upload: AttachmentUpload
-    blob: vault.StoredBlob
-
-
-def _store_files(attachments: Sequence[AttachmentUpload]) -> list[_Stored]:
-    """Encrypt each file into the vault, streaming chunk by chunk, before any row exists.
-    On a refusal nothing stays behind."""
+def _checked_files(attachments: Sequence[AttachmentUpload]) -> Sequence[AttachmentUpload]:
+    """The files arrived encrypted and checked; they are kept with the message's row (and
+    purged after the request if the message is refused)."""
     if len(attachments) > conf.max_attachments_per_message():
         raise ActionError(
             f"Attach at most {conf.max_attachments_per_message()} files to one message.",
             "attachments",
         )
-    stored: list[_Stored] = []
-    limit = conf.max_attachment_bytes()
-    try:
-        for upload in attachments:
-            upload.file.seek(0)
-            try:
-                blob = vault.store(upload.file.chunks(), max_size=limit)
-            except SizeLimitExceeded:
-                raise ActionError(
-                    f"“{upload.filename}” is larger than the limit of {limit // conf.MB} MB.",
-                    "attachments",
-                ) from None
-            stored.append(_Stored(upload, blob))
-    except BaseException:
-        _purge(stored)
-        raise
-    return stored
-
-
-def _purge(stored: Sequence[_Stored]) -> None:
-    for item in stored:
-        vault.purge(item.blob.name)
+    return attachments
 
 
 def _add_message(
@@ -203,7 +169,7 @@ def _add_message(
     actor: User,
     from_staff: bool,
     body: str,
-    stored: Sequence[_Stored],
+    stored: Sequence[AttachmentUpload],
     now: datetime,
 ) -> Message:
     message = Message.objects.create(
@@ -216,14 +182,14 @@ def _add_message(
     for item in stored:
         Attachment.objects.create(
             message=message,
-            filename_encrypted=encrypt_text(item.upload.filename),
-            content_type=item.upload.kind.content_type,
-            kind=item.upload.kind.name,
-            size=item.blob.size,
-            sha256=item.blob.sha256,
-            storage_name=item.blob.name,
-            wrapped_key=item.blob.wrapped_key,
+            filename_encrypted=encrypt_text(item.filename),
+            content_type=item.kind.content_type,
+            kind=item.kind.name,
+            size=item.received.size,
+            sha256=item.received.sha256,
+            file=item.received.stored,
         )
+        files.keep(item.received.stored, organization=thread.organization)
     thread.last_message_at = now
     thread.message_count += 1
     thread.last_message_from_staff = from_staff
@@ -362,21 +328,25 @@ def set_status(
         )
 
 
-def record_download(
+def serve_attachment(
     actor: User, attachment: Attachment, *, request: HttpRequest | None = None
-) -> None:
-    """Issue 4, "Attachments": each download is written to the audit trail."""
+) -> StreamingHttpResponse:
+    """Issue 4, "Attachments": each download is written to the audit trail (by the file
+    layer's `serve_file`)."""
     thread = attachment.message.thread
     _require_visible(actor, thread)
-    with transaction.atomic():
-        record(
-            "messaging.attachment_downloaded",
-            request=request,
-            actor=actor,
-            organization=thread.organization,
-            target=thread.reference,
-            details={"attachment": attachment.pk, "sha256": attachment.sha256},
-        )
+    if attachment.file is None:
+        raise Http404("No such attachment.")
+    return serve_file(
+        actor,
+        attachment.file,
+        request=request,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        action="messaging.attachment_downloaded",
+        target=thread.reference,
+        details={"attachment": attachment.pk},
+    )
 
 
 def _require_visible(actor: User, thread: Thread) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from pensionportal.accounts.models import Organization, User
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER, SECOND_EMPLOYER
+from pensionportal.files.uploads import receive
 
 from . import actions
-from .filetypes import CSV
+from .forms import ATTACHMENTS
 from .models import Mailbox, Thread
 
 DEMO_CSV = b"member,period,salary\nDemo Member,2026-01,52000.00\n"
+
+
+def _attachment(name: str, content: bytes) -> actions.AttachmentUpload:
+    received = receive(ATTACHMENTS, name, [content])
+    assert received.kind is not None
+    return actions.AttachmentUpload(filename=received.name, kind=received.kind, received=received)
 
 
 def load() -> None:
@@ -31,13 +36,7 @@ def load() -> None:
         mailbox=Mailbox.objects.get(slug="data-management"),
         subject="Salary correction for January",
         body="Attention: Data Management Group.\n\nThe attached file corrects one salary.",
-        attachments=[
-            actions.AttachmentUpload(
-                filename="salary-correction.csv",
-                kind=CSV,
-                file=SimpleUploadedFile("salary-correction.csv", DEMO_CSV),
-            )
-        ],
+        attachments=[_attachment("salary-correction.csv", DEMO_CSV)],
     )
     actions.reply(staff, correction, body="Thank you. The correction has been applied.")
     actions.start_thread(

@@ -6,17 +6,17 @@ import unicodedata
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
+from pensionportal.files.uploads import ReceivedUpload, UploadPolicy, refusals_into
 
 from . import conf
 from .access import writable_mailboxes
 from .actions import AttachmentUpload
-from .filetypes import ALLOWED_DESCRIPTION, FileRefused, identify
+from .filetypes import ALLOWED_DESCRIPTION, EXTENSIONS
 from .models import Mailbox, ThreadStatus
 
 
@@ -27,8 +27,9 @@ class MultipleFileInput(forms.FileInput):
 
 
 class AttachmentsField(forms.FileField):
-    """Several files; each checked for size and for its type by content (issue 4,
-    "Attachments"). Cleans to a list of `AttachmentUpload`."""
+    """Several files, already encrypted and checked for size and type by content by the
+    upload handler (issue 4, "Attachments"; `ATTACHMENTS` below); the refused ones are put
+    beside the field by `add_refusals`. Cleans to a list of `AttachmentUpload`."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
@@ -40,16 +41,11 @@ class AttachmentsField(forms.FileField):
         limit = conf.max_attachments_per_message()
         if len(files) > limit:
             raise forms.ValidationError(f"Attach at most {limit} files to one message.")
-        errors: list[str] = []
-        uploads: list[AttachmentUpload] = []
-        for uploaded in files:
-            try:
-                uploads.append(_checked(uploaded))
-            except forms.ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise forms.ValidationError(errors)
-        return uploads
+        return [
+            AttachmentUpload(filename=uploaded.name, kind=uploaded.kind, received=uploaded)
+            for uploaded in files
+            if isinstance(uploaded, ReceivedUpload) and uploaded.kind is not None
+        ]
 
 
 def safe_filename(raw: str | None) -> str:
@@ -62,20 +58,19 @@ def safe_filename(raw: str | None) -> str:
     return name or "attachment"
 
 
-def _checked(uploaded: UploadedFile) -> AttachmentUpload:
-    filename = safe_filename(uploaded.name)
-    limit = conf.max_attachment_bytes()
-    if uploaded.size is not None and uploaded.size > limit:
-        raise forms.ValidationError(
-            f"“{filename}” is larger than the limit of {limit // conf.MB} MB."
-        )
-    if not uploaded.size:
-        raise forms.ValidationError(f"“{filename}” is empty.")
-    try:
-        kind = identify(filename, uploaded)
-    except FileRefused as refusal:
-        raise forms.ValidationError(refusal.message) from None
-    return AttachmentUpload(filename=filename, kind=kind, file=uploaded)
+ATTACHMENTS = UploadPolicy(
+    purpose="messaging.attachment",
+    max_size=conf.max_attachment_bytes,
+    max_files=conf.max_attachments_per_message,
+    extensions=EXTENSIONS,
+    name_cleaner=safe_filename,
+)
+
+
+def add_refusals(form: forms.Form, request: Any) -> bool:
+    """Put each refused attachment's reason beside the field; True when there was none.
+    Call after `is_valid()`."""
+    return refusals_into(form, request, "attachments")
 
 
 def _attachments_help() -> str:

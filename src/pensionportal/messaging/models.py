@@ -129,7 +129,7 @@ class Message(models.Model):
 
 
 class Attachment(models.Model):
-    """A file sent with a message, stored encrypted in the vault under a random name."""
+    """A file sent with a message, stored encrypted in the file layer."""
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
     filename_encrypted = models.TextField()
@@ -137,8 +137,9 @@ class Attachment(models.Model):
     kind = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=60, unique=True)
-    wrapped_key = models.TextField()
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["id"]

@@ -13,18 +13,25 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
-from pensionportal.core import vault
+from pensionportal.files.uploads import accepts_uploads
 
 from . import actions, conf
 from .access import access_attachment, access_thread, access_thread_by_id, visible_threads
 from .actions import ActionError
-from .forms import AssignForm, ComposeForm, ReplyForm, SearchForm, StatusForm
+from .forms import (
+    ATTACHMENTS,
+    AssignForm,
+    ComposeForm,
+    ReplyForm,
+    SearchForm,
+    StatusForm,
+    add_refusals,
+)
 from .models import Mailbox, Thread
 from .queries import (
     ThreadSearch,
@@ -112,11 +119,12 @@ def _mailbox_summary(user: User) -> list[dict[str, Any]]:
 
 
 @login_required
+@accepts_uploads(ATTACHMENTS)
 def compose(request: HttpRequest) -> HttpResponse:
     user = _acting(request)
     if request.method == "POST":
         form = ComposeForm(user, request.POST, request.FILES)
-        if form.is_valid():
+        if form.is_valid() & add_refusals(form, request):
             data = form.cleaned_data
             try:
                 thread = actions.start_thread(
@@ -198,11 +206,12 @@ def _render_thread(
 
 @login_required
 @require_POST
+@accepts_uploads(ATTACHMENTS)
 def reply(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
     thread = access_thread(user, reference)
     form = ReplyForm(request.POST, request.FILES)
-    if form.is_valid():
+    if form.is_valid() & add_refusals(form, request):
         try:
             actions.reply(
                 user,
@@ -286,15 +295,4 @@ def set_status(request: HttpRequest, reference: str) -> HttpResponse:
 def download(request: HttpRequest, reference: str, attachment_id: int) -> StreamingHttpResponse:
     user = _acting(request)
     attachment = access_attachment(user, reference, attachment_id)
-    actions.record_download(user, attachment, request=request)
-    response = StreamingHttpResponse(
-        vault.open_blob(attachment.storage_name, attachment.wrapped_key),
-        content_type=attachment.content_type,
-    )
-    response["Content-Disposition"] = (
-        content_disposition_header(True, attachment.filename) or "attachment"
-    )
-    response["Content-Length"] = str(attachment.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return actions.serve_attachment(user, attachment, request=request)

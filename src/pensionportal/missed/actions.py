@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from pensionportal.accounts.models import Organization, OrganizationKind, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
 from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.files import store as files
 from pensionportal.members.models import Contribution, Member
 from pensionportal.reports.models import Report, ReportKind
 from pensionportal.reports.publishing import ReportFileInput, publish_report
@@ -434,18 +434,24 @@ def _write_letters(case: Case, today: dt.date, kind: LetterKind, due: dt.date | 
             periods=periods,
             closing=kind is LetterKind.CLOSED,
         )
-        blob = vault.store([pdf])
-        MemberLetter.objects.create(
+        letter = MemberLetter(
             case=case,
             member=member,
             kind=kind,
             letter_date=today,
             due_date=due,
             amount=sum((p.amount for p in periods), Decimal("0.00")),
-            storage_name=blob.name,
-            wrapped_key=blob.wrapped_key,
-            size=blob.size,
         )
+        stored = files.store(
+            [pdf],
+            purpose="missed.member_letter",
+            filename=letter.filename,
+            organization=case.organization,
+            content_type="application/pdf",
+        )
+        letter.file = stored
+        letter.size = stored.size
+        letter.save()
     return len(by_member)
 
 

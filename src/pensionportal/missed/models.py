@@ -242,7 +242,7 @@ class LetterKind(models.TextChoices):
 
 
 class MemberLetter(models.Model):
-    """A letter to the member (PDF stored encrypted in the vault)."""
+    """A letter to the member (PDF stored encrypted in the file layer)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
@@ -250,8 +250,9 @@ class MemberLetter(models.Model):
     letter_date = models.DateField()
     due_date = models.DateField(null=True, blank=True)
     amount = _money()
-    storage_name = models.CharField(max_length=64)
-    wrapped_key = models.TextField()
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     size = models.BigIntegerField(default=0)
 
     class Meta:

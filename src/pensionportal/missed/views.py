@@ -7,17 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.models import Organization, OrganizationKind, User
-from pensionportal.core import vault
 from pensionportal.core.query_filters import QueryFilters
+from pensionportal.files.serving import serve_file
 from pensionportal.members.access import access_member
 from pensionportal.reports.publishing import PublishError
 
@@ -137,12 +136,19 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def letter_download(request: HttpRequest, letter_id: int) -> HttpResponseBase:
     letter = access_letter(request.user, letter_id)
-    response = StreamingHttpResponse(
-        vault.open_blob(letter.storage_name, letter.wrapped_key), content_type="application/pdf"
+    if letter.file is None:
+        raise Http404("No such letter.")
+    assert isinstance(request.user, User)
+    return serve_file(
+        request.user,
+        letter.file,
+        request=request,
+        filename=letter.filename,
+        content_type="application/pdf",
+        action="missed.member_letter_downloaded",
+        target=f"case:{letter.case_id}",
+        details={"letter": letter.pk, "kind": letter.kind},
     )
-    response["Content-Length"] = str(letter.size)
-    response["Content-Disposition"] = content_disposition_header(True, letter.filename) or ""
-    return response
 
 
 @login_required

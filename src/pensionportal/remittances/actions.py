@@ -19,6 +19,8 @@ from django.utils import timezone
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
 from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.files import store as files
+from pensionportal.files.models import StoredFile
 from pensionportal.rules.deadlines import (
     invoice_due_date,
     reconciliation_due_date,
@@ -263,7 +265,13 @@ def record_payment(staff: User, data: PaymentInput, request: HttpRequest | None 
 
 @transaction.atomic
 def import_bank_file(
-    staff: User, filename: str, content: bytes, today: dt.date, request: HttpRequest | None = None
+    staff: User,
+    filename: str,
+    content: bytes,
+    today: dt.date,
+    request: HttpRequest | None = None,
+    *,
+    stored: StoredFile | None = None,
 ) -> BankImport:
     """All or nothing: a bad row raises BankFileError naming every problem; the same file
     twice is refused."""
@@ -274,8 +282,10 @@ def import_bank_file(
             [bank_file.Problem(1, "", "", "this file was already imported")]
         )
     bank = BankImport.objects.create(
-        filename=filename[:255], sha256=digest, rows=len(deposits), imported_by=staff
+        filename=filename[:255], sha256=digest, rows=len(deposits), imported_by=staff, file=stored
     )
+    if stored is not None:
+        files.keep(stored)
     for deposit in deposits:
         _store_payment(
             staff,

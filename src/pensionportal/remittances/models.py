@@ -94,6 +94,10 @@ class BankImport(models.Model):
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, unique=True)
     rows = models.PositiveIntegerField()
+    # The file as received, encrypted (None for imports from before the file layer).
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -13,13 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.core.issuer import issuer
+from pensionportal.files.serving import serve_generated
+from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
 
 from . import actions, conf, summary
 from .access import (
@@ -234,11 +235,17 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     user = _user(request)
     found = access_invoice(user, invoice_id)
-    response = HttpResponse(invoice_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"{found.number}.pdf") or "attachment"
+    return serve_generated(
+        user,
+        invoice_pdf(found),
+        filename=f"{found.number}.pdf",
+        purpose="remittances.invoice",
+        organization=found.organization,
+        content_type="application/pdf",
+        request=request,
+        action="remittances.invoice_downloaded",
+        target=found.number,
     )
-    return response
 
 
 @login_required
@@ -356,38 +363,47 @@ def payment_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _authorize_bank_import(request: HttpRequest) -> None:
+    _staff(request)
+
+
+BANK_FILES = UploadPolicy(
+    purpose="remittances.bank_file",
+    authorize=_authorize_bank_import,
+    max_size=conf.max_bank_file_bytes,
+    max_files=1,
+    extensions=frozenset({"csv", "txt"}),
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@accepts_uploads(BANK_FILES)
 def bank_import(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     form = BankFileForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if request.method == "POST":
+        valid = refusals_into(form, request, "file") and valid
+    if valid:
         upload = form.cleaned_data["file"]
-        if upload.size > conf.max_bank_file_bytes():
-            form.add_error("file", "The file is too large (5 MB at most).")
+        try:
+            imported = actions.import_bank_file(
+                staff,
+                upload.name or "bank.csv",
+                upload.read_all(),
+                timezone.localdate(),
+                stored=upload.stored,
+                request=request,
+            )
+        except BankFileError as error:
+            problems = [str(p) for p in error.problems]
+            form.add_error("file", "Nothing was imported: fix the rows listed and upload again.")
         else:
-            try:
-                imported = actions.import_bank_file(
-                    staff,
-                    upload.name or "bank.csv",
-                    upload.read(),
-                    timezone.localdate(),
-                    request=request,
-                )
-            except BankFileError as error:
-                problems = [str(p) for p in error.problems]
-                form.add_error(
-                    "file", "Nothing was imported: fix the rows listed and upload again."
-                )
-            else:
-                unmatched = imported.payments.filter(
-                    advice__isnull=True, invoice__isnull=True
-                ).count()
-                messages.success(
-                    request, f"Imported {imported.rows} payments; {unmatched} unmatched."
-                )
-                return redirect("remittances:index")
+            unmatched = imported.payments.filter(advice__isnull=True, invoice__isnull=True).count()
+            messages.success(request, f"Imported {imported.rows} payments; {unmatched} unmatched.")
+            return redirect("remittances:index")
     return render(
         request,
         "remittances/bank_import.html",

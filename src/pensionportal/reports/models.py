@@ -75,8 +75,9 @@ class ReportFile(models.Model):
     format = models.CharField(max_length=4, choices=ReportFormat.choices)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=64)
-    wrapped_key = models.TextField()
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["format", "pk"]

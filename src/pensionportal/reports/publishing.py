@@ -18,20 +18,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 
 from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
-from pensionportal.core.crypto import SizeLimitExceeded
 from pensionportal.core.notify import absolute_url, notify_on_commit
-from pensionportal.core.vault import StoredBlob
-from pensionportal.exchange.filenames import NameRefused, clean_name, extension_of
+from pensionportal.files import store as file_store
+from pensionportal.files.filenames import NameRefused, clean_name, extension_of
+from pensionportal.files.models import StoredFile
+from pensionportal.files.serving import serve_file
+from pensionportal.files.uploads import ReceivedUpload
 
 from . import conf
-from .models import Report, ReportFile, ReportFormat, ReportKind, ReportRead
+from .models import CONTENT_TYPES, Report, ReportFile, ReportFormat, ReportKind, ReportRead
 
 SCHEDULED_JOB = "system:scheduled-job"
 
@@ -44,7 +45,9 @@ class PublishError(ValueError):
 class ReportFileInput:
     filename: str
     content_type: str  # informative; the format is judged from the name's extension
-    content: bytes | Iterable[bytes]
+    content: bytes | Iterable[bytes] = b""
+    # A file that arrived through the upload handler (already stored and checked).
+    received: ReceivedUpload | None = None
 
 
 def _chunks(content: bytes | Iterable[bytes]) -> Iterable[bytes]:
@@ -105,13 +108,26 @@ def publish_report(
         except NameRefused as refusal:
             raise PublishError(f"{item.filename!r}: {refusal}") from None
         prepared.append((name, _format_of(name)))
-    blobs: list[StoredBlob] = []
+    blobs: list[StoredFile] = []
     try:
-        for item, (name, _) in zip(inputs, prepared, strict=True):
-            try:
-                blob = vault.store(_chunks(item.content), max_size=conf.max_report_file_size())
-            except SizeLimitExceeded:
-                raise PublishError(f"too large: {name} is over the report size limit.") from None
+        for item, (name, file_format) in zip(inputs, prepared, strict=True):
+            if item.received is not None:
+                blob = item.received.stored
+            else:
+                try:
+                    blob = file_store.store(
+                        _chunks(item.content),
+                        purpose="reports.file",
+                        filename=name,
+                        organization=organization,
+                        content_type=CONTENT_TYPES[file_format],
+                        max_size=conf.max_report_file_size(),
+                        keep_now=False,
+                    )
+                except file_store.SizeLimitExceeded:
+                    raise PublishError(
+                        f"too large: {name} is over the report size limit."
+                    ) from None
             blobs.append(blob)
             if blob.size == 0:
                 raise PublishError(f"empty: {name} has no content.")
@@ -130,9 +146,9 @@ def publish_report(
                     format=file_format,
                     size=blob.size,
                     sha256=blob.sha256,
-                    storage_name=blob.name,
-                    wrapped_key=blob.wrapped_key,
+                    file=blob,
                 )
+                file_store.keep(blob, organization=organization)
             record(
                 "reports.published",
                 request=request,
@@ -151,25 +167,30 @@ def publish_report(
             )
     except BaseException:
         for blob in blobs:
-            vault.purge(blob.name)
+            if blob.state == "pending":
+                file_store.purge(blob)
         raise
     return report
 
 
-def record_report_download(
+def serve_report_file(
     user: User, report_file: ReportFile, *, request: HttpRequest | None
-) -> None:
-    """Each download is written to the audit trail (issue 5 "Must do" 4)."""
-    with transaction.atomic():
-        record(
-            "reports.file_downloaded",
-            request=request,
-            actor=user,
-            organization=report_file.report.organization,
-            target=report_file.report.reference,
-            details={"file": report_file.pk, "format": report_file.format},
-        )
-        mark_report_read(user, report_file.report)
+) -> StreamingHttpResponse:
+    """Each download is written to the audit trail (issue 5 "Must do" 4, by `serve_file`)."""
+    if report_file.file is None:
+        raise Http404("No such file.")
+    response = serve_file(
+        user,
+        report_file.file,
+        request=request,
+        filename=report_file.name,
+        content_type=report_file.content_type,
+        action="reports.file_downloaded",
+        target=report_file.report.reference,
+        details={"report_file": report_file.pk, "format": report_file.format},
+    )
+    mark_report_read(user, report_file.report)
+    return response
 
 
 def mark_report_read(user: User, report: Report) -> None:

@@ -7,21 +7,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.http.multipartparser import MultiPartParserError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
-from pensionportal.core import vault
-from pensionportal.exchange.upload_handler import EncryptingUploadHandler
+from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
 
 from . import conf, publishing
 from .access import access_report, access_report_file, reports_for
@@ -85,16 +79,7 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
 def download(request: HttpRequest, report_id: int, file_id: int) -> HttpResponseBase:
     user = _reports_section(request)
     report_file = access_report_file(user, report_id, file_id)
-    publishing.record_report_download(user, report_file, request=request)
-    response = StreamingHttpResponse(
-        vault.open_blob(report_file.storage_name, report_file.wrapped_key),
-        content_type=report_file.content_type,
-    )
-    response["Content-Length"] = str(report_file.size)
-    response["Content-Disposition"] = (
-        content_disposition_header(True, report_file.name) or "attachment"
-    )
-    return response
+    return publishing.serve_report_file(user, report_file, request=request)
 
 
 def _publish_form_page(request: HttpRequest, form: PublishForm, status: int = 200) -> HttpResponse:
@@ -106,55 +91,43 @@ def _publish_form_page(request: HttpRequest, form: PublishForm, status: int = 20
     )
 
 
-@csrf_exempt
-def publish(request: HttpRequest) -> HttpResponseBase:
-    """Staff publish a report. The files are streamed encrypted into the vault by the same
-    handler as File Upload (no plaintext temporary file), then handed to `publish_report`."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+def _authorize_publish(request: HttpRequest) -> None:
     access.require_staff(request.user)
+
+
+def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
+    messages.error(request, "The upload could not be read; nothing was published.")
+    return redirect("reports:publish")
+
+
+PUBLISHED_FILES = UploadPolicy(
+    purpose="reports.file",
+    authorize=_authorize_publish,
+    unreadable=_unreadable,
+    max_size=conf.max_report_file_size,
+    max_files=MAX_FILES,
+    extensions=frozenset(ReportFormat.values),
+)
+
+
+@login_required
+@accepts_uploads(PUBLISHED_FILES)
+def publish(request: HttpRequest) -> HttpResponseBase:
+    """Staff publish a report. The files are streamed encrypted into the file layer by the
+    same handler as every upload (no plaintext temporary file), then handed to
+    `publish_report`, which keeps them."""
+    assert isinstance(request.user, User)
     if request.method != "POST":
         return _publish_form_page(request, PublishForm())
-    max_size = conf.max_report_file_size()
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > max_size * MAX_FILES + 1024 * 1024:
-        messages.error(request, "too large: the report files are over the size limit.")
-        return redirect("reports:publish")
-    handler = EncryptingUploadHandler(
-        max_size=max_size,
-        max_files=MAX_FILES,
-        allowed_extensions=frozenset(ReportFormat.values),
-    )
-    request.upload_handlers = [handler]
-    try:
-        return _publish_protected(request, handler)
-    except (MultiPartParserError, SuspiciousOperation):
-        messages.error(request, "The upload could not be read; nothing was published.")
-        return redirect("reports:publish")
-    finally:
-        # The staged copies are always purged: publish_report stored its own.
-        handler.discard_unclaimed()
-
-
-@csrf_protect
-def _publish_protected(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
-    assert isinstance(request.user, User)
     form = PublishForm(request.POST)
-    for refused in handler.outcome.refused:
-        form.add_error(None, f"{refused.name or 'A file'} was refused: {refused.reason}")
-    if not handler.outcome.received and not handler.outcome.refused:
+    for refused in refusals(request):
+        form.add_error(None, refused.reason)
+    arrived = received(request)
+    if not arrived and not refusals(request):
         form.add_error(None, "Choose at least one file: PDF, CSV or XLSX.")
     if not form.is_valid():
         return _publish_form_page(request, form, status=400)
-    files = [
-        publishing.ReportFileInput(
-            item.name, "", vault.open_blob(item.blob.name, item.blob.wrapped_key)
-        )
-        for item in handler.outcome.received
-    ]
+    files = [publishing.ReportFileInput(item.name, "", received=item) for item in arrived]
     try:
         report = publishing.publish_report(
             form.cleaned_data["organization"],

@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import vault
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
+from pensionportal.files import store as files
 from pensionportal.members.models import Member
 
 from . import pipeline
@@ -123,8 +123,14 @@ def run_file(user: User, org: Organization, name: str, data: bytes) -> Submissio
     found = Submission.objects.filter(organization=org, filename=name).first()
     if found is not None:
         return found
-    blob = vault.store([data])
-    submission = pipeline.receive_stored(user, org, name, blob)
+    stored = files.store(
+        [data],
+        purpose="submissions.pension_data",
+        filename=name,
+        organization=org,
+        keep_now=False,
+    )
+    submission = pipeline.receive_stored(user, org, name, stored)
     checked = pipeline.validate_submission(submission.pk)
     if checked.status == Status.AWAITING_CONFIRMATION:
         pipeline.confirm(user, checked, None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pensionportal.core import vault
 from pensionportal.exchange.models import ExchangedFile
+from pensionportal.files import store as files
 
 from . import pipeline
 from .models import Submission
@@ -20,14 +20,18 @@ log = logging.getLogger(__name__)
 
 
 def on_pension_data_file(sender: Any, upload: ExchangedFile, **kwargs: Any) -> None:
-    if upload.direction != "to_administrator" or not upload.storage_name:
+    if upload.direction != "to_administrator" or upload.file is None:
+        return
+    if not upload.file.has_content:
         return
     if Submission.objects.filter(upload_id=upload.pk).exists():
         return
-    blob = vault.store(vault.open_blob(upload.storage_name, upload.wrapped_key))
+    copy = files.copy(
+        upload.file, purpose="submissions.pension_data", organization=upload.organization
+    )
     try:
         pipeline.receive_stored(
-            upload.sent_by, upload.organization, upload.name, blob, upload_id=upload.pk
+            upload.sent_by, upload.organization, upload.name, copy, upload_id=upload.pk
         )
     except pipeline.IntakeError as error:
         log.warning("Upload %s was not taken into intake: %s", upload.pk, error.message)

@@ -40,9 +40,10 @@ class Submission(models.Model):
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.RECEIVED)
     test_mode = models.BooleanField(default=False)
     filename = models.CharField(max_length=255)
-    # The submitted bytes, encrypted in the vault (pensionportal.core.vault).
-    blob_name = models.CharField(max_length=64)
-    blob_key = models.TextField()
+    # The submitted bytes, encrypted in the file layer (pensionportal.files).
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
     upload_id = models.BigIntegerField(null=True, blank=True)  # exchange upload, if any

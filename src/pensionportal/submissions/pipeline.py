@@ -21,7 +21,6 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, Plan, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
 from pensionportal.core.notify import absolute_url, notify_on_commit
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Unreadable
@@ -29,6 +28,8 @@ from pensionportal.datafiles.problems import Problem
 from pensionportal.datafiles.problems import Severity as ProblemSeverity
 from pensionportal.datafiles.reader import read
 from pensionportal.datafiles.validate import validate
+from pensionportal.files import store as files
+from pensionportal.files.models import StoredFile
 from pensionportal.rules import contributions as rule_contributions
 from pensionportal.rules.contributions_select import Participation
 
@@ -68,14 +69,22 @@ def receive(
     row_offset: int = 0,
     request: HttpRequest | None = None,
 ) -> Submission:
-    """Store the file encrypted, record the submission and queue its validation."""
+    """Store the file encrypted, record the submission and queue its validation (online
+    entries and files the product makes; uploads arrive already stored)."""
     _check_sender(actor, organization)
-    blob = vault.store(chunks, max_size=conf.max_file_bytes())
+    stored = files.store(
+        chunks,
+        purpose="submissions.pension_data",
+        filename=filename,
+        organization=organization,
+        max_size=conf.max_file_bytes(),
+        keep_now=False,
+    )
     return receive_stored(
         actor,
         organization,
         filename,
-        blob,
+        stored,
         source=source,
         test_mode=test_mode,
         upload_id=upload_id,
@@ -95,7 +104,7 @@ def receive_stored(
     actor: User,
     organization: Organization,
     filename: str,
-    blob: vault.StoredBlob,
+    stored: StoredFile,
     *,
     source: str = Source.UPLOAD,
     test_mode: bool = False,
@@ -103,15 +112,15 @@ def receive_stored(
     row_offset: int = 0,
     request: HttpRequest | None = None,
 ) -> Submission:
-    """Record a submission for a file already encrypted in the vault (a streamed upload);
-    the blob is purged if anything is refused."""
+    """Record a submission for a file already stored and pending (a streamed upload); the
+    file is purged if anything is refused."""
     try:
         _check_sender(actor, organization)
     except IntakeError:
-        vault.purge(blob.name)
+        files.purge(stored)
         raise
-    if blob.size == 0:
-        vault.purge(blob.name)
+    if stored.size == 0:
+        files.purge(stored)
         raise IntakeError("The file is empty.", "file")
     try:
         with transaction.atomic():
@@ -120,10 +129,9 @@ def receive_stored(
                 source=source,
                 test_mode=test_mode,
                 filename=filename[:255],
-                blob_name=blob.name,
-                blob_key=blob.wrapped_key,
-                size=blob.size,
-                sha256=blob.sha256,
+                file=stored,
+                size=stored.size,
+                sha256=stored.sha256,
                 upload_id=upload_id,
                 row_offset=row_offset,
                 submitted_by=actor,
@@ -134,11 +142,12 @@ def receive_stored(
                 actor=actor,
                 organization=organization,
                 target=submission.reference,
-                details={"source": source, "test_mode": test_mode, "sha256": blob.sha256},
+                details={"source": source, "test_mode": test_mode, "sha256": stored.sha256},
             )
+            files.keep(stored, organization=organization)
             _queue_validation(submission.pk)
     except BaseException:
-        vault.purge(blob.name)
+        files.purge(stored)
         raise
     return submission
 
@@ -185,7 +194,8 @@ def _masked(problem: Problem) -> str:
 
 
 def read_submission(submission: Submission) -> ParsedFile | Unreadable:
-    data = vault.read_all(submission.blob_name, submission.blob_key)
+    assert submission.file is not None
+    data = files.read_all(submission.file)
     return read(data, submission.filename)
 
 

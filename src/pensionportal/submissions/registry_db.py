@@ -65,7 +65,8 @@ class DatabaseRegistry:
         return {i: facts[i] for i in employee_ids if i in facts}
 
     def sin_owners(self, sins: Collection[str]) -> Mapping[str, str]:
-        by_index = {crypto.blind_index(sin, "sin"): sin for sin in sins}
+        # Every configured index key: rows not yet re-indexed after a rotation still match.
+        by_index = {index: sin for sin in sins for index in crypto.blind_indexes(sin, "sin")}
         owners: dict[str, str] = {}
         query = Member.objects.filter(
             organization=self.organization, sin_index__in=list(by_index)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,8 +17,8 @@ from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.datafiles.specs import SPECS
-from pensionportal.exchange.streaming_view import UploadRules, encrypting_upload_view
-from pensionportal.exchange.upload_handler import EncryptingUploadHandler
+from pensionportal.files.serving import serve_generated
+from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
 
 from . import conf, online, pipeline
 from .access import access_submission, visible_submissions
@@ -127,7 +127,7 @@ def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponse:
+def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponseBase:
     submission = access_submission(request.user, submission_id)
     if fmt == "csv":
         body, content_type = problem_report_csv(submission), "text/csv; charset=utf-8"
@@ -136,48 +136,20 @@ def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponse:
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise PermissionDenied("Unknown report format.")
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="problems-{submission.reference}.{fmt}"'
+    return serve_generated(
+        _user(request),
+        body,
+        filename=f"problems-{submission.reference}.{fmt}",
+        purpose="submissions.problem_report",
+        organization=submission.organization,
+        content_type=content_type,
+        request=request,
+        action="submissions.problem_report_downloaded",
+        target=submission.reference,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- Upload with test mode (streamed, encrypted as it arrives) --------------------------------
-
-
-def _handle_upload(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
-    user = _user(request)
-    organizations = {str(o.pk): o for o in _organizations(user)}
-    organization = organizations.get(request.POST.get("organization", ""))
-    if organization is None:
-        messages.error(request, "Choose one of your organizations.")
-        return redirect("submissions:list")
-    for refused in handler.outcome.refused:
-        messages.error(request, f"{refused.name or 'The file'} was refused: {refused.reason}")
-    if not handler.outcome.received:
-        if not handler.outcome.refused:
-            messages.error(request, "No file arrived. Choose a CSV or Excel file to send.")
-        return redirect("submissions:list")
-    test_mode = request.POST.get("test_mode") == "on"
-    last = None
-    for item in handler.outcome.received:
-        item.claimed = True
-        try:
-            last = pipeline.receive_stored(
-                user, organization, item.name, item.blob, test_mode=test_mode, request=request
-            )
-        except pipeline.IntakeError as error:
-            messages.error(request, f"{item.name}: {error.message}")
-    if last is None:
-        return redirect("submissions:list")
-    messages.success(
-        request,
-        "Received. Checking it now"
-        + (" in test mode: nothing will be applied." if test_mode else "."),
-    )
-    return redirect("submissions:detail", last.pk)
 
 
 def _authorize_upload(request: HttpRequest) -> None:
@@ -191,17 +163,51 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
     return redirect("submissions:list")
 
 
-upload = encrypting_upload_view(
-    _handle_upload,
-    UploadRules(
-        authorize=_authorize_upload,
-        refuse=_refuse,
-        redirect_on_get="submissions:list",
-        max_size=conf.max_file_bytes,
-        max_files=lambda: 1,
-        extensions=frozenset({"csv", "xlsx", "txt"}),
-    ),
+UPLOADS = UploadPolicy(
+    purpose="submissions.pension_data",
+    authorize=_authorize_upload,
+    unreadable=_refuse,
+    max_size=conf.max_file_bytes,
+    max_files=1,
+    extensions=frozenset({"csv", "xlsx", "txt"}),
 )
+
+
+@login_required
+@accepts_uploads(UPLOADS)
+def upload(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("submissions:list")
+    user = _user(request)
+    organizations = {str(o.pk): o for o in _organizations(user)}
+    organization = organizations.get(request.POST.get("organization", ""))
+    if organization is None:
+        messages.error(request, "Choose one of your organizations.")
+        return redirect("submissions:list")
+    for refused in refusals(request):
+        messages.error(request, refused.reason)
+    arrived = received(request)
+    if not arrived:
+        if not refusals(request):
+            messages.error(request, "No file arrived. Choose a CSV or Excel file to send.")
+        return redirect("submissions:list")
+    test_mode = request.POST.get("test_mode") == "on"
+    last = None
+    for item in arrived:
+        try:
+            last = pipeline.receive_stored(
+                user, organization, item.name, item.stored, test_mode=test_mode, request=request
+            )
+        except pipeline.IntakeError as error:
+            messages.error(request, f"{item.name}: {error.message}")
+    if last is None:
+        return redirect("submissions:list")
+    messages.success(
+        request,
+        "Received. Checking it now"
+        + (" in test mode: nothing will be applied." if test_mode else "."),
+    )
+    return redirect("submissions:detail", last.pk)
 
 
 # --- Online entry -------------------------------------------------------------------------

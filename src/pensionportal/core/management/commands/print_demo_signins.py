@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pensionportal.core.demo import DEMO_PASSWORD, load_demo_data
+from pensionportal.files.storage import describe as describe_storage
 
 
 class Command(BaseCommand):
@@ -26,5 +27,11 @@ class Command(BaseCommand):
                     f" {'':<26}      or print the current code: "
                     f"make demo-code EMAIL={sign_in.email}"
                 )
+        lines += [
+            "-" * 78,
+            f" Files are stored encrypted in {describe_storage()}; every upload is",
+            " checked (try sending a program renamed statement.pdf in File Upload).",
+            " Keys: make rotate-keys-check (what is still under an older key).",
+        ]
         lines += ["=" * 78, ""]
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class FilesConfig(AppConfig):
+    name = "pensionportal.files"
+    label = "files"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from pensionportal.core import rotation
+
+        rotation.register_encrypted_field("files.StoredFile", "wrapped_key", what="file keys")
+        rotation.register_encrypted_field(
+            "files.StoredFile", "filename_encrypted", what="file names"
+        )

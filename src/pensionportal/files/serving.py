@@ -1,0 +1,107 @@
+"""The one way a stored file leaves the portal: `serve_file`.
+
+The caller has already found the owner through its access helper (another organization's
+file is 404 there); `serve_file` checks once more that the user belongs to the file's
+organization (or is staff), writes the audit row (who, what, which organization) and
+streams the decrypted content chunk by chunk, never whole in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+from pensionportal.accounts.models import Membership, Organization, User
+from pensionportal.audit.record import record
+
+from .models import StoredFile
+from .store import open_chunks, store
+
+
+def may_read(user: User, stored: StoredFile) -> bool:
+    if user.is_staff and user.is_active:
+        return True
+    if stored.organization_id is None:
+        return False
+    return Membership.objects.filter(
+        user=user, organization_id=stored.organization_id, organization__is_active=True
+    ).exists()
+
+
+def serve_file(
+    user: User,
+    stored: StoredFile,
+    *,
+    request: HttpRequest | None = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    action: str = "files.downloaded",
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    inline: bool = False,
+) -> StreamingHttpResponse:
+    """An attachment download of `stored`, audited as `action` (the owner's own name for
+    the event, e.g. "exchange.file_downloaded"), with `target` the owner's reference."""
+    if not stored.has_content or not may_read(user, stored):
+        raise Http404("No such file.")
+    with transaction.atomic():
+        record(
+            action,
+            request=request,
+            actor=user,
+            organization=stored.organization,
+            target=target or stored.reference,
+            details={
+                "file": stored.reference,
+                "what": stored.purpose,
+                "sha256": stored.sha256,
+                **(details or {}),
+            },
+        )
+    response = StreamingHttpResponse(
+        open_chunks(stored),
+        content_type=content_type or stored.content_type or "application/octet-stream",
+    )
+    response["Content-Length"] = str(stored.size)
+    response["Content-Disposition"] = (
+        content_disposition_header(not inline, filename or stored.filename) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def serve_generated(
+    user: User,
+    content: bytes,
+    *,
+    filename: str,
+    purpose: str,
+    organization: Organization | None,
+    content_type: str,
+    request: HttpRequest | None = None,
+    action: str = "files.downloaded",
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> StreamingHttpResponse:
+    """A document the portal makes on request (an invoice, a form 1017, a problem report):
+    the copy given out is kept, encrypted, as a stored file, then served like any other, so
+    every document that leaves the portal has an audit row and its exact bytes on record."""
+    stored = store(
+        [content],
+        purpose=purpose,
+        filename=filename,
+        organization=organization,
+        content_type=content_type,
+    )
+    return serve_file(
+        user,
+        stored,
+        request=request,
+        action=action,
+        target=target,
+        details=details,
+    )
