@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: screenshots rotate-keys-check test-s3 bench-files test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -111,3 +111,14 @@ SCREENSHOT_PORT ?= 8391
 screenshots: install-dev browser
 	@command -v pdftoppm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >/dev/null; }
 	$(BIN)/python scripts/screenshots.py --port $(SCREENSHOT_PORT)
+
+# Audit trail under contention: sign-ins beside long transactions, sealed chain vs the old
+# lock held for the whole transaction (bench/audit_lock.py).
+bench-audit: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/audit_lock.py
+
+# Soak and fault test of the production process model (bench/soak.py): gunicorn, 2 workers,
+# the scheduler, aiosmtpd, PostgreSQL and the S3-compatible file store (SeaweedFS);
+# SIGKILLs and an SMTP outage. SOAK_SECONDS=300 by default. Not part of `make test`.
+soak: install-dev
+	bash scripts/ci_postgres.sh bash scripts/ci_s3.sh $(BIN)/python bench/soak.py

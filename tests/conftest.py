@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import logging
 import os
+import re
 import secrets
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -51,3 +56,82 @@ def storage_settings(local: Path) -> dict[str, object]:
             "location": f"test-{secrets.token_hex(6)}",
         },
     }
+
+
+# --- The log of the whole run carries no SIN (issue 14, "Must do" 4) -----------------------
+# Every worker writes every log record of the run, as the production JSON lines but without
+# the production redaction of SIN-like numbers, so that what the code itself logs is what is
+# checked. At the end the controlling process reads every line and
+# fails the run if one holds a number that is a valid SIN.
+
+_LOG_DIR = "PORTAL_TEST_LOG_DIR"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        import tempfile
+
+        directory = tempfile.mkdtemp(prefix="portal-test-log-")
+        os.environ[_LOG_DIR] = directory
+        config.stash[_log_dir_key] = Path(directory)
+
+
+_log_dir_key = pytest.StashKey[Path]()
+_log_scan_key = pytest.StashKey[str]()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _log_every_record_to_a_file(request: pytest.FixtureRequest) -> Iterator[None]:
+    from pensionportal.core.logs import ContextFilter, JsonFormatter
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    handler = logging.FileHandler(Path(os.environ[_LOG_DIR]) / f"{worker}.jsonl")
+    handler.setFormatter(JsonFormatter(redact=False))
+    handler.addFilter(ContextFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    handler.close()
+
+
+def _valid_sin(digits: str) -> bool:
+    """The SIN check digit (Luhn), as the portal checks it; the tests' SINs include the
+    CRA's sample 046 454 286, which python-stdnum refuses for its leading 0."""
+    from stdnum import luhn
+
+    return len(digits) == 9 and luhn.is_valid(digits)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    directory = session.config.stash.get(_log_dir_key, None)
+    if directory is None or hasattr(session.config, "workerinput"):
+        return
+    from pensionportal.core.logs import SIN_LIKE
+
+    lines = 0
+    found: list[str] = []
+    for path in sorted(directory.glob("*.jsonl")):
+        with path.open(encoding="utf-8", errors="replace") as log_file:
+            for line in log_file:
+                lines += 1
+                for match in SIN_LIKE.finditer(line):
+                    if _valid_sin(re.sub(r"\D", "", match.group())):
+                        found.append(f"{path.name}: {line.strip()[:300]}")
+    shutil.rmtree(directory, ignore_errors=True)
+    if found:
+        session.config.stash[_log_scan_key] = (
+            f"LOG SCAN FAILED: {len(found)} log line(s) hold a SIN:\n" + "\n".join(found[:20])
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif lines == 0 and session.testscollected > 50:
+        session.config.stash[_log_scan_key] = "LOG SCAN FAILED: the run logged nothing at all"
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        session.config.stash[_log_scan_key] = f"log scan: {lines} log lines, no SIN"
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    message = config.stash.get(_log_scan_key, None)
+    if message:
+        terminalreporter.write_line(message, red=message.startswith("LOG SCAN FAILED"))

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads a request body (files/middleware.py).
     "pensionportal.files.middleware.RequestBodyLimitMiddleware",
+    "pensionportal.core.logs.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -118,13 +119,28 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60, conn_health_checks=True
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        conn_max_age=int(os.environ.get("PORTAL_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a concurrent writer (the task worker) instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif _env_bool("PORTAL_DB_POOL", PRODUCTION):
+    # psycopg's connection pool (Django 5.1+), one per process: a web process with N
+    # threads needs at most N connections; PostgreSQL's max_connections must cover
+    # (web processes x threads + workers + scheduler) x max_size / threads. See
+    # docs/operations.md. Django has the pool check each connection before handing it out,
+    # so a database that restarted costs a reconnect, not an error.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("PORTAL_DB_POOL_MIN", "1")),
+        "max_size": int(os.environ.get("PORTAL_DB_POOL_MAX", "4")),
+        "timeout": float(os.environ.get("PORTAL_DB_POOL_TIMEOUT", "10")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: sign-in throttling must count across every worker process.
@@ -177,7 +193,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Employer Portal] "
 # Failed sign-ins are throttled per account (key = e-mail) and per address (ip).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("PORTAL_LOGIN_FAILED_LIMIT", "20/15m/ip,5/15m/key"),
-    "login": "30/m/ip",
+    # Per address: a whole office behind one NAT (or the soak test on loopback) may need more.
+    "login": os.environ.get("PORTAL_LOGIN_LIMIT", "30/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -220,6 +237,8 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = _env_bool("PORTAL_SSL_REDIRECT", True)
+    # The load balancer's probes speak plain HTTP to the web process.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("PORTAL_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -343,6 +362,7 @@ EMAIL_PORT = int(os.environ.get("PORTAL_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("PORTAL_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("PORTAL_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("PORTAL_EMAIL_TLS", False)
+EMAIL_TIMEOUT = float(os.environ.get("PORTAL_EMAIL_TIMEOUT", "30"))  # a hung server is an error
 DEFAULT_FROM_EMAIL = os.environ.get("PORTAL_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
@@ -381,12 +401,31 @@ TASKS = {
     }
 }
 
-# --- Logging: never log request bodies; SINs are not in URLs, so URLs are safe ----------
+# --- Logging ----------------------------------------------------------------------------
+# One JSON object a line in production (PORTAL_JSON_LOGS), with request id, user id and
+# organization id (core/logs.py). Never a request body, a SIN, a message body or a file name.
+JSON_LOGS = _env_bool("PORTAL_JSON_LOGS", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"expected_refusals": {"()": "pensionportal.core.logs.ExpectedRefusalFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "context": {"()": "pensionportal.core.logs.ContextFilter"},
+        "expected_refusals": {"()": "pensionportal.core.logs.ExpectedRefusalFilter"},
+    },
+    "formatters": {
+        "json": {"()": "pensionportal.core.logs.JsonFormatter"},
+        "plain": {
+            "()": "pensionportal.core.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if JSON_LOGS else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -396,6 +435,9 @@ LOGGING = {
         # fontTools logs every glyph of every PDF's font subset at INFO.
         "fontTools": {"level": "WARNING"},
         "fpdf": {"level": "WARNING"},
+        # django-tasks adds its own handler when it has none: give it ours.
+        "django_tasks": {"handlers": ["console"], "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "propagate": False},
     },
 }
 

@@ -21,3 +21,5 @@ urlpatterns = [
     path("missed/", include("pensionportal.missed.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "pensionportal.core.errors.server_error"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
+from django.test import Client, TestCase
 
 from pensionportal.accounts.models import StaffRole
 from pensionportal.audit.chain import verify
@@ -15,10 +15,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _three_rows() -> list[AuditEvent]:
-    return [
-        record(f"test.event{n}", actor_email=f"a{n}@example.com", details={"n": n})
-        for n in range(3)
-    ]
+    """Three rows, each written in a transaction that commits (so each is sealed)."""
+    rows = []
+    for n in range(3):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            rows.append(record(f"test.event{n}", actor_email=f"a{n}@example.com", details={"n": n}))
+    return rows
 
 
 def test_an_intact_trail_verifies() -> None:

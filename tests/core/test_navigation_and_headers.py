@@ -75,6 +75,7 @@ def test_staff_see_every_section() -> None:
         "Organizations",
         "Missed contributions",
         "Audit trail",
+        "Operations",
         "Security settings",
     ]
 

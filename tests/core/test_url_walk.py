@@ -11,8 +11,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages an anonymous visitor may see: signing in and its steps, password reset, the
-# invitation link (the token is the credential) and pages that only say "closed".
+# invitation link (the token is the credential), pages that only say "closed", and the
+# health probes, which answer without any data (tests/core/test_health.py).
 ANONYMOUS_ALLOWED = {
+    "core:healthz",
+    "core:readyz",
     "account_login",
     "account_signup",
     "account_reset_password",

@@ -16,13 +16,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.audit.record import record
+from pensionportal.core import outbox
 
 from . import access
 from .access import Capability
@@ -179,15 +179,12 @@ def _issue_invitation(actor: User, user: User, request: HttpRequest | None) -> s
     )
     hours = settings.INVITATION_VALID_HOURS
     email = user.email
-    transaction.on_commit(
-        lambda: send_mail(
-            "Your Employer Portal account",
-            "An account has been created for you on the secure Employer Portal.\n\n"
-            f"Set your password here (the link works once and expires in {hours} hours):\n"
-            f"{link}\n\nIf you did not expect this message, ignore it.",
-            None,
-            [email],
-        )
+    outbox.queue(
+        [email],
+        "Your Employer Portal account",
+        "An account has been created for you on the secure Employer Portal.\n\n"
+        f"Set your password here (the link works once and expires in {hours} hours):\n"
+        f"{link}\n\nIf you did not expect this message, ignore it.",
     )
     return token
 
@@ -366,7 +363,7 @@ def _deactivate(actor: User, user: User, request: HttpRequest | None) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     record("account.deactivated", request=request, actor=actor, target=user.email)
-    transaction.on_commit(lambda: _end_sessions(user))
+    transaction.on_commit(lambda: _end_sessions(user), robust=True)
 
 
 def set_active(actor: User, user: User, active: bool, request: HttpRequest | None) -> None:
@@ -427,4 +424,4 @@ def reset_mfa(actor: User, user: User, request: HttpRequest | None) -> None:
             target=user.email,
             details={"authenticators_removed": removed},
         )
-        transaction.on_commit(lambda: _end_sessions(user))
+        transaction.on_commit(lambda: _end_sessions(user), robust=True)

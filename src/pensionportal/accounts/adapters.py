@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
+
+from pensionportal.core import outbox
 
 _UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
 
@@ -48,6 +54,24 @@ class PortalAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Password resets and account notices go through the outbox like every other
+        e-mail: queued now, sent by a task, retried while SMTP is down."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)}
+            | context,
+        )
+        html = ""
+        if isinstance(message, EmailMultiAlternatives):
+            html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
+        body = str(message.body)
+        if message.content_subtype == "html":
+            body, html = "", body
+        outbox.queue(message.to, str(message.subject), body, html)
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]

@@ -3,6 +3,11 @@
 Each row carries a SHA-256 over its own content and the previous row's hash, and the chain
 head keeps the last hash and the row count, so `make audit-verify` detects an edited row,
 a removed row and a truncated tail.
+
+A row is written in the caller's transaction (it commits or rolls back with the action it
+records) without its place in the chain; right after the commit it is sealed: given its
+`seq`, the previous row's hash and its own, under a lock on the chain head held only for
+that moment (chain.seal). So no transaction holds the chain for its whole length.
 """
 
 from __future__ import annotations
@@ -41,11 +46,16 @@ class AuditEvent(models.Model):
     )
     target = models.CharField(max_length=300, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set once, when the row is sealed into the chain (empty / None until then).
+    seq = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.actor_email}"
@@ -60,11 +70,13 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last hash and the number of rows, locked while a row is appended."""
+    """One row: the last hash, the number of rows and the last `seq`, locked while rows
+    are sealed."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+    last_seq = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"audit chain: {self.count} rows"

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
+from pensionportal.core import logs
+
 from . import chain
 from .models import AuditEvent
 
@@ -35,6 +37,8 @@ def record(
     """Write one audit row. Never pass a SIN, a password or message content in `details`."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
+    if organization is not None:
+        logs.bind(organization_id=organization.pk)
     return chain.append(
         action=action,
         actor_id=actor.pk if actor is not None else None,

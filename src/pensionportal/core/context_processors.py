@@ -44,6 +44,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
             entries.append(("Organizations", reverse("accounts:organizations")))
         entries.append(("Missed contributions", reverse("missed:index")))
         entries.append(("Audit trail", reverse("audit:list")))
+        entries.append(("Operations", reverse("core:operations")))
     entries.append(("Security settings", reverse("mfa_index")))
     path = request.path
     items = []

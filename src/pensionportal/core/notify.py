@@ -1,6 +1,7 @@
 """E-mail notifications that say only that something is waiting, never its content.
 
-Sent after the surrounding transaction commits, so a rolled-back action e-mails nobody.
+Queued in the surrounding transaction (core/outbox.py) and sent by a task after it commits,
+so a rolled-back action e-mails nobody and an SMTP outage delays an e-mail, never an action.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+
+from . import outbox
+
+SUBJECT_PREFIX = "[Employer Portal] "
 
 
 def absolute_url(path: str) -> str:
@@ -18,9 +21,4 @@ def absolute_url(path: str) -> str:
 
 def notify_on_commit(recipients: Iterable[str], subject: str, body: str) -> None:
     """Queue one e-mail per recipient (no shared To: line) for after the commit."""
-    addresses = sorted({address for address in recipients if address})
-    if not addresses:
-        return
-    prefix = "[Employer Portal] "
-    messages = [(prefix + subject, body, None, [address]) for address in addresses]
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    outbox.queue(recipients, SUBJECT_PREFIX + subject, body)

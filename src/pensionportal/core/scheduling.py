@@ -1,52 +1,71 @@
-"""Daily jobs, enqueued once a day as background tasks (the worker runs them).
+"""Daily jobs, enqueued once a day per employer as background tasks (the workers run them).
 
 `manage.py run_scheduler` loops (started beside the worker by `make run`); in production
-run it as one more process, or call `manage.py run_scheduler --once` from cron.
+run exactly one as its own process (a second is harmless: each job, day and employer is
+enqueued once, see ScheduledRun), or call `manage.py run_scheduler --once` from cron.
+Each loop also runs the reaper (reaper.py).
+
+One task per employer per job: an employer whose run fails is logged and retried with
+backoff (core/retry.py) by its own task, and never stops the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+import functools
 import logging
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from pensionportal.accounts.models import Organization, OrganizationKind
 
 from .models import ScheduledRun
 
 log = logging.getLogger(__name__)
 
-# Dotted paths of django-tasks Task objects, enqueued with no arguments once a day.
+# Dotted paths of django-tasks Task objects taking (organization_id, day as YYYY-MM-DD),
+# enqueued once a day for each active employer.
 DAILY_TASKS = [
-    "pensionportal.remittances.tasks.send_due_date_reminders_task",
-    "pensionportal.missed.tasks.publish_missed_contributions_reports_task",
+    "pensionportal.remittances.tasks.send_due_date_reminders_for",
+    "pensionportal.missed.tasks.run_missed_contributions_for",
 ]
 
 
-def _task(path: str) -> object | None:
-    module_name, _, name = path.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, name, None)
+def _employers() -> Iterable[int]:
+    return Organization.objects.filter(kind=OrganizationKind.EMPLOYER, is_active=True).values_list(
+        "pk", flat=True
+    )
 
 
 def run_due_jobs(today: dt.date | None = None) -> list[str]:
-    """Enqueue every daily task not yet enqueued today; returns the ones enqueued."""
+    """Enqueue every daily task not yet enqueued today for each employer; returns
+    "job organization_id" for each task enqueued."""
     today = today or timezone.localdate()
     enqueued = []
+    employers = list(_employers())
     for path in DAILY_TASKS:
-        task = _task(path)
-        if task is None or not hasattr(task, "enqueue"):
-            continue
-        try:
-            with transaction.atomic():
-                ScheduledRun.objects.create(job=path, day=today)
-                transaction.on_commit(task.enqueue)
-        except IntegrityError:
-            continue  # already enqueued today
+        task = import_string(path)
+        done = set(
+            ScheduledRun.objects.filter(job=path, day=today).values_list(
+                "organization_id", flat=True
+            )
+        )
+        for organization_id in employers:
+            if organization_id in done:
+                continue
+            try:
+                with transaction.atomic():
+                    ScheduledRun.objects.create(
+                        job=path, day=today, organization_id=organization_id
+                    )
+                    transaction.on_commit(
+                        functools.partial(task.enqueue, organization_id, today.isoformat())
+                    )
+            except IntegrityError:
+                continue  # another scheduler enqueued it first
+            enqueued.append(f"{path} {organization_id}")
         log.info("Scheduled %s for %s", path, today)
-        enqueued.append(path)
     return enqueued

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import health, operations, views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("staff/operations/", operations.overview, name="operations"),
+    path(
+        "staff/operations/emails/<int:email_id>/send-again/",
+        operations.send_again,
+        name="send_again",
+    ),
+]

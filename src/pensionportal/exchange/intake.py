@@ -29,6 +29,8 @@ def on_pension_data_file_received(upload: ExchangedFile) -> None:
         target=upload.reference,
         details={"template": upload.detected_template, "status": upload.status},
     )
+    # robust: the upload has happened; a receiver that fails is logged, never a 500.
     transaction.on_commit(
-        lambda: pension_data_file_received.send(sender=ExchangedFile, upload=upload)
+        lambda: pension_data_file_received.send(sender=ExchangedFile, upload=upload),
+        robust=True,
     )

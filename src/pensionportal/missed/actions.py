@@ -12,6 +12,7 @@ Seed: reporting-pension-data.txt "Missed mandatory contributions" / "Procedures"
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,8 @@ from .models import (
 
 SYSTEM = "system:missed-contributions"
 REPORT_TITLE = "Missed mandatory contributions"
+
+log = logging.getLogger(__name__)
 
 
 class MissedError(ValueError):
@@ -587,45 +590,62 @@ def publish_list(
 ) -> Report | None:
     """Publish the report to the organization's Reports section. Scheduled (no user): at
     most once per organization and pay cycle, and only with outstanding periods. Staff on
-    demand: always (a fresh copy)."""
-    pay_date = current_pay_date(organization, today)
-    if (
-        published_by is None
-        and PublishedList.objects.filter(organization=organization, pay_date=pay_date).exists()
-    ):
-        return None
-    lines = report_lines(organization)
-    if published_by is None and not lines:
-        return None
-    period = f"Pay cycle of {pay_date.isoformat()}"
-    stem = f"missed-contributions-{pay_date.isoformat()}"
-    report = publish_report(
-        organization,
-        REPORT_TITLE,
-        ReportKind.MISSED_MANDATORY_CONTRIBUTIONS,
-        [
-            ReportFileInput(
-                f"{stem}.pdf",
-                "application/pdf",
-                documents.report_pdf(organization.name, pay_date, lines),
-            ),
-            ReportFileInput(f"{stem}.csv", "text/csv", documents.report_csv(lines)),
-            ReportFileInput(
-                f"{stem}.xlsx", "", documents.report_xlsx(organization.name, pay_date, lines)
-            ),
-        ],
-        published_by=published_by,
-        period=period,
-        request=request,
-    )
-    with transaction.atomic():
-        PublishedList.objects.update_or_create(
-            organization=organization, pay_date=pay_date, defaults={"report": report}
-        )
-        for case in Case.objects.filter(organization=organization, stage__in=OPEN_STAGES):
-            case.last_list_pay_date = pay_date
-            case.save(update_fields=["last_list_pay_date"])
-            _event(case, today, "list_issued", f"Outstanding list published ({period}).")
+    demand: always (a fresh copy).
+
+    One transaction, under a lock on the organization's row: two runs the same day (a
+    retried task, a second scheduler) wait for each other, and the second finds the list
+    published; a crash anywhere publishes nothing."""
+    blob_names: list[str] = []
+    try:
+        with transaction.atomic():
+            Organization.objects.select_for_update().filter(pk=organization.pk).first()
+            pay_date = current_pay_date(organization, today)
+            if (
+                published_by is None
+                and PublishedList.objects.filter(
+                    organization=organization, pay_date=pay_date
+                ).exists()
+            ):
+                return None
+            lines = report_lines(organization)
+            if published_by is None and not lines:
+                return None
+            period = f"Pay cycle of {pay_date.isoformat()}"
+            stem = f"missed-contributions-{pay_date.isoformat()}"
+            report = publish_report(
+                organization,
+                REPORT_TITLE,
+                ReportKind.MISSED_MANDATORY_CONTRIBUTIONS,
+                [
+                    ReportFileInput(
+                        f"{stem}.pdf",
+                        "application/pdf",
+                        documents.report_pdf(organization.name, pay_date, lines),
+                    ),
+                    ReportFileInput(f"{stem}.csv", "text/csv", documents.report_csv(lines)),
+                    ReportFileInput(
+                        f"{stem}.xlsx",
+                        "",
+                        documents.report_xlsx(organization.name, pay_date, lines),
+                    ),
+                ],
+                published_by=published_by,
+                period=period,
+                request=request,
+            )
+            blob_names = list(report.files.values_list("file__name", flat=True))
+            PublishedList.objects.update_or_create(
+                organization=organization, pay_date=pay_date, defaults={"report": report}
+            )
+            for case in Case.objects.filter(organization=organization, stage__in=OPEN_STAGES):
+                case.last_list_pay_date = pay_date
+                case.save(update_fields=["last_list_pay_date"])
+                _event(case, today, "list_issued", f"Outstanding list published ({period}).")
+    except BaseException:
+        for name in blob_names:  # the report's rows were rolled back: so are its files
+            if name:
+                files.delete_orphan(name)
+        raise
     return report
 
 
@@ -657,18 +677,29 @@ def run_for_organization(
     return OrganizationRun(detected.found, case)
 
 
+def run_scheduled_for(organization: Organization, today: dt.date) -> tuple[OrganizationRun, bool]:
+    """One employer's daily run (the scheduler's per-employer task): detect, invoice, move
+    the cases along, then publish the outstanding list once per pay cycle."""
+    run = run_for_organization(organization, today)
+    return run, publish_list(organization, today) is not None
+
+
 def run_cycle(today: dt.date) -> CycleResult:
-    """The scheduled job: for every employer, detect, invoice new findings, move cases along
-    their windows, and publish the outstanding list once per pay cycle."""
+    """Every employer's daily run in one go (the command; the scheduler runs one task per
+    employer instead). An employer whose run fails is logged and skipped: the others run."""
     organizations = Organization.objects.filter(
         kind=OrganizationKind.EMPLOYER, is_active=True, members__isnull=False
     ).distinct()
     findings = opened = reports = count = 0
     for organization in organizations:
         count += 1
-        run = run_for_organization(organization, today)
+        try:
+            with transaction.atomic():  # a failure rolls back this employer's run only
+                run, published = run_scheduled_for(organization, today)
+        except Exception:
+            log.exception("Missed contributions for organization %s failed", organization.pk)
+            continue
         findings += run.findings
         opened += run.case is not None
-        if publish_list(organization, today) is not None:
-            reports += 1
+        reports += published
     return CycleResult(count, findings, opened, reports)

@@ -23,22 +23,32 @@ from .timing import expected_pay_dates
 
 
 def send_due_date_reminders(today: dt.date, lead_days: int | None = None) -> int:
-    """Send the reminders due today (or overdue for sending); returns how many were sent."""
+    """Send the reminders due today (or overdue for sending) to every employer; returns how
+    many were sent."""
+    return sum(
+        send_reminders_for(organization, today, lead_days)
+        for organization in Organization.objects.filter(kind="employer", is_active=True)
+    )
+
+
+def send_reminders_for(
+    organization: Organization, today: dt.date, lead_days: int | None = None
+) -> int:
+    """One employer's reminders (the scheduler's per-employer task)."""
     lead = conf.reminder_lead_days() if lead_days is None else lead_days
     sent = 0
-    for organization in Organization.objects.filter(kind="employer", is_active=True):
-        candidates = set(expected_pay_dates(organization, today + dt.timedelta(days=31)))
-        candidates |= set(
-            RemittanceAdvice.objects.filter(
-                organization=organization, pay_date__gte=today - dt.timedelta(days=31)
-            ).values_list("pay_date", flat=True)
-        )
-        for pay_date in sorted(candidates):
-            found = deadlines.for_pay_date(pay_date)
-            for kind, due in (("contributions", found.contributions_due), ("data", found.data_due)):
-                if due < today or (due - today).days > lead:
-                    continue
-                sent += _send_once(organization, pay_date, kind, due)
+    candidates = set(expected_pay_dates(organization, today + dt.timedelta(days=31)))
+    candidates |= set(
+        RemittanceAdvice.objects.filter(
+            organization=organization, pay_date__gte=today - dt.timedelta(days=31)
+        ).values_list("pay_date", flat=True)
+    )
+    for pay_date in sorted(candidates):
+        found = deadlines.for_pay_date(pay_date)
+        for kind, due in (("contributions", found.contributions_due), ("data", found.data_due)):
+            if due < today or (due - today).days > lead:
+                continue
+            sent += _send_once(organization, pay_date, kind, due)
     return sent
 
 

@@ -1,13 +1,30 @@
-"""Background task form of the reminders (schedule it daily, like the command)."""
+"""Background tasks of the due-date reminders: one per employer a day (the scheduler
+enqueues them, core/scheduling.py), retried with backoff on a transient error."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.utils import timezone
 from django_tasks import task
 
-from .reminders import send_due_date_reminders
+from pensionportal.accounts.models import Organization
+from pensionportal.core import conf
+from pensionportal.core.retry import retrying
+
+from .reminders import send_due_date_reminders, send_reminders_for
+
+
+@task()
+@retrying(conf.task_retry)
+def send_due_date_reminders_for(organization_id: int, day: str) -> int:
+    organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
+    if organization is None:
+        return 0
+    return send_reminders_for(organization, dt.date.fromisoformat(day))
 
 
 @task()
 def send_due_date_reminders_task() -> int:
+    """Every employer in one task (kept for cron set-ups that enqueue it by hand)."""
     return send_due_date_reminders(timezone.localdate())

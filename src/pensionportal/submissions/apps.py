@@ -12,3 +12,9 @@ class SubmissionsConfig(AppConfig):
         from .handover import on_pension_data_file
 
         pension_data_file_received.connect(on_pension_data_file, dispatch_uid="intake-handover")
+
+        from pensionportal.core import reaper
+
+        from .recovery import reap_stuck
+
+        reaper.register("submissions", reap_stuck)

@@ -1,14 +1,18 @@
 """Pension data files sent through File Upload become submissions (issue: File upload, 7).
 
-Exchange sends `pension_data_file_received` after the upload commits; the file's bytes are
-copied (re-encrypted, streamed) so that the submission keeps its own copy even if staff
-later delete the uploaded file.
+Exchange sends `pension_data_file_received` after the upload commits; the receiver queues
+a task (retried on a transient error, core/retry.py) that copies the file's bytes
+(re-encrypted, streamed) so that the submission keeps its own copy even if staff later
+delete the uploaded file. Taking an upload twice is harmless: the second finds its
+submission and stops.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+
+from django.db import transaction
 
 from pensionportal.exchange.models import ExchangedFile
 from pensionportal.files import store as files
@@ -24,14 +28,31 @@ def on_pension_data_file(sender: Any, upload: ExchangedFile, **kwargs: Any) -> N
         return
     if not upload.file.has_content:
         return
-    if Submission.objects.filter(upload_id=upload.pk).exists():
-        return
-    copy = files.copy(
-        upload.file, purpose="submissions.pension_data", organization=upload.organization
-    )
-    try:
-        pipeline.receive_stored(
-            upload.sent_by, upload.organization, upload.name, copy, upload_id=upload.pk
+    from .tasks import take_upload_into_intake
+
+    take_upload_into_intake.enqueue(upload.pk)
+
+
+def take_into_intake(upload_id: int) -> str:
+    with transaction.atomic():
+        # The upload's row lock makes a second take (a retried task) wait, then stop.
+        upload = (
+            ExchangedFile.objects.select_for_update(of=("self",))
+            .select_related("sent_by", "organization", "file")
+            .get(pk=upload_id)
         )
-    except pipeline.IntakeError as error:
-        log.warning("Upload %s was not taken into intake: %s", upload.pk, error.message)
+        if upload.file is None or not upload.file.has_content:
+            return "no content"
+        if Submission.objects.filter(upload_id=upload.pk).exists():
+            return "already taken"
+        copy = files.copy(
+            upload.file, purpose="submissions.pension_data", organization=upload.organization
+        )
+        try:
+            pipeline.receive_stored(
+                upload.sent_by, upload.organization, upload.name, copy, upload_id=upload.pk
+            )
+        except pipeline.IntakeError as error:
+            log.warning("Upload %s was not taken into intake: %s", upload.pk, error.message)
+            return "refused"
+    return "taken"

@@ -2,7 +2,8 @@
 
 Lifecycle (issue: Pension data files, 4): received → validating → rejected (errors) or
 awaiting confirmation (warnings) → accepted → applying → applied. A submission whose apply
-failed or was interrupted goes back to `accepted` and can be run again; applying is one
+failed goes back to `accepted` (a check that failed, to `received`) and is tried again;
+one interrupted (worker killed) is found by the reaper and queued again; applying is one
 transaction, so nothing is half-applied.
 """
 
@@ -72,6 +73,11 @@ class Submission(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Background work: when its check or apply was last queued and last started, and how
+    # many times the reaper found it lost (worker killed) and queued it again.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    worker_started_at = models.DateTimeField(null=True, blank=True)
+    recoveries = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-submitted_at", "-id"]
@@ -79,6 +85,7 @@ class Submission(models.Model):
             models.Index(fields=["organization", "template", "status"]),
             models.Index(fields=["organization", "pay_date"]),
             models.Index(fields=["organization", "payment_reference"]),
+            models.Index(fields=["status", "worker_started_at"], name="submission_in_work"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,13 @@
 """The intake pipeline: receive → validate → (confirm) → apply.
 
-Validation and applying run in the task worker (`tasks.py`). Applying is one transaction:
-the whole file or nothing. A worker killed while applying leaves the submission in
-`applying` with nothing written; `run_again` (or `manage.py resume_submissions`) queues it
-once more.
+Validation and applying run in the task worker (`tasks.py`), retried with backoff on a
+transient error (core/retry.py). Each holds the submission's row lock for its whole run and
+checks the status under it, so a second run of the same work (a retry, the reaper, staff's
+"Run again") waits for the first and then finds nothing to do: a file is never applied
+twice. Applying is one transaction: the whole file or nothing. A worker killed while
+validating or applying leaves the status `validating` or `applying` with nothing written;
+the reaper (core/reaper.py, run by the scheduler) finds it once the lock is gone and queues
+the work again.
 """
 
 from __future__ import annotations
@@ -43,8 +47,13 @@ log = logging.getLogger(__name__)
 SIN_COLUMNS = {"sin", "new_sin"}
 INTERNAL_FAILURE = (
     "Nothing was applied: an internal error stopped the run. "
-    "Run it again or contact the administrator."
+    "It is tried again automatically; if it keeps failing, staff can run it again."
 )
+CHECK_FAILURE = (
+    "The file could not be checked: an internal error stopped the check. "
+    "It is tried again automatically; if it keeps failing, staff can run it again."
+)
+GAVE_UP = " Automatic attempts have stopped: run it again or contact the administrator."
 
 
 class IntakeError(Exception):
@@ -155,13 +164,28 @@ def receive_stored(
 def _queue_validation(submission_id: int) -> None:
     from .tasks import validate_submission
 
-    transaction.on_commit(lambda: validate_submission.enqueue(submission_id))
+    Submission.objects.filter(pk=submission_id).update(queued_at=timezone.now())
+    # robust: a queue unreachable right after the commit is logged; the reaper re-queues.
+    transaction.on_commit(lambda: validate_submission.enqueue(submission_id), robust=True)
 
 
 def _queue_apply(submission_id: int) -> None:
     from .tasks import apply_submission
 
-    transaction.on_commit(lambda: apply_submission.enqueue(submission_id))
+    Submission.objects.filter(pk=submission_id).update(queued_at=timezone.now())
+    transaction.on_commit(lambda: apply_submission.enqueue(submission_id), robust=True)
+
+
+def requeue(submission_id: int) -> str | None:
+    """Queue the work a submission is waiting for (the reaper, staff); None if none."""
+    status = Submission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
+    if status in (Status.RECEIVED, Status.VALIDATING):
+        _queue_validation(submission_id)
+        return "validation"
+    if status in (Status.ACCEPTED, Status.APPLYING):
+        _queue_apply(submission_id)
+        return "apply"
+    return None
 
 
 # --- Validate ------------------------------------------------------------------------------
@@ -206,65 +230,84 @@ def validate_submission(submission_id: int) -> Submission:
         if submission.status not in (Status.RECEIVED, Status.VALIDATING):
             return submission
         submission.status = Status.VALIDATING
-        submission.save(update_fields=["status"])
+        submission.worker_started_at = timezone.now()
+        submission.failure_message = ""
+        submission.save(update_fields=["status", "worker_started_at", "failure_message"])
+    try:
+        with transaction.atomic():
+            # Held to the end: a second run waits here, and the reaper sees a live check.
+            submission = Submission.objects.select_for_update().get(pk=submission_id)
+            if submission.status != Status.VALIDATING:
+                return submission  # another run has finished it meanwhile
+            parsed, registry = _check(submission)
+    except Exception:
+        log.exception(
+            "Checking submission %s failed; it is left to be checked again", submission_id
+        )
+        Submission.objects.filter(pk=submission_id, status=Status.VALIDATING).update(
+            status=Status.RECEIVED, failure_message=CHECK_FAILURE
+        )
+        raise
+    if submission.status == Status.ACCEPTED and not isinstance(parsed, Unreadable):
+        # No warnings to confirm: apply now, in this task, from the file already parsed.
+        return apply_submission(submission.pk, parsed, registry.member_ids())
+    return submission
+
+
+def _check(submission: Submission) -> tuple[ParsedFile | Unreadable, DatabaseRegistry]:
     parsed = read_submission(submission)
     registry = DatabaseRegistry(submission.organization, exclude_submission_id=submission.pk)
     if isinstance(parsed, Unreadable):
         problems = list(parsed.problems)
     else:
         problems = validate(parsed, registry, _context(submission))
-    with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(pk=submission_id)
-        SubmissionProblem.objects.filter(submission=submission).delete()
-        SubmissionProblem.objects.bulk_create(
-            (
-                SubmissionProblem(
-                    submission=submission,
-                    row=_entered_row(p.row, submission.row_offset),
-                    column=(p.column or "")[:80],
-                    value=_masked(p),
-                    rule=p.rule[:60],
-                    message=p.message[:500],
-                    severity=Severity.ERROR if p.is_error else Severity.WARNING,
-                )
-                for p in problems
-            ),
-            batch_size=2000,
-        )
-        errors = sum(1 for p in problems if p.severity is ProblemSeverity.ERROR)
-        submission.error_count = errors
-        submission.warning_count = len(problems) - errors
-        if not isinstance(parsed, Unreadable):
-            submission.template = parsed.code
-            submission.rows_total = len(parsed.rows)
-            _keep_pay_header(submission, parsed)
-        submission.validated_at = timezone.now()
-        if errors:
-            submission.status = Status.REJECTED
-        elif submission.test_mode:
-            submission.status = Status.VALIDATED_TEST
-        elif submission.warning_count:
-            submission.status = Status.AWAITING_CONFIRMATION
-        else:
-            submission.status = Status.ACCEPTED
-        submission.save()
-        record(
-            "submission.validated",
-            actor_email="system:intake",
-            organization=submission.organization,
-            target=submission.reference,
-            details={
-                "status": submission.status,
-                "errors": submission.error_count,
-                "warnings": submission.warning_count,
-                "template": submission.template,
-            },
-        )
-        _notify_result(submission)
-    if submission.status == Status.ACCEPTED and not isinstance(parsed, Unreadable):
-        # No warnings to confirm: apply now, in this task, from the file already parsed.
-        return apply_submission(submission.pk, parsed, registry.member_ids())
-    return submission
+    SubmissionProblem.objects.filter(submission=submission).delete()
+    SubmissionProblem.objects.bulk_create(
+        (
+            SubmissionProblem(
+                submission=submission,
+                row=_entered_row(p.row, submission.row_offset),
+                column=(p.column or "")[:80],
+                value=_masked(p),
+                rule=p.rule[:60],
+                message=p.message[:500],
+                severity=Severity.ERROR if p.is_error else Severity.WARNING,
+            )
+            for p in problems
+        ),
+        batch_size=2000,
+    )
+    errors = sum(1 for p in problems if p.severity is ProblemSeverity.ERROR)
+    submission.error_count = errors
+    submission.warning_count = len(problems) - errors
+    if not isinstance(parsed, Unreadable):
+        submission.template = parsed.code
+        submission.rows_total = len(parsed.rows)
+        _keep_pay_header(submission, parsed)
+    submission.validated_at = timezone.now()
+    if errors:
+        submission.status = Status.REJECTED
+    elif submission.test_mode:
+        submission.status = Status.VALIDATED_TEST
+    elif submission.warning_count:
+        submission.status = Status.AWAITING_CONFIRMATION
+    else:
+        submission.status = Status.ACCEPTED
+    submission.save()
+    record(
+        "submission.validated",
+        actor_email="system:intake",
+        organization=submission.organization,
+        target=submission.reference,
+        details={
+            "status": submission.status,
+            "errors": submission.error_count,
+            "warnings": submission.warning_count,
+            "template": submission.template,
+        },
+    )
+    _notify_result(submission)
+    return parsed, registry
 
 
 def _entered_row(row: int | None, offset: int) -> int | None:
@@ -328,9 +371,12 @@ def confirm(actor: User, submission: Submission, request: HttpRequest | None) ->
 
 
 def run_again(actor: User, submission: Submission, request: HttpRequest | None) -> None:
-    """Queue an apply that failed or was interrupted (the worker died) once more."""
-    if submission.status not in (Status.ACCEPTED, Status.APPLYING):
-        raise IntakeError("Only an accepted submission that was not applied can run again.")
+    """Queue a check or an apply that failed or was interrupted (the worker died) once
+    more; running twice is harmless (see the module's docstring)."""
+    if submission.status not in RUNNABLE_AGAIN:
+        raise IntakeError(
+            "Only a submission that is not checked yet, or accepted and not applied, can run again."
+        )
     with transaction.atomic():
         record(
             "submission.run_again",
@@ -339,7 +385,19 @@ def run_again(actor: User, submission: Submission, request: HttpRequest | None) 
             organization=submission.organization,
             target=submission.reference,
         )
-        _queue_apply(submission.pk)
+        requeue(submission.pk)
+
+
+RUNNABLE_AGAIN = (Status.RECEIVED, Status.VALIDATING, Status.ACCEPTED, Status.APPLYING)
+
+
+def gave_up(submission_id: int, *, error: BaseException) -> None:
+    """The task's last attempt failed: say so on the submission (see core/retry.py)."""
+    submission = Submission.objects.filter(pk=submission_id).first()
+    if submission is None or submission.status not in RUNNABLE_AGAIN:
+        return
+    message = (submission.failure_message or INTERNAL_FAILURE).split(" It is tried again")[0]
+    Submission.objects.filter(pk=submission_id).update(failure_message=(message + GAVE_UP)[:500])
 
 
 def apply_submission(
@@ -355,10 +413,14 @@ def apply_submission(
             return submission
         submission.status = Status.APPLYING
         submission.failure_message = ""
-        submission.save(update_fields=["status", "failure_message"])
+        submission.worker_started_at = timezone.now()
+        submission.save(update_fields=["status", "failure_message", "worker_started_at"])
     try:
         with transaction.atomic():
+            # Held to the commit: a second run waits here and then finds it applied.
             submission = Submission.objects.select_for_update().get(pk=submission_id)
+            if submission.status != Status.APPLYING:
+                return submission  # another run has applied it meanwhile
             if parsed is None:
                 read_back = read_submission(submission)
                 if isinstance(read_back, Unreadable):
@@ -384,7 +446,7 @@ def apply_submission(
     except Exception as error:
         log.exception("Applying %s failed; nothing was applied", f"submission {submission_id}")
         with transaction.atomic():
-            Submission.objects.filter(pk=submission_id).update(
+            Submission.objects.filter(pk=submission_id, status=Status.APPLYING).update(
                 status=Status.ACCEPTED,
                 failure_message=(
                     f"Nothing was applied: {error}"

@@ -91,7 +91,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "errors": problems.filter(severity=Severity.ERROR).count(),
             "warnings": problems.filter(severity=Severity.WARNING).count(),
             "can_run_again": access.is_staff_user(request.user)
-            and submission.status in (Status.ACCEPTED, Status.APPLYING),
+            and submission.status in pipeline.RUNNABLE_AGAIN,
         },
     )
 
@@ -122,7 +122,7 @@ def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
     except pipeline.IntakeError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Queued to be applied again.")
+        messages.success(request, "Queued to run again.")
     return redirect("submissions:detail", submission.pk)
 
 

@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from pensionportal.core.reaper import reap
+
+
+class Command(BaseCommand):
+    help = "Queue again the work that lost its worker (see core/reaper.py); prints what it did."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name, count in reap().items():
+            self.stdout.write(f"{name}: {count}")
