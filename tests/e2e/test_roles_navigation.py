@@ -65,6 +65,7 @@ SECTIONS = (
     Section("Organizations", "/organizations/"),
     Section("Missed contributions", "/missed/"),
     Section("Audit trail", "/staff/audit/"),
+    Section("Operations", "/staff/operations/"),
     Section("Security settings", "/accounts/2fa/", everyone=True),
 )
 PATHS = {section.label: section.path for section in SECTIONS}
