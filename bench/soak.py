@@ -7,8 +7,8 @@ On loopback only, it starts: the web tier (gunicorn, 2 web processes), 2 task wo
 (`db_worker`), the scheduler (`run_scheduler`, which also runs the reaper) and a real SMTP
 server (aiosmtpd), all with the production settings (PORTAL_PRODUCTION=1: JSON logs, the
 psycopg pool, whitenoise). The file storage is whatever the settings and the environment
-give (PORTAL_STORAGE_* and friends pass through): local encrypted files today, the
-S3-compatible bucket once the file-store issue lands.
+give (PORTAL_STORAGE_URL and PORTAL_S3_* pass through): `make soak` runs it inside
+scripts/ci_s3.sh, so the files go to a real S3-compatible server (SeaweedFS).
 
 Then, for SOAK_SECONDS, SOAK_USERS simulated employer users of SOAK_ORGS organizations
 (asyncio, httpx) sign in, upload PAY files of 1,000-20,000 rows, read the inbox and the

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('submissions', '0002_row_offset'),
+        ('submissions', '0003_stored_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
