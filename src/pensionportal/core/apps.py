@@ -14,3 +14,13 @@ class CoreConfig(AppConfig):
 
         task_started.connect(task_context, dispatch_uid="portal-task-log-context")
         task_finished.connect(task_done, dispatch_uid="portal-task-log-context-done")
+
+        from . import rotation
+
+        # Queued and undelivered e-mail (sent e-mail is blanked): `manage.py rotate_keys`.
+        rotation.register_encrypted_field(
+            "core.OutgoingEmail", "body_encrypted", what="queued e-mail bodies"
+        )
+        rotation.register_encrypted_field(
+            "core.OutgoingEmail", "html_encrypted", what="queued e-mail bodies (HTML)"
+        )
