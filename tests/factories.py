@@ -145,3 +145,22 @@ def make_member(
         sin_last3=sin[-3:],
         **values,
     )
+
+
+def valid_sin(n: int) -> str:
+    """The ``n``th test SIN: eight digits from ``n`` (first digit 1..7) and a Luhn check."""
+    body = f"{1 + n % 7}{n % 10_000_000:07d}"
+    total = 0
+    for index, char in enumerate(body):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return body + str((10 - total % 10) % 10)
+
+
+_sin_seq = itertools.count(100)
+
+
+def next_sin() -> str:
+    """A valid SIN not yet used by this test run (members of one organization need
+    different SINs)."""
+    return valid_sin(next(_sin_seq))

@@ -310,26 +310,51 @@ def _cmd_buyback(args: argparse.Namespace) -> int:
         ).isoformat(),
         "reason": found.reason,
     }
+    if found.member_cost is None and args.lump_sum is not None:
+        document["combined"] = {
+            "lump_sum": _money(args.lump_sum),
+            "remainder": None,
+            "may_finance": False,
+            "reason": "the member's cost comes from an actuarial quote: ask again with it",
+        }
     if found.member_cost is not None:
         options = buybacks.payment_options(
-            found.member_cost, args.classified, args.application_date
+            found.member_cost, args.classified, args.application_date, args.on_unpaid_leave
         )
         document["payment_options"] = {
             "lump_sum": options.lump_sum,
             "financing": options.financing,
             "combined": options.combined,
+            "direct": options.direct,
             "reason": options.reason,
         }
-        if args.interest_rate is not None and options.financing:
+        financed = found.member_cost
+        may_finance = options.financing
+        if args.lump_sum is not None:
+            answer = buybacks.combined_option(
+                found.member_cost,
+                args.lump_sum,
+                args.classified,
+                args.application_date,
+                args.on_unpaid_leave,
+            )
+            document["combined"] = {
+                "lump_sum": _money(answer.lump_sum),
+                "remainder": _money(answer.remainder),
+                "may_finance": answer.allowed,
+                "reason": answer.reason,
+            }
+            financed = answer.remainder
+            may_finance = answer.allowed
+        if args.interest_rate is not None and may_finance:
             frequency = Frequency(args.frequency)
             on = args.application_date
             payment = args.payment or buybacks.minimum_payment(
-                found.member_cost, args.interest_rate, frequency, on
+                financed, args.interest_rate, frequency, on
             )
-            plan = buybacks.financing_schedule(
-                found.member_cost, args.interest_rate, frequency, payment, on
-            )
+            plan = buybacks.financing_schedule(financed, args.interest_rate, frequency, payment, on)
             document["financing"] = {
+                "financed": _money(financed),
                 "frequency": frequency.value,
                 "annual_rate": _plain(args.interest_rate),
                 "payment": _money(plan.payment),
@@ -410,6 +435,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--share", type=_ratio, default=Decimal(1), help="share of full time bought")
     b.add_argument("--classified", action="store_true", help="classified full/part-time member")
+    b.add_argument(
+        "--on-unpaid-leave", action="store_true", help="the member is on an unpaid leave"
+    )
+    b.add_argument(
+        "--lump-sum",
+        type=_positive,
+        help="the lump-sum part of a combined option: may the rest be financed, and why",
+    )
     b.add_argument("--interest-rate", type=_non_negative, help="annual rate for financing")
     b.add_argument(
         "--frequency", choices=[f.value for f in Frequency], default=Frequency.BIWEEKLY.value

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pensionportal.core",
     "pensionportal.audit",
+    "pensionportal.worklist",
     "pensionportal.accounts",
     "pensionportal.files",
     "pensionportal.messaging",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "pensionportal.remittances",
     "pensionportal.buybacks",
     "pensionportal.missed",
+    "pensionportal.memberevents",
 ]
 
 MIDDLEWARE = [

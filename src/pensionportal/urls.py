@@ -19,6 +19,8 @@ urlpatterns = [
     path("remittances/", include("pensionportal.remittances.urls")),
     path("buybacks/", include("pensionportal.buybacks.urls")),
     path("missed/", include("pensionportal.missed.urls")),
+    path("worklist/", include("pensionportal.worklist.urls")),
+    path("member-events/", include("pensionportal.memberevents.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -86,6 +86,7 @@ def test_the_1016_pdf_holds_the_direction(
     response = client.get(f"/buybacks/{buyback.pk}/1016.pdf")
     text = _pdf_text(b"".join(response.streaming_content))  # type: ignore[attr-defined]
     direction = buyback.direction
+    assert direction is not None
     assert "OPTrust 1016" in text
     assert f"{direction.start_date:%Y-%m-%d}" in text
     assert f"${direction.member_amount:,.2f} (code 055)" in text

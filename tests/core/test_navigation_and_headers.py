@@ -25,6 +25,7 @@ def _nav(user: User) -> list[str]:
             [Role.FILE_UPLOAD],
             [
                 "Home",
+                "To do",
                 "Messages",
                 "File Upload",
                 "Pension data",
@@ -38,6 +39,7 @@ def _nav(user: User) -> list[str]:
             [Role.ADMINISTRATOR],
             [
                 "Home",
+                "To do",
                 "Messages",
                 "File Upload",
                 "Pension data",
@@ -48,7 +50,10 @@ def _nav(user: User) -> list[str]:
                 "Security settings",
             ],
         ),
-        ([Role.PAYROLL_MANAGER], ["Home", "Remittances", "Reports", "Security settings"]),
+        (
+            [Role.PAYROLL_MANAGER],
+            ["Home", "To do", "Remittances", "Reports", "Security settings"],
+        ),
     ],
 )
 def test_navigation_shows_only_what_the_roles_allow(roles: list[Role], expected: list[str]) -> None:
@@ -58,12 +63,21 @@ def test_navigation_shows_only_what_the_roles_allow(roles: list[Role], expected:
 def test_a_user_of_two_organizations_gets_the_union_of_their_roles() -> None:
     user = make_user(make_org(), [Role.COMMUNICATIONS])
     add_membership(user, make_org(), [Role.PAYROLL_MANAGER])
-    assert _nav(user) == ["Home", "Messages", "Remittances", "Reports", "Security settings"]
+    assert _nav(user) == [
+        "Home",
+        "To do",
+        "Messages",
+        "Remittances",
+        "Reports",
+        "Security settings",
+    ]
 
 
 def test_staff_see_every_section() -> None:
     assert _nav(make_staff()) == [
         "Home",
+        "Staff queue",
+        "To do",
         "Messages",
         "File Upload",
         "Pension data",

@@ -54,6 +54,8 @@ class Section:
 # Every section of the main navigation, in its order. A new section is one line here.
 SECTIONS = (
     Section("Home", "/", everyone=True),
+    Section("Staff queue", "/worklist/staff/"),
+    Section("To do", "/worklist/todo/", EMPLOYER_FILES | {Role.PAYROLL_MANAGER}),
     Section("Messages", "/messages/", EMPLOYER_FILES | {Role.COMMUNICATIONS}),
     Section("File Upload", "/files/", EMPLOYER_FILES),
     Section("Pension data", "/submissions/", EMPLOYER_FILES),

@@ -52,12 +52,16 @@ def test_the_demo_has_findings_elections_and_a_published_report() -> None:
 
     load_demo_data()
     demo.load()  # idempotent
-    org = Case.objects.get().organization
-    assert org.name == DEMO_EMPLOYER
+    org = Case.objects.get(organization__name=DEMO_EMPLOYER).organization
     causes = set(
         Finding.objects.filter(organization=org).values_list("member__employee_id", "cause")
     )
-    # D1003 was in the spring cycles and left out of the 2026-10-16 one: not remitted.
-    assert ("D1003", "not_remitted") in causes
+    # D1003 was in the spring cycles and left out of the 2026-10-16 one, her contributions
+    # found at another plan
+    assert ("D1003", "wrong_plan") in causes
+    assert ("D1004", "top_up") in causes
+    assert ("D1005", "bridging") in causes
+    before_1990 = Finding.objects.get(member__employee_id="N-L001", cause="ltip_pre_1990")
+    assert before_1990.amount_unknown
     assert org.members.get(employee_id="D1002").contribution_elections.count() == 1
     assert Report.objects.filter(organization=org, period__startswith="Pay cycle").count() == 1

@@ -161,6 +161,41 @@ def test_it_prints_a_buyback_quote_with_financing(capsys: pytest.CaptureFixture[
     assert doc["financing"]["payments"] <= 260
 
 
+BUYBACK = (
+    "calc buyback --service-type non-contributory --service-start 2015-01-01 "
+    "--service-end 2016-12-31 --annual-salary 70000 --application-date 2023-03-01 "
+    "--window-start 2022-01-01 --interest-rate 0.05"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "may_finance", "remainder", "reason"),
+    [
+        ("--classified --lump-sum 10000", True, "3268.80", "remains to be financed"),
+        # $13,268.80 - $12,768.80 leaves exactly $500: allowed; a cent more is not
+        ("--classified --lump-sum 12768.80", True, "500.00", "remains to be financed"),
+        ("--classified --lump-sum 12768.81", False, "499.99", "at least $500"),
+        ("--lump-sum 10000", False, "3268.80", "classified"),
+        ("--classified --on-unpaid-leave --lump-sum 10000", False, "3268.80", "unpaid leave"),
+        ("--classified --lump-sum 13268.80", False, "0.00", "whole cost"),
+    ],
+)
+def test_the_lump_sum_part_of_a_combined_option_says_whether_the_rest_may_be_financed(
+    capsys: pytest.CaptureFixture[str], extra: str, may_finance: bool, remainder: str, reason: str
+) -> None:
+    # source: seeds/buybacks.txt 'Combined lump sum / financing option' (the same rules as
+    # the quote: classified members, at least $500 left to finance)
+    status, doc, _ = _run(capsys, BUYBACK, extra)
+    assert status == 0
+    assert doc["combined"]["may_finance"] is may_finance
+    assert doc["combined"]["remainder"] == remainder
+    assert reason in doc["combined"]["reason"]
+    if may_finance:
+        assert doc["financing"]["financed"] == remainder
+    else:
+        assert "financing" not in doc
+
+
 def test_an_actuarial_buyback_gives_no_member_figure(capsys: pytest.CaptureFixture[str]) -> None:
     status, doc, _ = _run(
         capsys,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts import access
@@ -24,12 +25,14 @@ from pensionportal.files import store as files
 from pensionportal.files.models import StoredFile
 from pensionportal.members.models import EmploymentType, Member, MemberStatus
 from pensionportal.rules import buybacks as rules
-from pensionportal.rules.parameters import ParameterNotInForce, load
+from pensionportal.rules.parameters import ParameterNotInForce
 from pensionportal.rules.part_time import LimitedPeriod
 from pensionportal.rules.part_time import LimitKind as RuleLimitKind
 from pensionportal.rules.pay_cycles import Frequency as RuleFrequency
+from pensionportal.worklist.actions import TaskSpec
+from pensionportal.worklist.models import Audience
 
-from . import dsfile, eligibility, pdfs, schedule
+from . import dsfile, eligibility, other_apps, pdfs, schedule
 from .models import (
     ApplicationForm,
     Buyback,
@@ -38,9 +41,12 @@ from .models import (
     DeductionFileLine,
     DeductionFileRun,
     DeductionProblem,
+    IssuedQuote,
+    LetterKind,
     LimitKind,
     LumpSumPayment,
     PaymentOption,
+    QuoteOutcome,
     ScheduledDeduction,
     ServiceType,
     Status,
@@ -250,6 +256,7 @@ def compute_cost(buyback: Buyback, salary: Decimal, complete: dt.date) -> Cost:
                 application_date=complete,
                 window_start=buyback.window_start,
                 share=buyback.share,
+                received_date=buyback.received_date,
             )
         )
     except ParameterNotInForce:
@@ -290,11 +297,13 @@ def issue_quote(
     request: HttpRequest | None = None,
 ) -> Buyback:
     """Cost the buyback at the salary rate on the complete-application date and issue the
-    Agreement to Purchase Credit (45 days to respond; 10 years 3 months to complete)."""
+    Agreement to Purchase Credit (45 days to respond; 10 years 3 months from the original
+    quote to complete). A lapsed quote is re-issued the same way, costed as of the new date
+    (``complete_date`` is then the costing date)."""
     if actor is not None:
         access.require_staff(actor)
-    if buyback.status not in (Status.RECEIVED, Status.QUOTED):
-        raise BuybackError("Only a received or quoted application can be (re)quoted.")
+    if buyback.status not in (Status.RECEIVED, Status.QUOTED, Status.LAPSED):
+        raise BuybackError("Only a received, quoted or lapsed application can be (re)quoted.")
     if complete_date < buyback.received_date:
         raise BuybackError(
             "The application cannot be complete before it was received.", "complete_date"
@@ -302,6 +311,11 @@ def issue_quote(
     quoted_on = quote_date or _today()
     if quoted_on < complete_date:
         raise BuybackError("The quote cannot precede the complete application.", "quote_date")
+    if buyback.quote_date is not None and quoted_on < buyback.quote_date:
+        raise BuybackError(
+            f"A new quote cannot be dated before the last one ({buyback.quote_date:%Y-%m-%d}).",
+            "quote_date",
+        )
     salary = buyback.member.pay_rate if salary_rate is None else salary_rate
     if salary <= 0:
         raise BuybackError("Enter the member's annual salary rate.", "salary_rate")
@@ -322,9 +336,18 @@ def issue_quote(
             "The cost of this buyback comes from the plan's formula; leave the cost empty.",
             "entered_cost",
         )
-    days = load("buyback_agreement_response_days").int_at(quoted_on)
+    assert member_cost is not None
     with transaction.atomic():
         locked = Buyback.objects.select_for_update().get(pk=buyback.pk)
+        previous = locked.quotes.filter(outcome=QuoteOutcome.OPEN).first()
+        if previous is not None:
+            previous.outcome = QuoteOutcome.REPLACED
+            previous.outcome_on = quoted_on
+            previous.save(update_fields=["outcome", "outcome_on"])
+            other_apps.task_cancelled(
+                _response_key(previous), quoted_on, "Replaced by a new quote."
+            )
+        reissue = locked.status == Status.LAPSED
         locked.complete_date = complete_date
         locked.salary_rate = salary
         locked.actuarial = cost.actuarial
@@ -336,12 +359,24 @@ def issue_quote(
         locked.cost_basis = cost.basis[:400]
         locked.interest_rate = interest_rate
         locked.quote_date = quoted_on
-        locked.response_deadline = quoted_on + dt.timedelta(days=days)
-        locked.completion_deadline = rules.completion_deadline(quoted_on)
+        locked.original_quote_date = locked.original_quote_date or quoted_on
+        locked.response_deadline = rules.response_deadline(quoted_on)
+        locked.completion_deadline = rules.completion_deadline(locked.original_quote_date)
         locked.status = Status.QUOTED
         locked.save()
+        issued = IssuedQuote.objects.create(
+            buyback=locked,
+            number=locked.quotes.count() + 1,
+            quote_date=quoted_on,
+            complete_date=complete_date,
+            salary_rate=salary,
+            member_cost=member_cost,
+            employer_cost=cost.employer,
+            response_deadline=locked.response_deadline,
+            reminder_date=rules.reminder_date(quoted_on),
+        )
         record(
-            "buybacks.quote_issued",
+            "buybacks.quote_reissued" if reissue else "buybacks.quote_issued",
             request=request,
             actor=actor,
             organization=locked.organization,
@@ -350,9 +385,39 @@ def issue_quote(
                 "member_cost": str(member_cost),
                 "employer_cost": str(cost.employer),
                 "actuarial": cost.actuarial,
+                "quote": issued.number,
+                "respond_by": issued.response_deadline.isoformat(),
             },
         )
+        other_apps.task(_response_task(locked, issued), _today())
     return locked
+
+
+def _response_key(issued: IssuedQuote) -> str:
+    return f"buyback-response:{issued.buyback_id}:{issued.number}"
+
+
+def _response_task(buyback: Buyback, issued: IssuedQuote) -> TaskSpec:
+    member = buyback.member
+    return TaskSpec(
+        key=_response_key(issued),
+        kind="buyback_response",
+        category="Buyback: answer to the 1017 due",
+        audience=Audience.STAFF,
+        organization_id=buyback.organization_id,
+        title=f"{buyback.reference}: the member's signed 1017 is due",
+        detail=(
+            f"quote {issued.number} mailed {issued.quote_date:%Y-%m-%d}; reminder letter "
+            f"written {issued.reminder_date:%Y-%m-%d} (mail it); the quote lapses after "
+            f"{issued.response_deadline:%Y-%m-%d}"
+        ),
+        subject=f"{member.first_name} {member.last_name} ({member.employee_id})",
+        due_date=issued.response_deadline,
+        listed_from=issued.reminder_date,
+        url=reverse("buybacks:detail", args=[buyback.pk]),
+        source="seeds/buybacks.txt 'Buyback procedures' step 3 (respond within 45 days)",
+        closable_by_staff=False,
+    )
 
 
 def options_for(buyback: Buyback) -> pdfs.OptionsText:
@@ -360,16 +425,30 @@ def options_for(buyback: Buyback) -> pdfs.OptionsText:
     members), with the least payment a pay when a rate is known."""
     assert buyback.member_cost is not None
     assert buyback.quote_date is not None
-    options = rules.payment_options(
-        buyback.member_cost, is_classified(buyback.member), buyback.quote_date
-    )
+    options = _options(buyback, buyback.quote_date)
     minimum = None
     if options.financing and buyback.interest_rate is not None:
         minimum = rules.minimum_payment(
             buyback.member_cost, buyback.interest_rate, RuleFrequency.BIWEEKLY, buyback.quote_date
         )
     return pdfs.OptionsText(
-        options.lump_sum, options.financing, options.combined, options.reason, minimum
+        options.lump_sum,
+        options.financing,
+        options.combined,
+        options.reason,
+        minimum,
+        options.direct,
+    )
+
+
+def on_unpaid_leave(member: Member) -> bool:
+    return member.status == MemberStatus.ON_LEAVE
+
+
+def _options(buyback: Buyback, on: dt.date) -> rules.PaymentOptions:
+    assert buyback.member_cost is not None
+    return rules.payment_options(
+        buyback.member_cost, is_classified(buyback.member), on, on_unpaid_leave(buyback.member)
     )
 
 
@@ -399,11 +478,27 @@ class AgreementInput:
 def _plan(buyback: Buyback, data: AgreementInput) -> schedule.Plan | None:
     assert buyback.member_cost is not None
     assert buyback.quote_date is not None
-    options = rules.payment_options(
-        buyback.member_cost, is_classified(buyback.member), data.agreement_date
-    )
+    options = _options(buyback, data.agreement_date)
     if data.option == PaymentOption.LUMP_SUM:
         return None
+    if data.option == PaymentOption.DIRECT:
+        if not options.direct:
+            raise BuybackError(
+                "Payments directly to the administrator are for members on an unpaid leave "
+                f"and seasonal or unclassified members ({options.reason}).",
+                "option",
+            )
+        return None
+    if data.option == PaymentOption.COMBINED and data.lump_sum:
+        answer = rules.combined_option(
+            buyback.member_cost,
+            data.lump_sum,
+            is_classified(buyback.member),
+            data.agreement_date,
+            on_unpaid_leave(buyback.member),
+        )
+        if not answer.allowed:
+            raise BuybackError(f"A combined payment is not available: {answer.reason}.", "lump_sum")
     if data.option == PaymentOption.FINANCING and not options.financing:
         raise BuybackError(f"Payroll deductions are not available: {options.reason}.", "option")
     if data.option == PaymentOption.COMBINED and not options.combined:
@@ -448,7 +543,7 @@ def record_agreement(
     buyback gets its schedule and its deduction direction (form 1016), delivered to the
     employer as a file from the administrator and announced in a secure message."""
     access.require_staff(actor)
-    if buyback.status != Status.QUOTED or buyback.member_cost is None:
+    if buyback.status not in (Status.QUOTED, Status.LAPSED) or buyback.member_cost is None:
         raise BuybackError("Only a quoted buyback can be agreed.")
     assert buyback.response_deadline is not None
     assert buyback.completion_deadline is not None
@@ -456,6 +551,15 @@ def record_agreement(
         raise BuybackError("The agreement date cannot be in the future.", "agreement_date")
     if data.agreement_date < (buyback.quote_date or data.agreement_date):
         raise BuybackError("The agreement cannot precede the quote.", "agreement_date")
+    if data.agreement_date > buyback.response_deadline:
+        # seeds/buybacks.txt 'Buyback procedures' step 3: "The member must respond within
+        # 45 days" -- a signed form received later answers a lapsed quote.
+        raise BuybackError(
+            f"The signed agreement arrived after the 45-day window closed on "
+            f"{buyback.response_deadline:%Y-%m-%d}: the quote has lapsed. Issue a new quote "
+            "(costed as of the new date).",
+            "agreement_date",
+        )
     if data.agreement_date > buyback.completion_deadline:
         raise BuybackError("The 10-year-3-month completion window has closed.", "agreement_date")
     plan = _plan(buyback, data)
@@ -463,13 +567,24 @@ def record_agreement(
     try:
         with transaction.atomic():
             locked = Buyback.objects.select_for_update().get(pk=buyback.pk)
-            if locked.status != Status.QUOTED:
+            if locked.status not in (Status.QUOTED, Status.LAPSED):
                 raise BuybackError("The buyback changed meanwhile; reload the page.")
+            # a form received in time but recorded after the lapse job ran reinstates it
+            reinstated = locked.status == Status.LAPSED
+            issued = locked.quotes.order_by("-number").first()
+            if issued is not None:
+                issued.outcome = QuoteOutcome.AGREED
+                issued.outcome_on = data.agreement_date
+                issued.save(update_fields=["outcome", "outcome_on"])
+                other_apps.task_done(
+                    _response_key(issued), data.agreement_date, "Signed 1017 received.", actor
+                )
             locked.agreement_date = data.agreement_date
             locked.payment_option = data.option
             if data.interest_rate is not None:
                 locked.interest_rate = data.interest_rate
             if plan is None:
+                # a lump sum, or payments directly to the administrator
                 locked.status = Status.AWAITING_PAYMENT
                 locked.lump_sum_amount = locked.member_cost
                 locked.financed_amount = None
@@ -484,7 +599,7 @@ def record_agreement(
                 actor=actor,
                 organization=locked.organization,
                 target=locked.reference,
-                details={"option": data.option},
+                details={"option": data.option, "reinstated_after_lapse": reinstated},
             )
             if plan is not None:
                 delivered = _issue_direction(actor, locked, data, plan, request)
@@ -502,14 +617,30 @@ def _issue_direction(
     plan: schedule.Plan,
     request: HttpRequest | None,
 ) -> str:
-    from pensionportal.exchange.actions import deliver_file
-    from pensionportal.exchange.models import Category, ExchangedFile
-    from pensionportal.messaging.actions import start_thread
-    from pensionportal.messaging.models import BUYBACKS_MAILBOX, Mailbox
+    direction = create_direction(actor, buyback, data.frequency, plan)
+    return deliver_direction(
+        actor,
+        buyback,
+        direction,
+        request,
+        subject=f"Buyback deduction direction {buyback.reference}",
+        opening="Please set up buyback payroll deductions",
+        audit_action="buybacks.direction_issued",
+    )
 
+
+def create_direction(
+    actor: User,
+    buyback: Buyback,
+    frequency: str,
+    plan: schedule.Plan,
+    replaces: DeductionDirection | None = None,
+    reason: str = "",
+) -> DeductionDirection:
+    """The 1016 and its schedule, line by line (inside the caller's transaction)."""
     direction = DeductionDirection.objects.create(
         buyback=buyback,
-        frequency=data.frequency,
+        frequency=frequency,
         start_date=plan.start_date,
         end_date=plan.end_date,
         member_amount=plan.member_amount,
@@ -518,8 +649,10 @@ def _issue_direction(
         member_code=buyback.member_code,
         employer_code=buyback.employer_code if plan.employer_financed else "",
         issued_by=actor,
+        replaces=replaces,
+        change_reason=reason[:300],
     )
-    lines = ScheduledDeduction.objects.bulk_create(
+    ScheduledDeduction.objects.bulk_create(
         ScheduledDeduction(
             direction=direction,
             number=line.number,
@@ -532,19 +665,34 @@ def _issue_direction(
         )
         for line in plan.lines
     )
+    return direction
+
+
+def deliver_direction(
+    actor: User,
+    buyback: Buyback,
+    direction: DeductionDirection,
+    request: HttpRequest | None,
+    *,
+    subject: str,
+    opening: str,
+    audit_action: str,
+) -> str:
+    """The 1016 PDF to the employer's File Upload list and a secure message from the
+    Buybacks mailbox with the amounts and codes; returns the stored file's name."""
+    lines = list(direction.lines.all())
     content = pdfs.direction_1016(direction, lines)
-    delivery: ExchangedFile = deliver_file(
+    file_id, file_reference, file_name, storage_name = other_apps.deliver(
         actor,
         buyback.organization,
-        f"1016_{buyback.reference}.pdf",
-        [content],
-        Category.BUYBACK_DEDUCTIONS,
-        request=request,
+        f"1016_{buyback.reference}_{direction.pk}.pdf",
+        content,
+        request,
     )
-    direction.delivered_file_id = delivery.pk
+    direction.delivered_file_id = file_id
     member = buyback.member
     body = (
-        f"Please set up buyback payroll deductions for {member.first_name} {member.last_name} "
+        f"{opening} for {member.first_name} {member.last_name} "
         f"(employee ID {member.employee_id}), buyback {buyback.reference}.\n\n"
         f"Start date: {direction.start_date:%Y-%m-%d}\nEnd date: {direction.end_date:%Y-%m-%d}\n"
         f"Member deduction: ${direction.member_amount} a pay, code {direction.member_code}\n"
@@ -556,23 +704,16 @@ def _issue_direction(
         )
         + f"Number of payments: {direction.number_of_payments} "
         f"({direction.get_frequency_display().lower()})\n\n"
-        f"The form 1016 with the full schedule is in File Upload as {delivery.name} "
-        f"({delivery.reference}) and on the Buybacks page. Report the deductions in each "
+        f"The form 1016 with the full schedule is in File Upload as {file_name} "
+        f"({file_reference}) and on the Buybacks page. Report the deductions in each "
         "pay's data file with these codes. Do not stop the deductions unless the member "
         "terminates, transfers, retires or dies."
     )
-    thread = start_thread(
-        actor,
-        organization=buyback.organization,
-        mailbox=Mailbox.objects.get(slug=BUYBACKS_MAILBOX),
-        subject=f"Buyback deduction direction {buyback.reference}",
-        body=body,
-        request=request,
-    )
-    direction.thread_reference = thread.reference
+    thread_reference = other_apps.message(actor, buyback.organization, subject, body, request)
+    direction.thread_reference = thread_reference
     direction.save(update_fields=["delivered_file_id", "thread_reference"])
     record(
-        "buybacks.direction_issued",
+        audit_action,
         request=request,
         actor=actor,
         organization=buyback.organization,
@@ -581,12 +722,11 @@ def _issue_direction(
             "payments": direction.number_of_payments,
             "member_amount": str(direction.member_amount),
             "employer_amount": str(direction.employer_amount),
-            "file": delivery.reference,
-            "thread": thread.reference,
+            "file": file_reference,
+            "thread": thread_reference,
         },
     )
-    assert delivery.file is not None
-    return delivery.file.name
+    return storage_name
 
 
 def quarter_of(day: dt.date) -> str:
@@ -601,42 +741,51 @@ def record_lump_sum(
     amount: Decimal,
     request: HttpRequest | None = None,
 ) -> LumpSumPayment:
-    """A lump sum the member paid; the employer's matching share is invoiced quarterly
-    (buybacks.txt 'Buyback procedures' step 4)."""
+    """A payment the member made directly: a lump sum, or one of the monthly or quarterly
+    payments of the direct option. The employer's matching share follows it and is
+    invoiced quarterly (buybacks.txt 'Buyback procedures' step 4: "The employer will be
+    invoiced on a quarterly basis")."""
     access.require_staff(actor)
     if buyback.status not in (Status.AWAITING_PAYMENT, Status.IN_PAYMENT):
-        raise BuybackError("Record payments once the member has agreed to a lump sum.")
+        raise BuybackError("Record payments once the member has agreed to pay directly.")
     if buyback.payment_option == PaymentOption.FINANCING:
         raise BuybackError("This buyback is paid by payroll deductions only.")
     if amount <= 0:
         raise BuybackError("Enter the amount received.", "amount")
     if received_date > _today():
         raise BuybackError("The date received cannot be in the future.", "received_date")
+    if buyback.agreement_date is not None and received_date < buyback.agreement_date:
+        raise BuybackError(
+            "A payment cannot be received before the agreement was signed.", "received_date"
+        )
+    direct = buyback.payment_option == PaymentOption.DIRECT
+    completes_when_paid = buyback.payment_option in (PaymentOption.LUMP_SUM, PaymentOption.DIRECT)
     with transaction.atomic():
         locked = Buyback.objects.select_for_update().get(pk=buyback.pk)
         due = locked.lump_sum_amount or Decimal(0)
         paid = sum((p.amount for p in locked.lump_sums.all()), Decimal(0))
         if paid + amount > due:
-            raise BuybackError(f"Only ${due - paid} of the lump sum remains to be paid.", "amount")
+            raise BuybackError(f"Only ${due - paid} remains to be paid directly.", "amount")
         employer_paid = sum((p.employer_share for p in locked.lump_sums.all()), Decimal(0))
         share = schedule.employer_share(
             locked.employer_cost or Decimal(0), locked.member_cost or Decimal(1), amount
         )
-        if paid + amount == due and locked.payment_option == PaymentOption.LUMP_SUM:
+        if paid + amount == due and completes_when_paid:
             share = (locked.employer_cost or Decimal(0)) - employer_paid
         payment = LumpSumPayment.objects.create(
             buyback=locked,
+            direct=direct,
             received_date=received_date,
             amount=amount,
             employer_share=share,
             invoice_quarter=quarter_of(received_date),
             recorded_by=actor,
         )
-        if paid + amount == due and locked.payment_option == PaymentOption.LUMP_SUM:
+        if paid + amount == due and completes_when_paid:
             locked.status = Status.COMPLETED
             locked.save(update_fields=["status"])
         record(
-            "buybacks.lump_sum_recorded",
+            "buybacks.direct_payment_recorded" if direct else "buybacks.lump_sum_recorded",
             request=request,
             actor=actor,
             organization=locked.organization,
@@ -655,7 +804,11 @@ def stop_buyback(
     request: HttpRequest | None = None,
 ) -> Buyback:
     """Deductions stop only on termination, transfer, retirement or death, or when the
-    member asks the administrator to stop the buyback."""
+    member asks the administrator to stop the buyback. The rest of the schedule is
+    cancelled; the member is credited with the service paid for (pro rata, principal only);
+    the employer is told to stop the deductions; the member gets a letter."""
+    from .changes import stop_effects
+
     access.require_staff(actor)
     if reason not in StopReason.values:
         raise BuybackError(
@@ -665,21 +818,65 @@ def stop_buyback(
         )
     if buyback.status in (Status.COMPLETED, Status.STOPPED, Status.REFUSED):
         raise BuybackError("This buyback is already closed.")
+    if on > _today():
+        raise BuybackError("The stop date cannot be in the future.", "on")
+    if buyback.agreement_date is not None and on < buyback.agreement_date:
+        raise BuybackError("A buyback cannot stop before it was agreed.", "on")
     with transaction.atomic():
         locked = Buyback.objects.select_for_update().get(pk=buyback.pk)
+        was = locked.status
         locked.status = Status.STOPPED
         locked.stop_reason = reason
         locked.stopped_on = on
-        locked.save(update_fields=["status", "stop_reason", "stopped_on"])
-        DeductionDirection.objects.filter(buyback=locked).update(active=False)
+        paid, credited = stop_effects(locked, on)
+        locked.principal_paid = paid
+        locked.credited_years = credited
+        locked.save(
+            update_fields=[
+                "status",
+                "stop_reason",
+                "stopped_on",
+                "principal_paid",
+                "credited_years",
+            ]
+        )
+        # the schedule after the stop date is cancelled (tracking shows it as stopped)
+        DeductionDirection.objects.filter(buyback=locked, active=True).update(active=False)
+        for issued in locked.quotes.filter(outcome=QuoteOutcome.OPEN):
+            issued.outcome = QuoteOutcome.REPLACED
+            issued.outcome_on = on
+            issued.save(update_fields=["outcome", "outcome_on"])
+            other_apps.task_cancelled(_response_key(issued), on, "The buyback was stopped.")
         record(
             "buybacks.stopped",
             request=request,
             actor=actor,
             organization=locked.organization,
             target=locked.reference,
-            details={"reason": reason, "on": on.isoformat()},
+            details={
+                "reason": reason,
+                "on": on.isoformat(),
+                "principal_paid": str(paid),
+                "credited_years": str(credited),
+            },
         )
+        from .letters import write_letter
+
+        write_letter(locked, LetterKind.STOPPED, on)
+        if was == Status.IN_PAYMENT:
+            member = locked.member
+            other_apps.message(
+                actor,
+                locked.organization,
+                f"Stop buyback deductions {locked.reference}",
+                f"Please stop the buyback payroll deductions (codes {locked.member_code}"
+                + (f" and {locked.employer_code}" if locked.employer_code else "")
+                + f") for {member.first_name} {member.last_name} (employee ID "
+                f"{member.employee_id}), buyback {locked.reference}, from the first pay "
+                f"after {on:%Y-%m-%d}. Reason: {locked.get_stop_reason_display()}. Amounts "
+                "already deducted stay credited to the member.",
+                request,
+            )
     return locked
 
 

@@ -112,6 +112,41 @@ class LumpSumForm(forms.Form):
     amount = _money("Amount")
 
 
+class ReissueForm(forms.Form):
+    quote_date = forms.DateField(label="New quote date (the cost is as of this date)", widget=DATE)
+    salary_rate = _money(
+        "Annual salary rate at that date",
+        required=False,
+        help_text="Leave empty to use the member's current full-time annual pay rate.",
+    )
+    entered_cost = _money(
+        "Member cost (actuarial or Select quotes only)",
+        required=False,
+        help_text="Only when the cost is not given by the plan's formula.",
+    )
+    interest_rate = forms.DecimalField(
+        label="Financing interest rate (% a year)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(99),
+        max_digits=6,
+        decimal_places=3,
+    )
+
+
+class ChangeDeductionForm(forms.Form):
+    requested_on = forms.DateField(label="Date the member asked for the change", widget=DATE)
+    payment = _money("New member deduction per pay")
+    effective_from = forms.DateField(
+        label="From pay date", widget=DATE, help_text="One of the scheduled pay dates."
+    )
+    reason = forms.CharField(label="Note", max_length=300, required=False)
+
+
+class TaxYearForm(forms.Form):
+    year = forms.IntegerField(label="Tax year", min_value=1990, max_value=2100)
+
+
 class StopForm(forms.Form):
     reason = forms.ChoiceField(label="Reason", choices=StopReason.choices)
     on = forms.DateField(label="Effective date", widget=DATE)

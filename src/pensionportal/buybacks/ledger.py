@@ -29,7 +29,12 @@ def _member_schedule(buyback: Buyback) -> list[Due]:
     )
     by_date: dict[dt.date, Decimal] = defaultdict(Decimal)
     number: dict[dt.date, int] = {}
-    for line in ScheduledDeduction.objects.filter(direction__in=directions):
+    for line in ScheduledDeduction.objects.filter(direction__in=directions).select_related(
+        "direction"
+    ):
+        superseded = line.direction.superseded_from
+        if superseded is not None and line.due_date >= superseded:
+            continue  # replaced by a changed schedule
         by_date[line.due_date] += line.member_payment
         if line.direction.buyback_id == buyback.pk:
             number[line.due_date] = line.number

@@ -44,6 +44,7 @@ class Status(models.TextChoices):
     RECEIVED = "received", "Application received"
     REFUSED = "refused", "Refused"
     QUOTED = "quoted", "Quoted (Agreement to Purchase Credit sent)"
+    LAPSED = "lapsed", "Lapsed: no answer within 45 days"
     AWAITING_PAYMENT = "awaiting_payment", "Agreed: awaiting lump-sum payment"
     IN_PAYMENT = "in_payment", "Agreed: payroll deductions"
     COMPLETED = "completed", "Completed"
@@ -54,6 +55,7 @@ class PaymentOption(models.TextChoices):
     LUMP_SUM = "lump_sum", "Lump sum"
     FINANCING = "financing", "Payroll deductions"
     COMBINED = "combined", "Lump sum and payroll deductions"
+    DIRECT = "direct", "Monthly or quarterly payments directly to the administrator"
 
 
 class Frequency(models.TextChoices):
@@ -107,6 +109,8 @@ class Buyback(models.Model):
     cost_basis = models.CharField(max_length=400, blank=True)
     interest_rate = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
     quote_date = models.DateField(null=True, blank=True)
+    # the first 1017's mailing date: the 10-year-3-month window runs from the original quote
+    original_quote_date = models.DateField(null=True, blank=True)
     response_deadline = models.DateField(null=True, blank=True)
     completion_deadline = models.DateField(null=True, blank=True)
     # the agreement
@@ -116,6 +120,9 @@ class Buyback(models.Model):
     financed_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     stop_reason = models.CharField(max_length=20, choices=StopReason.choices, blank=True)
     stopped_on = models.DateField(null=True, blank=True)
+    # on a stop: what the member had paid, and the service it buys (pro rata, rules.buybacks)
+    principal_paid = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    credited_years = models.DecimalField(max_digits=10, decimal_places=6, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -142,11 +149,82 @@ class Buyback(models.Model):
     def employer_pays(self) -> bool:
         return bool(self.employer_cost)
 
+    @property
+    def direction(self) -> DeductionDirection | None:
+        """The deduction direction in force (the latest issued)."""
+        return self.directions.order_by("-issued_at", "-id").first()
+
+
+class QuoteOutcome(models.TextChoices):
+    OPEN = "open", "Awaiting the member's answer"
+    AGREED = "agreed", "Signed and returned"
+    LAPSED = "lapsed", "Lapsed: no answer within 45 days"
+    REPLACED = "replaced", "Replaced by a new quote"
+
+
+class IssuedQuote(models.Model):
+    """Each Agreement to Purchase Credit (1017) sent, with its 45-day window and outcome."""
+
+    buyback = models.ForeignKey(Buyback, on_delete=models.PROTECT, related_name="quotes")
+    number = models.PositiveSmallIntegerField()
+    quote_date = models.DateField()
+    complete_date = models.DateField()
+    salary_rate = models.DecimalField(max_digits=12, decimal_places=2)
+    member_cost = models.DecimalField(max_digits=12, decimal_places=2)
+    employer_cost = models.DecimalField(max_digits=12, decimal_places=2)
+    response_deadline = models.DateField()
+    reminder_date = models.DateField()
+    reminded_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=10, choices=QuoteOutcome.choices, default=QuoteOutcome.OPEN
+    )
+    outcome_on = models.DateField(null=True, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["buyback", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["buyback", "number"], name="unique_quote_number")
+        ]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["outcome", "reminder_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.buyback_id} 1017 #{self.number}"
+
+
+class LetterKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder: the Agreement to Purchase Credit awaits an answer"
+    LAPSED = "lapsed", "The quote lapsed"
+    STOPPED = "stopped", "The buyback stopped: service credited"
+
+
+class BuybackLetter(models.Model):
+    """A letter to the member's home address (PDF stored encrypted in the vault)."""
+
+    buyback = models.ForeignKey(Buyback, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=10, choices=LetterKind.choices)
+    letter_date = models.DateField()
+    storage_name = models.CharField(max_length=64)
+    wrapped_key = models.TextField()
+    size = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["letter_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} letter {self.buyback_id}"
+
+    @property
+    def filename(self) -> str:
+        return f"buyback-{self.buyback_id}-{self.kind}-{self.letter_date:%Y-%m-%d}.pdf"
+
 
 class DeductionDirection(models.Model):
-    """Form 1016: the employer's direction to deduct (one per financed buyback)."""
+    """Form 1016: the employer's direction to deduct. A change of the deduction amount
+    issues a new direction from an effective pay date; the one it replaces keeps its lines
+    before that date (``superseded_from``)."""
 
-    buyback = models.OneToOneField(Buyback, on_delete=models.PROTECT, related_name="direction")
+    buyback = models.ForeignKey(Buyback, on_delete=models.PROTECT, related_name="directions")
     frequency = models.CharField(max_length=12, choices=Frequency.choices)
     start_date = models.DateField()
     end_date = models.DateField()
@@ -162,6 +240,11 @@ class DeductionDirection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     active = models.BooleanField(default=True)
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    superseded_from = models.DateField(null=True, blank=True)
+    change_reason = models.CharField(max_length=300, blank=True)
 
     def __str__(self) -> str:
         return f"1016 for {self.buyback.reference}"
@@ -192,14 +275,17 @@ class ScheduledDeduction(models.Model):
 
 
 class LumpSumPayment(models.Model):
-    """A payment the member made directly; the employer's share follows, invoiced
-    quarterly (buybacks.txt 'Buyback procedures' step 4)."""
+    """A payment the member made directly (a lump sum, or a monthly or quarterly payment);
+    the employer's share follows, invoiced quarterly (buybacks.txt 'Buyback procedures'
+    step 4)."""
 
     buyback = models.ForeignKey(Buyback, on_delete=models.PROTECT, related_name="lump_sums")
+    direct = models.BooleanField(default=False)  # a monthly/quarterly payment, not a lump sum
     received_date = models.DateField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     employer_share = models.DecimalField(max_digits=12, decimal_places=2)
     invoice_quarter = models.CharField(max_length=7)  # e.g. 2026-Q2
+    invoice_id = models.BigIntegerField(null=True, blank=True)  # the remittances invoice
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -277,3 +363,28 @@ class DeductionProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.problem}"
+
+
+class TaxNoticeRun(models.Model):
+    """The notice of one year's buyback tax reporting delivered to one employer."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    lines = models.PositiveIntegerField(default=0)
+    delivered_file_id = models.BigIntegerField(null=True, blank=True)
+    thread_reference = models.CharField(max_length=40, blank=True)
+    produced_at = models.DateTimeField(default=timezone.now)
+    produced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-year", "organization_id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["organization", "year"], name="one_tax_notice_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}"

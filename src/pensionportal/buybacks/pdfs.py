@@ -7,15 +7,20 @@ reporting-pension-data.txt "Employer-administered deductions" (the 1016 content)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pensionportal.core.issuer import issuer
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
 
 from .models import Buyback, DeductionDirection, ScheduledDeduction
+
+if TYPE_CHECKING:
+    from .tax_reporting import TaxLine as TaxNoticeLine
 
 
 def _money(amount: Decimal | None) -> str:
@@ -68,6 +73,7 @@ class OptionsText:
     combined: bool
     reason: str
     minimum_payment: Decimal | None = None
+    direct: bool = False
 
 
 def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
@@ -80,7 +86,16 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
     pdf.line_of("Period", fmt.period(buyback.service_start, buyback.service_end))
     if buyback.years is not None:
         pdf.line_of("Years of service", fmt.decimal(buyback.years, 4))
-    pdf.line_of("Complete application received", fmt.iso_date(buyback.complete_date))
+    reissued = buyback.original_quote_date not in (None, buyback.quote_date)
+    if reissued:
+        pdf.line_of(
+            "New quote",
+            f"replaces the quote of {fmt.iso_date(buyback.original_quote_date)}, which lapsed; "
+            "costed as of the date below",
+        )
+        pdf.line_of("Cost as of", fmt.iso_date(buyback.complete_date))
+    else:
+        pdf.line_of("Complete application received", fmt.iso_date(buyback.complete_date))
     if buyback.salary_rate is not None:
         pdf.line_of("Salary rate at that date", _money(buyback.salary_rate))
     pdf.line_of("Cost to the member", _money(buyback.member_cost))
@@ -108,6 +123,12 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
         pdf.para(
             "Combined: lump-sum payment(s) and payroll deductions; at least $500 must remain "
             "to be financed after the lump sum."
+        )
+    if options.direct:
+        pdf.para(
+            "Other arrangements: while you are on an unpaid leave (including WSIB or LTIP), or "
+            "if you work on a seasonal or unclassified basis, you may pay by a series of "
+            "post-dated cheques or by regular monthly or quarterly payments to the plan."
         )
     pdf.para(f"Why these options: {options.reason}.")
     pdf.para(
@@ -160,4 +181,67 @@ def direction_1016(direction: DeductionDirection, lines: Sequence[ScheduledDeduc
             for line in lines
         ],
     )
+    return pdf.output()
+
+
+def member_letter(
+    *,
+    title: str,
+    letter_date: dt.date,
+    member_name: str,
+    address: Sequence[str],
+    reference: str,
+    paragraphs: Sequence[str],
+    facts: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """A short letter to the member's home address (reminder, lapse, stop)."""
+    pdf = _Form(title)
+    pdf.line_of("Date", fmt.iso_date(letter_date))
+    pdf.line_of("To", "\n".join(x for x in (member_name, *address) if x))
+    pdf.line_of("Buyback reference", reference)
+    for label, value in facts:
+        pdf.line_of(label, value)
+    for text in paragraphs:
+        pdf.para(text)
+    return pdf.output()
+
+
+def tax_notice(organization: str, year: int, lines: Sequence[TaxNoticeLine]) -> bytes:
+    """The employer's notice of one year's buyback tax reporting: first what the employer
+    reports, then what the administrator reports for its members."""
+    pdf = _Form(f"Buyback tax reporting {year}: {organization}")
+    pdf.para(
+        "Buyback payments and purchases of your members in the year, and who reports each to "
+        "the Canada Revenue Agency (buybacks: 'Pension adjustments', 'T4 tax reporting'). The "
+        "administrator gives members a T4A by mid-February for the payments it reports."
+    )
+    for heading, yours in (
+        ("For you to report", True),
+        ("Reported by the administrator", False),
+    ):
+        pdf.heading(heading)
+        chosen = [line for line in lines if line.employer_acts is yours]
+        if not chosen:
+            pdf.para("None.")
+            continue
+        pdf.doc.table(
+            [
+                Column("Member", 2),
+                Column("What", 3),
+                Column("Amount", 1, align="R"),
+                Column("Who reports", 2),
+                Column("By", 1),
+            ],
+            [
+                [
+                    f"{line.member.last_name}, {line.member.first_name} "
+                    f"({line.member.employee_id}){' ' + line.buyback if line.buyback else ''}",
+                    line.what,
+                    "" if line.amount is None else fmt.money(line.amount),
+                    line.who,
+                    fmt.iso_date(line.due) if line.due else "",
+                ]
+                for line in chosen
+            ],
+        )
     return pdf.output()

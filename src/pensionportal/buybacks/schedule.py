@@ -131,3 +131,50 @@ def build(
             f"10-year-3-month completion deadline ({deadline:%Y-%m-%d}); raise the payment."
         )
     return Plan(financed, employer_financed, payment, employer_payments[0], lines)
+
+
+def rebuild(
+    *,
+    remaining: Decimal,
+    employer_remaining: Decimal,
+    annual_rate: Decimal,
+    frequency: Frequency,
+    payment: Decimal,
+    first_deduction: dt.date,
+    changed_on: dt.date,
+    completion_deadline: dt.date,
+) -> Plan:
+    """A new schedule for a changed deduction amount: the remaining balance at the same rate
+    from the effective pay date, the employer's remaining share spread over the new number
+    of payments; the same rules as the first schedule ($10 at least, within 10 years, the
+    last deduction inside the completion window)."""
+    minimum = rules.minimum_payment(remaining, annual_rate, frequency, changed_on)
+    if payment < minimum:
+        raise ValueError(
+            f"The payment must be at least ${minimum} a pay (at least $10, and enough to repay "
+            f"the remaining ${remaining} within 10 years)."
+        )
+    amortized = rules.financing_schedule(remaining, annual_rate, frequency, payment, changed_on)
+    count = len(amortized.payments)
+    employer_payments = (
+        spread(employer_remaining, count) if employer_remaining > 0 else [ZERO] * count
+    )
+    lines = tuple(
+        Line(
+            p.number,
+            pay_date(first_deduction, frequency, p.number - 1),
+            p.payment,
+            p.interest,
+            p.principal,
+            p.balance,
+            employer_payments[p.number - 1],
+        )
+        for p in amortized.payments
+    )
+    if lines[-1].due_date > completion_deadline:
+        raise ValueError(
+            f"The last deduction ({lines[-1].due_date:%Y-%m-%d}) would fall after the "
+            f"10-year-3-month completion deadline ({completion_deadline:%Y-%m-%d}); raise the "
+            "payment."
+        )
+    return Plan(remaining, max(employer_remaining, ZERO), payment, employer_payments[0], lines)

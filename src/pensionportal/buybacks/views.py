@@ -9,39 +9,47 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.core import vault
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.exchange.models import ExchangedFile
 from pensionportal.files.serving import serve_file, serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
 from pensionportal.members.access import visible_members
+from pensionportal.rules import buyback_tax
 
-from . import actions, ledger, pdfs
+from . import actions, changes, lapsing, ledger, other_apps, pdfs, tax_reporting
 from .access import access_buyback, visible_buybacks
 from .forms import (
     AgreementForm,
     ApplicationEntryForm,
+    ChangeDeductionForm,
     DeductionFileForm,
     DeductionFileSettingForm,
     LumpSumForm,
     ProblemReportForm,
     QuoteForm,
+    ReissueForm,
     StopForm,
+    TaxYearForm,
     percent,
 )
 from .models import (
     Buyback,
+    BuybackLetter,
     DeductionDirection,
     DeductionFileEmployer,
     DeductionFileRun,
     DeductionProblem,
     Status,
+    TaxNoticeRun,
 )
 
 MAX_REPORT_BYTES = 2 * 1024 * 1024
@@ -110,6 +118,7 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
             "ds_organizations": ds_orgs,
             "statuses": Status.choices,
             "runs": runs,
+            "share_invoices": other_apps.share_invoices([o for o, _ in orgs]),
             "problems": DeductionProblem.objects.filter(
                 line__run__organization_id__in=[o for o, _ in orgs]
             ).select_related("line__run", "line__direction__buyback__member")[:50],
@@ -163,7 +172,10 @@ def new_application(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> HttpResponse:
     is_staff = access.is_staff_user(request.user)
-    direction = DeductionDirection.objects.filter(buyback=buyback).first()
+    directions = list(
+        DeductionDirection.objects.filter(buyback=buyback).order_by("-issued_at", "-id")
+    )
+    direction = directions[0] if directions else None
     options = None
     if buyback.member_cost is not None and buyback.quote_date is not None:
         options = actions.options_for(buyback)
@@ -173,9 +185,13 @@ def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> Http
         "is_staff": is_staff,
         "direction": direction,
         "lines": list(direction.lines.all()) if direction else [],
+        "earlier_directions": directions[1:],
         "tracking": ledger.tracking_for(buyback),
         "options": options,
         "lump_sums": buyback.lump_sums.all(),
+        "quotes": buyback.quotes.all(),
+        "letters": buyback.letters.all() if is_staff else [],
+        "pa": tax_reporting.pa_for(buyback),
         "problems": DeductionProblem.objects.filter(
             line__direction__buyback=buyback
         ).select_related("line__run"),
@@ -193,6 +209,10 @@ def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> Http
         )
         context["lump_sum_form"] = forms.get("lump_sum_form") or LumpSumForm()
         context["stop_form"] = forms.get("stop_form") or StopForm()
+        context["reissue_form"] = forms.get("reissue_form") or ReissueForm(
+            initial={"salary_rate": buyback.member.pay_rate}
+        )
+        context["change_form"] = forms.get("change_form") or ChangeDeductionForm()
     status = 400 if forms else 200
     return render(request, "buybacks/detail.html", context, status=status)
 
@@ -334,11 +354,15 @@ def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     before deliveries were stored, as it reads now."""
     buyback = access_buyback(request.user, buyback_id)
     assert isinstance(request.user, User)
-    direction = DeductionDirection.objects.filter(buyback=buyback).first()
+    directions = DeductionDirection.objects.filter(buyback=buyback).order_by("-issued_at", "-id")
+    wanted = request.GET.get("direction", "")
+    direction = (
+        directions.filter(pk=int(wanted)).first() if wanted.isdigit() else directions.first()
+    )
     if direction is None:
-        messages.error(request, "This buyback has no deduction direction.")
+        messages.error(request, "This buyback has no such deduction direction.")
         return redirect("buybacks:detail", buyback.pk)
-    filename = f"1016_{buyback.reference}.pdf"
+    filename = f"1016_{buyback.reference}_{direction.pk}.pdf"
     delivered = (
         ExchangedFile.objects.filter(pk=direction.delivered_file_id).select_related("file").first()
         if direction.delivered_file_id
@@ -439,3 +463,106 @@ def problem_report(request: HttpRequest) -> HttpResponse:
     response = _render_index(request, problem_form=form, row_errors=row_errors)
     response.status_code = 400
     return response
+
+
+@login_required
+@require_POST
+def reissue(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    form = ReissueForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            lapsing.reissue_quote(
+                staff,
+                buyback,
+                quote_date=data["quote_date"],
+                salary_rate=data["salary_rate"],
+                entered_cost=data["entered_cost"],
+                interest_rate=percent(data["interest_rate"]),
+                request=request,
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+            if buyback.status != Status.LAPSED:  # the form is not on the page: say it here
+                messages.error(request, str(error))
+        else:
+            messages.success(request, "New quote issued. Download the new 1017.")
+            return redirect("buybacks:detail", buyback.pk)
+    return _render_detail(request, buyback, reissue_form=form)
+
+
+@login_required
+@require_POST
+def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    buyback = access_buyback(request.user, buyback_id)
+    staff = _staff(request)
+    form = ChangeDeductionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = changes.change_deduction(
+                staff,
+                buyback,
+                changes.ChangeInput(
+                    payment=data["payment"],
+                    effective_from=data["effective_from"],
+                    requested_on=data["requested_on"],
+                    reason=data["reason"],
+                ),
+                request,
+            )
+        except actions.BuybackError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Deduction changed to ${new.member_amount} a pay from "
+                f"{new.start_date:%Y-%m-%d}; the new 1016 was sent to the employer.",
+            )
+            return redirect("buybacks:detail", buyback.pk)
+    return _render_detail(request, buyback, change_form=form)
+
+
+@login_required
+def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
+    _staff(request)
+    found = BuybackLetter.objects.filter(pk=letter_id).first()
+    if found is None:
+        raise Http404("No such letter.")
+    return _pdf(vault.read_all(found.storage_name, found.wrapped_key), found.filename)
+
+
+@login_required
+def tax(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    today = timezone.localdate()
+    # until last year's slips are due, last year; then the year in progress
+    default = today.year - 1 if today <= buyback_tax.t4a_due(today.year - 1) else today.year
+    form = TaxYearForm(request.GET or {"year": default})
+    year = form.cleaned_data["year"] if form.is_valid() else default
+    lines = tax_reporting.year_lines(year)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(tax_reporting.lines_csv(lines), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="buyback-tax-reporting-{year}.csv"'
+        return response
+    if request.method == "POST":
+        try:
+            runs = tax_reporting.issue_notices(staff, year, request)
+        except tax_reporting.TaxNoticeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{len(runs)} employer notice(s) sent for {year}.")
+        return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "buybacks/tax.html",
+        {
+            "form": form,
+            "year": year,
+            "lines": lines,
+            "runs": TaxNoticeRun.objects.filter(year=year).select_related("organization"),
+            "t4a_due": buyback_tax.t4a_due(year),
+        },
+    )

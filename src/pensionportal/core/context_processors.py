@@ -25,6 +25,10 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     entries: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    if access.is_staff_user(user):
+        entries.append(("Staff queue", reverse("worklist:staff")))
+    if access.can_use(user, Capability.FILES) or access.can_use(user, Capability.REMITTANCES):
+        entries.append(("To do", reverse("worklist:todo")))
     if access.can_use(user, Capability.MESSAGES):
         entries.append(("Messages", reverse("messaging:index")))
     if access.can_use(user, Capability.FILES):

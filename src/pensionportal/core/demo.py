@@ -115,6 +115,7 @@ DEMO_EXTENSIONS = [
     "pensionportal.submissions.demo",
     "pensionportal.remittances.demo",
     "pensionportal.missed.demo",
+    "pensionportal.memberevents.demo",
 ]
 
 

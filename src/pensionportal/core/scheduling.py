@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 DAILY_TASKS = [
     "pensionportal.remittances.tasks.send_due_date_reminders_for",
     "pensionportal.missed.tasks.run_missed_contributions_for",
+    "pensionportal.remittances.tasks.draft_regulator_notices_for",
+    "pensionportal.buybacks.tasks.run_buybacks_daily_for",
+    "pensionportal.memberevents.tasks.refresh_member_events_for",
 ]
 
 

@@ -7,6 +7,8 @@ own members' pages (through `members.access`). Anything else answers 404.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -66,3 +68,35 @@ def elections_visible(user: AnyUser, member: Member) -> QuerySet[Election]:
     if not visible_members(user).filter(pk=member.pk).exists():
         return Election.objects.none()
     return Election.objects.filter(member=member)
+
+
+def staff_facts_visible(user: AnyUser, member: Member) -> tuple[list[Any], list[Any]]:
+    """The member's bridging leaves and contributions found at another plan, for whoever may
+    see the member."""
+    from pensionportal.members.access import visible_members
+
+    from .models import BridgingLeave, WrongPlanTransfer
+
+    if not access.can_use(user, Capability.FILES) and not access.is_staff_user(user):
+        return [], []
+    if not visible_members(user).filter(pk=member.pk).exists():
+        return [], []
+    return (
+        list(BridgingLeave.objects.filter(member=member)),
+        list(WrongPlanTransfer.objects.filter(member=member)),
+    )
+
+
+def access_transfer(user: AnyUser, transfer_id: int | str) -> Any:
+    """A wrong-plan transfer, for staff (404 when there is none)."""
+    from .models import WrongPlanTransfer
+
+    access.require_staff(user)
+    try:
+        pk = int(transfer_id)
+    except (TypeError, ValueError):
+        raise Http404("No such transfer.") from None
+    found = WrongPlanTransfer.objects.select_related("member__organization").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such transfer.")
+    return found

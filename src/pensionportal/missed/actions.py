@@ -21,7 +21,9 @@ from django.db import transaction
 from django.db.models import Max, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
+from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization, OrganizationKind, User
 from pensionportal.audit.record import record
 from pensionportal.core.notify import absolute_url, notify_on_commit
@@ -37,10 +39,11 @@ from pensionportal.rules.interest import InterestRates
 from pensionportal.submissions.models import Status, Submission
 
 from . import documents, loading
-from .detection import detect, interest_on
+from .detection import NOT_REMITTED, detect, interest_on, reclassify_top_up
 from .models import (
     CHOICES_FOR_FORM,
     OPEN_STAGES,
+    BridgingLeave,
     Case,
     CaseEvent,
     CaseStage,
@@ -53,6 +56,7 @@ from .models import (
     LetterKind,
     MemberLetter,
     PublishedList,
+    WrongPlanTransfer,
 )
 
 SYSTEM = "system:missed-contributions"
@@ -128,6 +132,154 @@ def record_election(
     return election
 
 
+# -- facts staff record: bridging leaves, contributions found at another plan ---------------
+
+
+@dataclass(frozen=True)
+class BridgingInput:
+    start_date: dt.date
+    end_date: dt.date
+    notes: str = ""
+
+
+@transaction.atomic
+def record_bridging(
+    staff: User, member: Member, data: BridgingInput, request: HttpRequest | None = None
+) -> BridgingLeave:
+    """A leave with pay under a bridging benefit (cause 5): its periods owe contributions."""
+    access.require_staff(staff)
+    if data.end_date < data.start_date:
+        raise MissedError("The bridging leave cannot end before it starts.")
+    if data.start_date < member.membership_date:
+        raise MissedError(
+            f"The bridging leave starts before the member's plan membership date "
+            f"({member.membership_date:%Y-%m-%d})."
+        )
+    leave = BridgingLeave.objects.create(
+        member=member,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        notes=data.notes.strip()[:300],
+        recorded_by=staff,
+    )
+    record(
+        "missed.bridging_recorded",
+        request=request,
+        actor=staff,
+        organization=member.organization,
+        target=f"member:{member.pk}",
+        details={"start": data.start_date.isoformat(), "end": data.end_date.isoformat()},
+    )
+    return leave
+
+
+@dataclass(frozen=True)
+class WrongPlanInput:
+    other_plan: str
+    period_start: dt.date
+    period_end: dt.date
+    amount_found: Decimal
+    found_on: dt.date
+    notes: str = ""
+
+
+@transaction.atomic
+def record_wrong_plan(
+    staff: User, member: Member, data: WrongPlanInput, request: HttpRequest | None = None
+) -> WrongPlanTransfer:
+    """Contributions found at another plan (cause 1): the period is opened as missed."""
+    access.require_staff(staff)
+    if not data.other_plan.strip():
+        raise MissedError("Name the plan the contributions were remitted to.")
+    if data.period_end < data.period_start:
+        raise MissedError("The period cannot end before it starts.")
+    if data.amount_found < 0:
+        raise MissedError("The amount found cannot be negative.")
+    if data.found_on > timezone.localdate():
+        raise MissedError("The date found cannot be in the future.")
+    transfer = WrongPlanTransfer.objects.create(
+        member=member,
+        other_plan=data.other_plan.strip()[:120],
+        period_start=data.period_start,
+        period_end=data.period_end,
+        amount_found=data.amount_found,
+        found_on=data.found_on,
+        notes=data.notes.strip()[:300],
+        recorded_by=staff,
+    )
+    record(
+        "missed.wrong_plan_recorded",
+        request=request,
+        actor=staff,
+        organization=member.organization,
+        target=f"member:{member.pk}",
+        details={
+            "plan": transfer.other_plan,
+            "start": data.period_start.isoformat(),
+            "end": data.period_end.isoformat(),
+        },
+    )
+    return transfer
+
+
+@transaction.atomic
+def record_transfer_received(
+    staff: User,
+    transfer: WrongPlanTransfer,
+    *,
+    received_on: dt.date,
+    amount: Decimal,
+    request: HttpRequest | None = None,
+) -> int:
+    """The other plan transferred the contributions: the open periods of the transfer's
+    range are paid in date order while the amount lasts (a period is paid in full or not
+    at all). Returns the number of periods paid."""
+    access.require_staff(staff)
+    if transfer.received_on is not None:
+        raise MissedError("This transfer was already received.")
+    if amount <= 0:
+        raise MissedError("Enter the amount received.")
+    if received_on > timezone.localdate() or received_on < transfer.found_on:
+        raise MissedError("The date received must be between the date found and today.")
+    left = amount
+    paid: list[Finding] = []
+    for finding in (
+        Finding.objects.select_for_update()
+        .filter(
+            member=transfer.member,
+            status=FindingStatus.OPEN,
+            period_start__lte=transfer.period_end,
+            period_end__gte=transfer.period_start,
+        )
+        .order_by("period_start")
+    ):
+        if finding.principal > left:
+            break
+        left -= finding.principal
+        finding.status = FindingStatus.PAID
+        finding.paid_on = received_on
+        paid.append(finding)
+    Finding.objects.bulk_update(paid, ["status", "paid_on"])
+    transfer.received_on = received_on
+    transfer.amount_received = amount
+    transfer.save(update_fields=["received_on", "amount_received"])
+    record(
+        "missed.wrong_plan_received",
+        request=request,
+        actor=staff,
+        organization=transfer.member.organization,
+        target=f"member:{transfer.member_id}",
+        details={"amount": f"{amount:.2f}", "periods_paid": len(paid)},
+    )
+    for case in Case.objects.filter(pk__in={f.case_id for f in paid if f.case_id}):
+        if not outstanding(case).exists() and case.is_open:
+            case.stage = CaseStage.CLOSED_PAID
+            case.closed_on = received_on
+            case.save(update_fields=["stage", "closed_on"])
+            _event(case, received_on, "closed_paid", "Paid by the transfer from another plan.")
+    return len(paid)
+
+
 # -- detection ------------------------------------------------------------------------------
 
 
@@ -167,6 +319,13 @@ def run_detection(
         today,
         settings,
     )
+    # top-up salary: the short periods of regular service, against the pay reported
+    candidates = [
+        (f.member_id, f.period.start)
+        for f in found
+        if f.cause == NOT_REMITTED and f.plain_service and f.remitted_member > 0
+    ]
+    found = reclassify_top_up(found, loading.reported_pay(organization, candidates), settings)
     existing = {
         (f.member_id, f.period_start, f.period_end): f
         for f in Finding.objects.filter(organization=organization)
@@ -198,7 +357,8 @@ def run_detection(
         row.member_owed, row.employer_owed = item.member_owed, item.employer_owed
         row.member_share_paid_by_employer = item.member_share_paid_by_employer
         row.note = item.note
-        if rates is not None:
+        row.amount_unknown = item.amount_unknown
+        if rates is not None and not item.amount_unknown:
             row.interest_member, row.interest_employer, row.interest_note = _interest(
                 row, today, rates
             )
@@ -223,6 +383,7 @@ def run_detection(
         "employer_owed",
         "member_share_paid_by_employer",
         "note",
+        "amount_unknown",
         "interest_member",
         "interest_employer",
         "interest_note",
@@ -261,9 +422,10 @@ def open_case(organization: Organization, today: dt.date, actor: User | None = N
     """The missed mandatory invoice: every open finding not yet on a case, dated today, due
     90 days from the end of the month (rules.deadlines.missed_mandatory_employer_due_date);
     interest quoted to the due date."""
+    # a period whose amount cannot be computed (rates not on record) waits for staff
     pending = list(
         Finding.objects.select_for_update().filter(
-            organization=organization, case=None, status=FindingStatus.OPEN
+            organization=organization, case=None, status=FindingStatus.OPEN, amount_unknown=False
         )
     )
     if not pending:

@@ -1,7 +1,13 @@
 """Demo missed mandatory contributions at Demo Employer Ltd.: an earlier PAY cycle applied
-without D1003 (not remitted), a statutory leave for D1002 with a
-1025 election received after the leave began, then detection, the invoice and the report
-published to the payroll managers."""
+without D1003, whose contributions were found at another plan (wrong plan, with a period
+before it for which no pay data came at all); a statutory leave for D1002 with a 1025
+election received after the leave began; a later PAY cycle with D1004 reported on less pay
+than the salary on record (top-up salary) and without D1005, on a bridging leave with pay;
+then detection, the invoice and the report published to the payroll managers. At Northern
+Demo Services Inc. (OPSEU Pension Plan) a member on LTIP since 1989: a historical 1989 pay
+period (LTIP before 1990, on the actual salary rate; the plan's rates for 1989 are not on
+record, so its amount is left to compute) and the last pay period of last year (LTIP on the
+escalated base)."""
 
 from __future__ import annotations
 
@@ -11,18 +17,20 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
+from pensionportal.core import crypto
+from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER, SECOND_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
-from pensionportal.members.models import Leave, Member
+from pensionportal.members.models import EmploymentChange, Leave, Member
 from pensionportal.remittances.actions import PaymentInput, record_payment
 from pensionportal.submissions import demo as intake_demo
-from pensionportal.submissions.models import Submission
+from pensionportal.submissions.models import Source, Status, Submission
 from pensionportal.submissions.online import to_csv
 
 from . import actions
 from .models import Case, ElectionChoice, ElectionForm
 
 PAY_NAME = "PAY_2026-10-16.csv"
+TOP_UP_PAY_NAME = "PAY_2026-11-13_corrected.csv"
 
 
 def _pay_file() -> tuple[bytes, Decimal]:
@@ -34,12 +42,143 @@ def _pay_file() -> tuple[bytes, Decimal]:
     return to_csv(SPECS["PAY"], rows, header), total
 
 
+def _top_up_pay_file() -> bytes:
+    """Pay date 2026-11-13, the corrected file: D1004 reported on $1,800 of pay (the salary
+    on record gives about $2,392: top-up salary); D1005, on a bridging leave with pay, and
+    D1002, on leave, not reported."""
+    rows, total = intake_demo.pay_rows(leave_out=("D1002", "D1005"))
+    for row in rows:
+        if row["employee_id"] == "D1004":
+            old = Decimal(row["employee_regular"]) * 2 + Decimal(row["employer_special"])
+            pay = Decimal("1800.00")
+            share = (pay * Decimal("0.03")).quantize(Decimal("0.01"))
+            special = (pay * Decimal("0.002")).quantize(Decimal("0.01"))
+            row.update(
+                pensionable_pay=str(pay),
+                employee_regular=str(share),
+                employer_regular=str(share),
+                employer_special=str(special),
+            )
+            total += share * 2 + special - old
+    header = intake_demo.pay_header(
+        "2026-11-13", "2026-10-25", "2026-11-07", "EFT-DEMO-1113C", total
+    )
+    return to_csv(SPECS["PAY"], rows, header)
+
+
+def _other_causes(org: Organization, uploader: User, staff: User) -> None:
+    intake_demo.run_file(uploader, org, TOP_UP_PAY_NAME, _top_up_pay_file())
+    d1003 = Member.objects.filter(organization=org, employee_id="D1003").first()
+    if d1003 is not None and not d1003.wrong_plan_transfers.exists():
+        actions.record_wrong_plan(
+            staff,
+            d1003,
+            actions.WrongPlanInput(
+                "Ontario Pension Board",
+                dt.date(2026, 9, 13),
+                dt.date(2026, 10, 10),
+                Decimal("288.00"),
+                dt.date(2026, 11, 5),
+                "Demo: the employer's payroll remitted to the wrong plan for four weeks.",
+            ),
+        )
+    d1005 = Member.objects.filter(organization=org, employee_id="D1005").first()
+    if d1005 is not None and not d1005.bridging_leaves.exists():
+        actions.record_bridging(
+            staff,
+            d1005,
+            actions.BridgingInput(
+                dt.date(2026, 10, 25), dt.date(2026, 12, 31), "Demo: bridging to retirement."
+            ),
+        )
+
+
+def _historical_pay(org: Organization, user: User, start: dt.date, reference: str) -> None:
+    """An applied PAY period recorded without rows: the member on LTIP was not reported."""
+    if Submission.objects.filter(organization=org, payment_reference=reference).exists():
+        return
+    end = start + dt.timedelta(days=13)
+    pay_date = end + dt.timedelta(days=6)
+    Submission.objects.create(
+        organization=org,
+        template="PAY",
+        source=Source.ONLINE,
+        status=Status.APPLIED,
+        filename=f"{reference}.csv",
+        blob_name="",
+        blob_key="",
+        sha256=reference.lower().ljust(64, "0")[:64],
+        pay_cycle="bi-weekly",
+        pay_date=pay_date,
+        period_start=start,
+        period_end=end,
+        payment_reference=reference,
+        remittance_amount=Decimal("0.00"),
+        submitted_by=user,
+        submitted_at=timezone.make_aware(dt.datetime.combine(pay_date, dt.time(10))),
+        applied_at=timezone.make_aware(
+            dt.datetime.combine(pay_date + dt.timedelta(21), dt.time(11))
+        ),
+    )
+
+
+def _northern_ltip(staff: User) -> None:
+    org = Organization.objects.get(name=SECOND_EMPLOYER)
+    if Member.objects.filter(organization=org, employee_id="N-L001").exists():
+        return
+    sin = "612345678"
+    member = Member.objects.create(
+        organization=org,
+        employee_id="N-L001",
+        sin_encrypted=crypto.encrypt_text(sin),
+        sin_index=crypto.blind_index(sin, "sin"),
+        sin_last3=sin[-3:],
+        last_name="Longterm",
+        first_name="Lou",
+        birth_date=dt.date(1963, 8, 2),
+        hire_date=dt.date(1984, 5, 7),
+        membership_date=dt.date(1984, 5, 7),
+        employment_type="FT",
+        employment_ratio=Decimal("1"),
+        pay_rate=Decimal("41000.00"),
+        standard_hours=Decimal("36.25"),
+        status="on_leave",
+    )
+    EmploymentChange.objects.create(
+        member=member,
+        effective_date=dt.date(1984, 5, 7),
+        event_type="CHG",
+        pay_rate=Decimal("36000.00"),
+        employment_ratio=Decimal("1"),
+    )
+    EmploymentChange.objects.create(
+        member=member,
+        effective_date=dt.date(1989, 10, 1),
+        event_type="ATB",
+        pay_rate=Decimal("41000.00"),
+        reason="Demo: across-the-board increase during LTIP",
+    )
+    Leave.objects.create(
+        member=member,
+        leave_type="LTIP",
+        start_date=dt.date(1989, 3, 1),
+        disability_date=dt.date(1989, 3, 1),
+    )
+    today = timezone.localdate()
+    _historical_pay(org, staff, dt.date(1989, 11, 19), "DEMO-HIST-1989-12")
+    last_start = dt.date(today.year - 1, 12, 6)
+    _historical_pay(org, staff, last_start, f"DEMO-YEAR-END-{today.year - 1}")
+    actions.run_for_organization(org, today, staff)
+    actions.publish_list(org, today)
+
+
 def load() -> None:
     org = Organization.objects.get(name=DEMO_EMPLOYER)
-    if Case.objects.filter(organization=org).exists():
-        return
     uploader = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
     staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
+    _northern_ltip(staff)
+    if Case.objects.filter(organization=org).exists():
+        return
     if not Submission.objects.filter(organization=org, filename=PAY_NAME).exists():
         data, total = _pay_file()
         intake_demo.run_file(uploader, org, PAY_NAME, data)
@@ -65,6 +204,7 @@ def load() -> None:
                 notes="Demo: received after the leave began",
             ),
         )
+    _other_causes(org, uploader, staff)
     today = max(timezone.localdate(), dt.date(2026, 11, 1))
     actions.run_for_organization(org, today, staff)
     actions.publish_list(org, today)

@@ -16,7 +16,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from pensionportal.rules import contributions, leaves, part_time
@@ -41,6 +41,12 @@ STATUTORY_ELECTED = "statutory_elected"
 TPT_NO_ELECTION = "tpt_no_election"
 TPT_REGULAR_HOURS = "tpt_regular_hours"
 LTIP = "ltip"
+WRONG_PLAN = "wrong_plan"
+TOP_UP = "top_up"
+BRIDGING = "bridging"
+LTIP_PRE_1990 = "ltip_pre_1990"
+# Causes a recorded transfer from another plan explains (administrative error).
+ADMINISTRATIVE = frozenset({LATE_START, NOT_REMITTED, RETRO_SALARY})
 
 # The LOA template's leave types (select-employer-manual.txt §2 "Leave Data").
 LEAVE_TYPES = {
@@ -108,6 +114,24 @@ class ElectionFacts:
     sub_to: dt.date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BridgingFacts:
+    """A staff-recorded leave with pay under a bridging benefit (cause 5)."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class WrongPlanFacts:
+    """Contributions for the period found at another plan (cause 1, third paragraph)."""
+
+    start: dt.date
+    end: dt.date
+    plan: str
+    found_on: dt.date
+
+
 # The ledger for one member and pay period, all contribution types, in cents: member,
 # employer (regular + special), pensionable pay on R rows. A plain tuple: 2.6 million of
 # them are built from the database rows as they come.
@@ -127,6 +151,10 @@ class Settings:
     minimum_shortfall: Decimal = Decimal("1.00")  # ... and by at least this much
     cola: DatedTable | None = None  # the OPTrust Select COLA table (leave bases)
     rates: InterestRates | None = None  # staff-maintained interest tables
+    # the salary escalation factor of LTIP contributions (OPSEU: its COLA; Select: its COLA)
+    ltip_escalation: DatedTable | None = None
+    # before this day LTIP contributions are on the actual salary rate (cause 6)
+    ltip_escalation_from: dt.date = dt.date(1990, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +168,9 @@ class Finding:
     remitted_employer: Decimal
     member_share_paid_by_employer: bool = False
     note: str = ""
+    expected_earnings: Decimal = ZERO  # the pensionable pay the salary on record gives
+    plain_service: bool = False  # regular service only: no leave, no arrangement
+    amount_unknown: bool = False  # the plan's rates for the date are not on record
 
     @property
     def member_owed(self) -> Decimal:
@@ -156,6 +187,8 @@ class MemberRecord:
     changes: Sequence[JobChange] = ()
     leaves: Sequence[LeaveFacts] = ()
     elections: Sequence[ElectionFacts] = ()
+    bridging: Sequence[BridgingFacts] = ()
+    wrong_plan: Sequence[WrongPlanFacts] = ()
 
 
 @dataclass
@@ -165,6 +198,9 @@ class _Expected:
     cause: str
     by_employer: bool = False
     notes: list[str] = field(default_factory=list)
+    earnings: Decimal = ZERO
+    plain: bool = False
+    unknown: bool = False
 
 
 class _Calculator:
@@ -175,6 +211,16 @@ class _Calculator:
         self.participation = employer.participation
         self._cache: dict[tuple[object, ...], tuple[Decimal, Decimal]] = {}
         self._periods: dict[tuple[Frequency, dt.date], Decimal] = {}
+
+    def earnings(
+        self, annual: Decimal, ratio: Decimal, share: Decimal, period: PayPeriod
+    ) -> Decimal:
+        """The pensionable pay the salary on record gives for ``share`` of the period."""
+        per_year = self._periods.get((period.frequency, period.pay_date))
+        if per_year is None:
+            per_year = pay_periods_per_year(period.frequency, period.pay_date)
+            self._periods[(period.frequency, period.pay_date)] = per_year
+        return annual / per_year * ratio * share
 
     def shares(
         self, annual: Decimal, ratio: Decimal, share: Decimal, period: PayPeriod
@@ -324,6 +370,8 @@ class _MemberDetector:
         base_day = leave.disability_date or leave.start
         annual, ratio, _ = _job_at(self.record, base_day - dt.timedelta(days=1))
         notes: list[str] = []
+        if kind is leaves.LeaveType.LTIP:
+            return self._ltip_expected(leave, period, ruling, annual, ratio, base_day)
         if self.settings.cola is not None:
             try:
                 annual = leaves.contribution_base(
@@ -333,18 +381,7 @@ class _MemberDetector:
                 notes.append(f"COLA for {service_from.year} not on record: base not raised")
         elif service_from.year > base_day.year:
             notes.append("no COLA table: base not raised")
-        if kind is leaves.LeaveType.LTIP:
-            cause = LTIP
-            stop = leaves.ltip_contributions_end(
-                self.record.facts.birth_date,
-                leave.end + dt.timedelta(days=1) if leave.end else None,
-                self.record.facts.termination_date,
-            )
-            days = _overlap(leave.start, stop - dt.timedelta(days=1), period)
-            if days <= 0:
-                return None
-            share = Decimal(days) / Decimal(period.days)
-        elif leaves.is_short_leave(leaves.Leave(kind, leave.start, end_for_length, choice)):
+        if leaves.is_short_leave(leaves.Leave(kind, leave.start, end_for_length, choice)):
             # remitted by the employer upon the member's return: missed once the leave has
             # ended and a pay date after the return has passed
             if leave.end is None or not any(
@@ -365,9 +402,68 @@ class _MemberDetector:
                 late = _election_in_force(self.record.elections, "1025", leave.start, dt.date.max)
                 if late is not None:
                     notes.append(f"election received late, on {late.received.isoformat()}")
-        member, employer = self.calc.shares(annual, ratio, share, period)
+        return self._priced(annual, ratio, share, period, cause, notes, ruling)
+
+    def _priced(
+        self,
+        annual: Decimal,
+        ratio: Decimal,
+        share: Decimal,
+        period: PayPeriod,
+        cause: str,
+        notes: list[str],
+        ruling: leaves.LeaveRuling,
+    ) -> _Expected:
         by_employer = ruling.member_share_paid_by_employer
+        try:
+            member, employer = self.calc.shares(annual, ratio, share, period)
+        except ParameterNotInForce as missing:
+            notes.append(f"contribution rates not on record ({missing}): amount to be computed")
+            return _Expected(ZERO, ZERO, cause, by_employer, notes, unknown=True)
         return _Expected(member, employer, cause, by_employer, notes)
+
+    def _ltip_expected(
+        self,
+        leave: LeaveFacts,
+        period: PayPeriod,
+        ruling: leaves.LeaveRuling,
+        annual: Decimal,
+        ratio: Decimal,
+        base_day: dt.date,
+    ) -> _Expected | None:
+        """LTIP: both shares paid by the employer until the earliest of recovery, age 65 and
+        the end of membership (select-employer-manual.txt §1 'LTIP Provisions'). From 1990
+        the base is the pay before the disability raised by the salary escalation factor;
+        before 1990, the actual salary rate (reporting-pension-data.txt cause 6)."""
+        stop = leaves.ltip_contributions_end(
+            self.record.facts.birth_date,
+            leave.end + dt.timedelta(days=1) if leave.end else None,
+            self.record.facts.termination_date,
+        )
+        days = _overlap(leave.start, stop - dt.timedelta(days=1), period)
+        if days <= 0:
+            return None
+        share = Decimal(days) / Decimal(period.days)
+        service_from = max(leave.start, period.start)
+        notes: list[str] = []
+        if service_from < self.settings.ltip_escalation_from:
+            annual, ratio, _ = _job_at(self.record, period.end)
+            notes.append(
+                f"before {self.settings.ltip_escalation_from.year}: on the actual salary rate "
+                f"${annual:,.2f}"
+            )
+            return self._priced(annual, ratio, share, period, LTIP_PRE_1990, notes, ruling)
+        table = self.settings.ltip_escalation or self.settings.cola
+        if table is not None:
+            try:
+                annual = leaves.contribution_base(annual, base_day, service_from, table)
+            except ParameterNotInForce:
+                notes.append(
+                    f"escalation factor for {service_from.year} not on record: base not raised"
+                )
+        elif service_from.year > base_day.year:
+            notes.append("no escalation table: base not raised")
+        return self._priced(annual, ratio, share, period, LTIP, notes, ruling)
 
     def _service_expected(self, period: PayPeriod, share: Decimal) -> _Expected:
         """Regular service (or a part-time arrangement) for ``share`` of the period."""
@@ -375,9 +471,11 @@ class _MemberDetector:
         annual, ratio, raised = _job_at(self.record, period.end)
         cause = RETRO_SALARY if raised else NOT_REMITTED
         notes: list[str] = []
+        in_arrangement = False
         for arrangement in self.arrangements:
             if _overlap(arrangement.start, arrangement.end, period) <= 0:
                 continue
+            in_arrangement = True
             service_from = max(arrangement.start, day)
             election = _election_in_force(
                 self.record.elections, "1030", arrangement.start, service_from
@@ -396,8 +494,20 @@ class _MemberDetector:
                     if late is not None:
                         notes.append(f"election received late, on {late.received.isoformat()}")
             break
-        member, employer = self.calc.shares(annual, ratio, share, period)
-        return _Expected(member, employer, cause, False, notes)
+        plain = not in_arrangement
+        for bridge in self.record.bridging:
+            if _overlap(bridge.start, bridge.end, period) > 0:
+                cause = BRIDGING
+                plain = False
+                notes.append(f"bridging leave with pay {bridge.start} to {bridge.end}")
+                break
+        try:
+            member, employer = self.calc.shares(annual, ratio, share, period)
+        except ParameterNotInForce as missing:
+            notes.append(f"contribution rates not on record ({missing}): amount to be computed")
+            return _Expected(ZERO, ZERO, cause, False, notes, unknown=True)
+        earnings = self.calc.earnings(annual, ratio, share, period)
+        return _Expected(member, employer, cause, False, notes, earnings, plain)
 
     def expected(self, period: PayPeriod) -> _Expected | None:
         leave_parts: list[_Expected] = []
@@ -433,6 +543,9 @@ class _MemberDetector:
             main.cause,
             main.by_employer,
             [n for p in parts for n in p.notes],
+            sum((p.earnings for p in parts), ZERO),
+            leave_days == 0 and all(p.plain for p in parts),
+            any(p.unknown for p in parts),
         )
 
 
@@ -539,7 +652,7 @@ def detect(
                 paid = get(starts[i])
                 if paid is None or paid[0] <= member_limits[i] or paid[1] <= employer_limits[i]:
                     suspects.append(i)
-        if not suspects:
+        if not suspects and not record.wrong_plan:
             continue
         detector = _MemberDetector(record, calc, settings, periods, as_of)
         first_paid = _first_paid(mid, periods[low:high], ledger)
@@ -551,7 +664,12 @@ def detect(
             paid = get(period.start) or NOTHING
             remitted_member = Decimal(paid[0]) / 100
             remitted_employer = Decimal(paid[1]) / 100
-            if not (
+            if expected.unknown:
+                # the rates are not on record: a period with nothing remitted is listed for
+                # staff, its amount to be computed (never a silent zero)
+                if paid[0] or paid[1]:
+                    continue
+            elif not (
                 _short(expected.member, remitted_member, settings)
                 or _short(expected.employer, remitted_employer, settings)
             ):
@@ -564,6 +682,12 @@ def detect(
                     cause = RETRO_SALARY
                 elif cause == RETRO_SALARY and paid[0] == 0:
                     cause = NOT_REMITTED
+            notes = list(expected.notes)
+            if cause in ADMINISTRATIVE:
+                transfer = _wrong_plan(record, period.start, period.end)
+                if transfer is not None:
+                    cause = WRONG_PLAN
+                    notes.insert(0, _wrong_plan_note(transfer))
             findings.append(
                 Finding(
                     member_id=mid,
@@ -574,10 +698,120 @@ def detect(
                     remitted_member=remitted_member,
                     remitted_employer=remitted_employer,
                     member_share_paid_by_employer=expected.by_employer,
-                    note="; ".join(expected.notes)[:300],
+                    note="; ".join(notes)[:300],
+                    expected_earnings=expected.earnings,
+                    plain_service=expected.plain,
+                    amount_unknown=expected.unknown,
                 )
             )
+        if record.wrong_plan:
+            findings.extend(_wrong_plan_gaps(record, detector, periods[low:high], as_of, settings))
     return findings
+
+
+def _wrong_plan(record: MemberRecord, start: dt.date, end: dt.date) -> WrongPlanFacts | None:
+    for transfer in record.wrong_plan:
+        if transfer.start <= end and start <= transfer.end:
+            return transfer
+    return None
+
+
+def _wrong_plan_note(transfer: WrongPlanFacts) -> str:
+    return (
+        f"remitted to {transfer.plan} in error (found {transfer.found_on.isoformat()}): "
+        "transfer them to this plan"
+    )
+
+
+def _wrong_plan_gaps(
+    record: MemberRecord,
+    detector: _MemberDetector,
+    periods: Sequence[PayPeriod],
+    as_of: dt.date,
+    settings: Settings,
+) -> list[Finding]:
+    """A transfer found at another plan opens the period as missed even where the employer
+    sent this plan no pay data for it: each part of the transfer's period (within
+    membership, ended by ``as_of``) that no expected pay period covers is one finding, priced
+    on the salary on record for its days."""
+    facts = record.facts
+    found: list[Finding] = []
+    frequency = periods[0].frequency if periods else Frequency.BIWEEKLY
+    for transfer in record.wrong_plan:
+        first = max(transfer.start, facts.membership_date)
+        last = min(transfer.end, as_of, facts.termination_date or dt.date.max)
+        day = first
+        covered = sorted((p.start, p.end) for p in periods if p.start <= last and first <= p.end)
+        gaps: list[tuple[dt.date, dt.date]] = []
+        for start, end in covered:
+            if start > day:
+                gaps.append((day, start - dt.timedelta(days=1)))
+            day = max(day, end + dt.timedelta(days=1))
+        if day <= last:
+            gaps.append((day, last))
+        for start, end in gaps:
+            gap = PayPeriod(start, end, end, frequency)
+            per_year = pay_periods_per_year(frequency, end)
+            share = Decimal(gap.days) * per_year / Decimal("365.25")
+            expected = detector._service_expected(gap, share)
+            if not expected.unknown and not _short(expected.member, ZERO, settings):
+                continue
+            found.append(
+                Finding(
+                    member_id=facts.id,
+                    period=gap,
+                    cause=WRONG_PLAN,
+                    expected_member=expected.member,
+                    expected_employer=expected.employer,
+                    remitted_member=ZERO,
+                    remitted_employer=ZERO,
+                    note="; ".join(
+                        [
+                            _wrong_plan_note(transfer),
+                            "no pay data sent to this plan",
+                            *expected.notes,
+                        ]
+                    )[:300],
+                    expected_earnings=expected.earnings,
+                    amount_unknown=expected.unknown,
+                )
+            )
+    return found
+
+
+def reclassify_top_up(
+    findings: Sequence[Finding],
+    reported_pay: Mapping[tuple[int, dt.date], Decimal],
+    settings: Settings,
+) -> list[Finding]:
+    """Top-up salary (reporting-pension-data.txt cause 2, "Top-Up Salary"): on regular
+    service (no leave, no part-time arrangement), contributions were remitted on less
+    pensionable pay than the salary on record gives. The employer owes both shares of the
+    top-up portion. ``reported_pay`` is the pensionable pay reported for each (member,
+    period start) of the findings given."""
+    changed: list[Finding] = []
+    for finding in findings:
+        pay = reported_pay.get((finding.member_id, finding.period.start))
+        if (
+            finding.cause == NOT_REMITTED
+            and finding.plain_service
+            and finding.remitted_member > 0
+            and pay is not None
+            and pay > 0
+            and _short(finding.expected_earnings, pay, settings)
+        ):
+            note = (
+                f"pensionable pay reported ${pay:,.2f}; the salary on record gives "
+                f"${finding.expected_earnings:,.2f}"
+            )
+            finding = replace(
+                finding,
+                cause=TOP_UP,
+                member_share_paid_by_employer=True,
+                note="; ".join(x for x in (note, finding.note) if x)[:300],
+            )
+        changed.append(finding)
+    return changed
 
 
 @dataclass(frozen=True, slots=True)

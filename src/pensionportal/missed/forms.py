@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -67,3 +68,34 @@ class ElectionEntryForm(forms.Form):
             sub_allowance_to=d.get("sub_allowance_to"),
             notes=d.get("notes") or "",
         )
+
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class BridgingForm(forms.Form):
+    start_date = forms.DateField(label="First day of the bridging leave with pay", widget=DATE)
+    end_date = forms.DateField(label="Last day of the bridging leave", widget=DATE)
+    notes = forms.CharField(label="Notes", required=False, max_length=300)
+
+
+class WrongPlanForm(forms.Form):
+    other_plan = forms.CharField(
+        label="Plan the contributions were remitted to",
+        max_length=120,
+        help_text="For example: Ontario Pension Board (Public Service Pension Plan).",
+    )
+    period_start = forms.DateField(label="First day of the period", widget=DATE)
+    period_end = forms.DateField(label="Last day of the period", widget=DATE)
+    amount_found = forms.DecimalField(
+        label="Amount found at that plan", min_value=Decimal(0), max_digits=14, decimal_places=2
+    )
+    found_on = forms.DateField(label="Date found", widget=DATE)
+    notes = forms.CharField(label="Notes", required=False, max_length=300)
+
+
+class TransferReceivedForm(forms.Form):
+    received_on = forms.DateField(label="Transfer received on", widget=DATE)
+    amount = forms.DecimalField(
+        label="Amount received", min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )

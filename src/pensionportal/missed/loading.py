@@ -24,6 +24,7 @@ from pensionportal.submissions.models import Status, Submission
 
 from . import conf
 from .detection import (
+    BridgingFacts,
     ElectionFacts,
     Employer,
     JobChange,
@@ -33,8 +34,9 @@ from .detection import (
     PayPeriod,
     Remitted,
     Settings,
+    WrongPlanFacts,
 )
-from .models import Election
+from .models import BridgingLeave, Election, WrongPlanTransfer
 
 # The PAY header's pay cycle (datafiles spec) and the ledger's spelling of it.
 _CYCLES = {
@@ -95,11 +97,17 @@ def settings_for(organization: Organization) -> Settings:
     # select-employer-manual.txt §1 'Leave Contributions': the OPTrust Select COLA raises
     # the leave base; the OPSEU Pension Plan's leave base is the pay before the leave.
     cola = parameters.load("select_cola") if organization.plan == Plan.SELECT else None
+    # reporting-pension-data.txt cause 6: LTIP contributions from 1990 on the salary
+    # escalation factor (for the OPSEU Pension Plan its COLA: a choice, docs/missed.md)
+    escalation = cola if cola is not None else parameters.load("opseu_cola")
+    first = parameters.load("ltip_escalation_from").date_at(dt.date.today())
     return Settings(
         short_tolerance=conf.short_tolerance(),
         minimum_shortfall=conf.minimum_shortfall(),
         cola=cola,
         rates=interest_rates(),
+        ltip_escalation=escalation,
+        ltip_escalation_from=first,
     )
 
 
@@ -195,6 +203,16 @@ def member_records(organization: Organization) -> list[MemberRecord]:
         )
     ):
         elections[mid].append(ElectionFacts(form, choice, start, until, received, sub_from, sub_to))
+    bridging: dict[int, list[BridgingFacts]] = defaultdict(list)
+    for mid, start, end in BridgingLeave.objects.filter(
+        member__organization=organization
+    ).values_list("member_id", "start_date", "end_date"):
+        bridging[mid].append(BridgingFacts(start, end))
+    wrong_plan: dict[int, list[WrongPlanFacts]] = defaultdict(list)
+    for mid, start, end, plan, found_on in WrongPlanTransfer.objects.filter(
+        member__organization=organization
+    ).values_list("member_id", "period_start", "period_end", "other_plan", "found_on"):
+        wrong_plan[mid].append(WrongPlanFacts(start, end, plan, found_on))
     records: list[MemberRecord] = []
     one = Decimal(1)
     empty: tuple[()] = ()
@@ -216,6 +234,36 @@ def member_records(organization: Organization) -> list[MemberRecord]:
                 changes.get(mid, empty),
                 member_leaves.get(mid, empty),
                 elections.get(mid, empty),
+                bridging.get(mid, empty),
+                wrong_plan.get(mid, empty),
             )
         )
     return records
+
+
+def reported_pay(
+    organization: Organization, keys: list[tuple[int, dt.date]]
+) -> dict[tuple[int, dt.date], Decimal]:
+    """The pensionable pay reported (all contribution types) for the given (member, period
+    start) pairs: the few findings that may be top-up salary. Reads those members' rows in
+    a few chunked queries (the index on member and period start serves them)."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    members = sorted({m for m, _ in keys})
+    starts = sorted({s for _, s in keys})
+    found: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
+    for offset in range(0, len(members), 2000):
+        rows = (
+            Contribution.objects.filter(
+                organization=organization,
+                member_id__in=members[offset : offset + 2000],
+                period_start__in=starts,
+            )
+            .order_by()
+            .values_list("member_id", "period_start", "pensionable_pay")
+        )
+        for mid, start, pay in rows_of(rows):
+            if (mid, start) in wanted:
+                found[(mid, start)] += pay
+    return dict(found)

@@ -112,6 +112,76 @@ class Cause(models.TextChoices):
         "contributions were not submitted",
     )
     LTIP = "ltip", "Long-term income protection (LTIP): contributions missing"
+    LTIP_PRE_1990 = (
+        "ltip_pre_1990",
+        "LTIP before 1990: contributions on the actual salary rate missing",
+    )
+    WRONG_PLAN = (
+        "wrong_plan",
+        "Administrative error: contributions remitted to the wrong plan (found at another plan)",
+    )
+    TOP_UP = (
+        "top_up",
+        "Top-up salary: no contributions on the top-up portion (the employer owes both shares)",
+    )
+    BRIDGING = (
+        "bridging",
+        "Pension bridging: leave with pay under a bridging benefit, no contributions submitted",
+    )
+
+
+class BridgingLeave(models.Model):
+    """A leave of absence with pay under a bridging benefit, recorded by staff
+    (reporting-pension-data.txt cause 5: "When a member has been granted a leave of absence
+    with pay pursuant to a bridging benefit and no contributions were submitted"). The LOA
+    template has no bridging type, so the administrator records it from the employer's
+    notice."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="bridging_leaves"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    notes = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["start_date", "id"]
+
+    def __str__(self) -> str:
+        return f"bridging {self.start_date}..{self.end_date}"
+
+
+class WrongPlanTransfer(models.Model):
+    """Contributions for the member found at another plan (reporting-pension-data.txt cause
+    1: "The employer remitted contributions to the wrong plan, either to the Ontario
+    Pension Board or another Plan in error"). Recording it opens the period as missed;
+    the transfer received from the other plan pays the periods it covers."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="wrong_plan_transfers"
+    )
+    other_plan = models.CharField(max_length=120)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    amount_found = _money()
+    found_on = models.DateField()
+    received_on = models.DateField(null=True, blank=True)
+    amount_received = _money()
+    notes = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["period_start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.other_plan} {self.period_start}..{self.period_end}"
 
 
 class FindingStatus(models.TextChoices):
@@ -195,6 +265,8 @@ class Finding(models.Model):
     )
     paid_on = models.DateField(null=True, blank=True)
     interest_recalculated = models.BooleanField(default=False)
+    # the plan's contribution rates for the date are not on record: listed, not invoiced
+    amount_unknown = models.BooleanField(default=False)
     detected_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,6 +3,9 @@ the election form. Views parse input, call one action, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,11 +21,12 @@ from pensionportal.accounts.models import Organization, OrganizationKind, User
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.files.serving import serve_file
 from pensionportal.members.access import access_member
+from pensionportal.members.models import Member
 from pensionportal.reports.publishing import PublishError
 
 from . import actions
-from .access import access_case, access_employer, access_letter
-from .forms import ElectionEntryForm
+from .access import access_case, access_employer, access_letter, access_transfer
+from .forms import BridgingForm, ElectionEntryForm, TransferReceivedForm, WrongPlanForm
 from .models import OPEN_STAGES, Case, Finding, FindingStatus
 
 
@@ -170,3 +174,107 @@ def election_new(request: HttpRequest, member_id: int) -> HttpResponse:
             request, "missed/election_form.html", {"form": form, "member": member}, status=400
         )
     return render(request, "missed/election_form.html", {"form": form, "member": member})
+
+
+def _fact_form(
+    request: HttpRequest,
+    member_id: int,
+    form_class: type[forms.Form],
+    title: str,
+    notice: str,
+    save: Callable[[User, Member, forms.Form], object],
+) -> HttpResponse:
+    user = _staff(request)
+    member = access_member(user, member_id)
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                save(user, member, form)
+            except actions.MissedError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{title}: recorded. Detection runs with it tonight.")
+                return redirect("members:detail", member.pk)
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "member": member, "title": title, "notice": notice}
+    return render(request, "missed/fact_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bridging_new(request: HttpRequest, member_id: int) -> HttpResponse:
+    def save(user: User, member: Member, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return actions.record_bridging(
+            user,
+            member,
+            actions.BridgingInput(d["start_date"], d["end_date"], d["notes"]),
+            request,
+        )
+
+    return _fact_form(
+        request,
+        member_id,
+        BridgingForm,
+        "Record a bridging leave with pay",
+        "A leave of absence with pay under a bridging benefit: contributions are mandatory "
+        "for it; periods without them are missed (cause: pension bridging).",
+        save,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wrong_plan_new(request: HttpRequest, member_id: int) -> HttpResponse:
+    def save(user: User, member: Member, form: forms.Form) -> object:
+        d = form.cleaned_data
+        return actions.record_wrong_plan(
+            user,
+            member,
+            actions.WrongPlanInput(
+                d["other_plan"],
+                d["period_start"],
+                d["period_end"],
+                d["amount_found"],
+                d["found_on"],
+                d["notes"],
+            ),
+            request,
+        )
+
+    return _fact_form(
+        request,
+        member_id,
+        WrongPlanForm,
+        "Record contributions found at another plan",
+        "The employer remitted this member's contributions to another plan in error. The "
+        "period is opened as missed (cause: wrong plan) until the transfer arrives.",
+        save,
+    )
+
+
+@login_required
+@require_POST
+def transfer_received(request: HttpRequest, transfer_id: int) -> HttpResponse:
+    user = _staff(request)
+    transfer = access_transfer(user, transfer_id)
+    form = TransferReceivedForm(request.POST)
+    if form.is_valid():
+        try:
+            count = actions.record_transfer_received(
+                user,
+                transfer,
+                received_on=form.cleaned_data["received_on"],
+                amount=form.cleaned_data["amount"],
+                request=request,
+            )
+        except actions.MissedError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Transfer received: {count} period(s) paid.")
+    else:
+        messages.error(request, "Enter the date received and the amount.")
+    return redirect("members:detail", transfer.member_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from pensionportal.submissions.models import Status, Submission
 from . import bank_file, invoicing
 from .categories import CATEGORIES, OTHER_FROM_PAY, submission_totals
 from .models import (
+    RECOVERY_KINDS,
     ZERO,
     AdviceSource,
     BankImport,
@@ -40,6 +42,7 @@ from .models import (
     Credit,
     InterestRate,
     Invoice,
+    InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     LineKind,
@@ -484,15 +487,24 @@ def add_rate(
 
 def _save_invoice(
     staff: User | None,
-    advice: RemittanceAdvice,
+    advice: RemittanceAdvice | None,
     invoice_date: dt.date,
     lines: list[invoicing.DraftLine],
     replaces: Invoice | None = None,
+    *,
+    organization: Organization | None = None,
+    kind: InvoiceKind = InvoiceKind.LATE,
+    period_label: str = "",
+    subject: str = "The plan administrator issued an invoice for late contributions.",
 ) -> Invoice:
     total = sum((line.amount for line in lines), ZERO)
+    owner = organization or (advice.organization if advice is not None else None)
+    assert owner is not None
     invoice = Invoice.objects.create(
-        organization=advice.organization,
+        organization=owner,
+        kind=kind,
         advice=advice,
+        period_label=period_label,
         replaces=replaces,
         invoice_date=invoice_date,
         due_date=invoice_due_date(invoice_date),
@@ -514,10 +526,104 @@ def _save_invoice(
             amount=line.amount,
         )
     notify_on_commit(
-        remittance_recipients(advice.organization),
+        remittance_recipients(owner),
         "An invoice is waiting",
-        "The plan administrator issued an invoice for late contributions. Sign in to see it: "
+        f"{subject} Sign in to see it: "
         + absolute_url(reverse("remittances:invoice", args=[invoice.pk])),
+    )
+    return invoice
+
+
+@dataclass(frozen=True)
+class RecoveryLine:
+    """A fee or expense of recovering contributions (remittance-timing.txt 'Late
+    Remittance': "the fees and expenses related to the cost of recovering contributions
+    will also be invoiced to you")."""
+
+    kind: LineKind  # RECOVERY_FEE or RECOVERY_EXPENSE
+    description: str
+    amount: Decimal
+
+
+def _recovery_drafts(lines: list[RecoveryLine]) -> list[invoicing.DraftLine]:
+    drafts = []
+    for number, line in enumerate(lines, start=1):
+        if line.kind not in (LineKind.RECOVERY_FEE, LineKind.RECOVERY_EXPENSE):
+            raise RemittanceError(f"Recovery line {number}: choose a fee or an expense.")
+        if line.amount <= 0:
+            raise RemittanceError(f"Recovery line {number}: the amount must be more than $0.")
+        if not line.description.strip():
+            raise RemittanceError(f"Recovery line {number}: describe the fee or expense.")
+        drafts.append(invoicing.DraftLine(line.kind, line.description.strip()[:300], line.amount))
+    return drafts
+
+
+@transaction.atomic
+def invoice_recovery_costs(
+    staff: User,
+    advice: RemittanceAdvice,
+    invoice_date: dt.date,
+    lines: list[RecoveryLine],
+    request: HttpRequest | None = None,
+) -> Invoice:
+    """Fees and expenses of recovering a pay period's contributions incurred after its
+    late-contribution invoice: their own invoice, due in 10 business days."""
+    drafts = _recovery_drafts(lines)
+    if not drafts:
+        raise RemittanceError("Add at least one fee or expense.")
+    invoice = _save_invoice(
+        staff,
+        advice,
+        invoice_date,
+        drafts,
+        kind=InvoiceKind.RECOVERY,
+        subject="The plan administrator invoiced the costs of recovering contributions.",
+    )
+    record(
+        "remittances.recovery_invoiced",
+        request=request,
+        actor=staff,
+        organization=advice.organization,
+        target=f"invoice:{invoice.pk}",
+        details={"total": f"{invoice.total:.2f}", "lines": len(drafts)},
+    )
+    return invoice
+
+
+@transaction.atomic
+def issue_buyback_share_invoice(
+    organization: Organization,
+    quarter: str,
+    invoice_date: dt.date,
+    lines: Sequence[tuple[str, Decimal]],
+    actor: User | None = None,
+) -> Invoice:
+    """The quarterly invoice for the employer's matching share of buyback payments the
+    member made directly (buybacks.txt 'Buyback procedures' step 4). Called by buybacks."""
+    drafts = [
+        invoicing.DraftLine(LineKind.BUYBACK_SHARE, text[:300], amount)
+        for text, amount in lines
+        if amount > 0
+    ]
+    if not drafts:
+        raise RemittanceError("Nothing to invoice for the quarter.")
+    invoice = _save_invoice(
+        actor,
+        None,
+        invoice_date,
+        drafts,
+        organization=organization,
+        kind=InvoiceKind.BUYBACK_SHARE,
+        period_label=quarter,
+        subject=(f"The plan administrator invoiced your share of buyback payments for {quarter}."),
+    )
+    record(
+        "remittances.buyback_share_invoiced",
+        actor=actor,
+        actor_email="" if actor else SYSTEM,
+        organization=organization,
+        target=f"invoice:{invoice.pk}",
+        details={"quarter": quarter, "total": f"{invoice.total:.2f}", "lines": len(drafts)},
     )
     return invoice
 
@@ -530,9 +636,16 @@ def issue_invoice(
     recovery_costs: Decimal = ZERO,
     recovery_description: str = "",
     request: HttpRequest | None = None,
+    recovery_lines: list[RecoveryLine] | None = None,
 ) -> Invoice:
-    """Principal and interest for the pay period, with optional recovery costs."""
-    if advice.invoices.exclude(status=InvoiceStatus.SUPERSEDED).exists():
+    """Principal and interest for the pay period, with the fees and expenses of recovering
+    the contributions as their own lines."""
+    recovery = _recovery_drafts(recovery_lines or [])
+    if (
+        advice.invoices.filter(kind=InvoiceKind.LATE)
+        .exclude(status=InvoiceStatus.SUPERSEDED)
+        .exists()
+    ):
         raise RemittanceError("This pay period already has an invoice.")
     try:
         lines = invoicing.draft_lines(advice, invoice_date, interest_rates())
@@ -546,6 +659,7 @@ def issue_invoice(
                 recovery_costs,
             )
         )
+    lines.extend(recovery)
     if not lines or sum((line.amount for line in lines), ZERO) <= 0:
         raise RemittanceError("Nothing is owed for this pay period: no invoice was issued.")
     invoice = _save_invoice(staff, advice, invoice_date, lines)
@@ -570,6 +684,8 @@ def recalculate_invoice(
     (reporting-pension-data.txt 'Procedures': "a recalculation of interest will be applied")."""
     if invoice.status != InvoiceStatus.ISSUED:
         raise RemittanceError("Only an issued, unpaid invoice can be recalculated.")
+    if invoice.kind != InvoiceKind.LATE or invoice.advice is None:
+        raise RemittanceError("Only a late-contribution invoice carries interest to recalculate.")
     if on <= invoice.due_date:
         raise RemittanceError("The invoice is not overdue yet.")
     balance = invoice.balance
@@ -601,8 +717,8 @@ def recalculate_invoice(
                 )
     except LookupError as error:
         raise RemittanceError(f"An interest rate is missing: {error}. Add it first.") from None
-    for cost in invoice.lines.filter(kind=LineKind.RECOVERY):
-        lines.append(invoicing.DraftLine(LineKind.RECOVERY, cost.description, cost.amount))
+    for cost in invoice.lines.filter(kind__in=RECOVERY_KINDS):
+        lines.append(invoicing.DraftLine(LineKind(cost.kind), cost.description, cost.amount))
     if invoice.paid:
         lines.append(
             invoicing.DraftLine(LineKind.PRINCIPAL, f"Paid against {invoice.number}", -invoice.paid)

@@ -19,3 +19,9 @@ def reminder_lead_days() -> int:
 
 def max_bank_file_bytes() -> int:
     return 5 * 1024 * 1024
+
+
+def plan_registration_number() -> str:
+    """The plan's registration number with the regulator (FSRA), printed on the notices of
+    contributions not paid when due. No default: the seeds do not give it."""
+    return os.environ.get("PORTAL_PLAN_REGISTRATION_NUMBER", "").strip()[:20]

@@ -80,6 +80,43 @@ def _pay_file(pay_date: dt.date, reference: str) -> tuple[bytes, Decimal]:
 
 @transaction.atomic
 def load() -> None:
+    _periods()
+    _notices_and_recovery()
+
+
+def _notices_and_recovery() -> None:
+    """The notices to the regulator for the periods not paid when due (one reviewed and
+    filed, one drafted), and the later costs of recovering the late period's contributions
+    on their own invoice (a fee and an expense)."""
+    from .models import InvoiceKind, LineKind, RegulatorNotice
+    from .regulator import draft_notices, record_filing, review_notice
+
+    if RegulatorNotice.objects.exists():
+        return
+    staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
+    today = timezone.localdate()
+    draft_notices(today)
+    first = RegulatorNotice.objects.order_by("due_date").first()
+    if first is not None:
+        review_notice(staff, first, withdraw=False, note="Demo: checked against the bank file.")
+        first.refresh_from_db()
+        record_filing(staff, first, filed_on=today, reference="DEMO-FSRA-0001")
+    late = RemittanceAdvice.objects.filter(payment_reference="DEMO-PAY-0417").first()
+    if late is not None and not late.invoices.filter(kind=InvoiceKind.RECOVERY).exists():
+        actions.invoice_recovery_costs(
+            staff,
+            late,
+            today,
+            [
+                actions.RecoveryLine(LineKind.RECOVERY_FEE, "Collection fee", D("75.00")),
+                actions.RecoveryLine(
+                    LineKind.RECOVERY_EXPENSE, "Registered letter to the employer", D("14.60")
+                ),
+            ],
+        )
+
+
+def _periods() -> None:
     organization = Organization.objects.get(name=DEMO_EMPLOYER)
     if RemittanceAdvice.objects.filter(
         organization=organization, payment_reference=PERIODS[0][1]

@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from .actions import RecoveryLine
 from .categories import CATEGORIES
-from .models import PaymentMethod, RateTable
+from .models import LineKind, PaymentMethod, RateTable
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -73,16 +74,95 @@ class BankFileForm(forms.Form):
     file = forms.FileField(label="Bank deposit file (CSV: date, amount, reference)")
 
 
-class InvoiceForm(forms.Form):
+RECOVERY_LINES = 3
+RECOVERY_CHOICES = [
+    ("", "(none)"),
+    (LineKind.RECOVERY_FEE.value, "Fee"),
+    (LineKind.RECOVERY_EXPENSE.value, "Expense"),
+]
+
+
+class RecoveryLinesForm(forms.Form):
+    """Up to three fees or expenses of recovering the contributions, each its own line
+    (remittance-timing.txt 'Late Remittance')."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for n in range(1, RECOVERY_LINES + 1):
+            self.fields[f"recovery_kind_{n}"] = forms.ChoiceField(
+                label=f"Recovery cost {n}: fee or expense", choices=RECOVERY_CHOICES, required=False
+            )
+            self.fields[f"recovery_description_{n}"] = forms.CharField(
+                label=f"Recovery cost {n}: description", max_length=200, required=False
+            )
+            self.fields[f"recovery_amount_{n}"] = forms.DecimalField(
+                label=f"Recovery cost {n}: amount",
+                min_value=Decimal("0.01"),
+                required=False,
+                **MONEY,  # type: ignore[arg-type]
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for n in range(1, RECOVERY_LINES + 1):
+            kind = data.get(f"recovery_kind_{n}")
+            text = (data.get(f"recovery_description_{n}") or "").strip()
+            amount = data.get(f"recovery_amount_{n}")
+            given = [bool(kind), bool(text), amount is not None]
+            if any(given) and not all(given):
+                self.add_error(
+                    f"recovery_kind_{n}",
+                    f"Recovery cost {n}: give whether it is a fee or an expense, a description "
+                    "and an amount, or leave all three empty.",
+                )
+        return data
+
+    def recovery_lines(self) -> list[RecoveryLine]:
+        lines = []
+        for n in range(1, RECOVERY_LINES + 1):
+            kind = self.cleaned_data.get(f"recovery_kind_{n}")
+            amount = self.cleaned_data.get(f"recovery_amount_{n}")
+            if kind and amount is not None:
+                lines.append(
+                    RecoveryLine(
+                        LineKind(kind), self.cleaned_data[f"recovery_description_{n}"], amount
+                    )
+                )
+        return lines
+
+
+class InvoiceForm(RecoveryLinesForm):
     invoice_date = forms.DateField(label="Invoice date", help_text="YYYY-MM-DD")
-    recovery_costs = forms.DecimalField(
-        label="Recovery costs (optional)",
-        min_value=Decimal(0),
-        required=False,
-        **MONEY,  # type: ignore[arg-type]
+
+    field_order = ["invoice_date"]
+
+
+class RecoveryInvoiceForm(RecoveryLinesForm):
+    invoice_date = forms.DateField(label="Invoice date", help_text="YYYY-MM-DD")
+
+    field_order = ["invoice_date"]
+
+
+class NoticeReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("reviewed", "Checked: ready to file with the regulator"),
+            ("withdraw", "Withdraw: the contributions were in fact paid when due"),
+        ],
+        widget=forms.RadioSelect,
     )
-    recovery_description = forms.CharField(
-        label="Recovery costs description", max_length=200, required=False
+    note = forms.CharField(label="Note (required to withdraw)", max_length=500, required=False)
+
+
+class NoticeFilingForm(forms.Form):
+    filed_on = forms.DateField(
+        label="Filed with the regulator on", help_text="YYYY-MM-DD", validators=[_not_future]
+    )
+    reference = forms.CharField(
+        label="Regulator's reference or confirmation number (optional)",
+        max_length=60,
+        required=False,
     )
 
 

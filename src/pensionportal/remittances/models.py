@@ -246,14 +246,31 @@ class InvoiceStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by a recalculation"
 
 
+class InvoiceKind(models.TextChoices):
+    LATE = "late", "Late contributions: principal and interest"
+    RECOVERY = "recovery", "Costs of recovering contributions"
+    BUYBACK_SHARE = "buyback_share", "Employer share of buyback payments (quarterly)"
+
+
 class Invoice(models.Model):
-    """remittance-timing.txt 'Late Remittance': principal and interest, optional recovery
-    costs, due within 10 business days of the invoice date."""
+    """remittance-timing.txt 'Late Remittance': principal and interest, with the fees and
+    expenses of recovering the contributions, due within 10 business days of the invoice
+    date. Also the costs of recovery invoiced later for a pay period, and the quarterly
+    invoice for the employer's share of buyback payments made directly (buybacks.txt
+    'Buyback procedures' step 4), which have no pay period."""
 
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="invoices"
     )
-    advice = models.ForeignKey(RemittanceAdvice, on_delete=models.PROTECT, related_name="invoices")
+    kind = models.CharField(max_length=16, choices=InvoiceKind.choices, default=InvoiceKind.LATE)
+    advice = models.ForeignKey(
+        RemittanceAdvice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    period_label = models.CharField(max_length=40, blank=True)  # e.g. "2026-Q3"
     replaces = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )
@@ -291,12 +308,18 @@ class LineKind(models.TextChoices):
     PRINCIPAL = "principal", "Principal"
     INTEREST = "interest", "Interest"
     RECOVERY = "recovery", "Recovery costs"
+    RECOVERY_FEE = "recovery_fee", "Fee for recovering contributions"
+    RECOVERY_EXPENSE = "recovery_expense", "Expense of recovering contributions"
+    BUYBACK_SHARE = "buyback_share", "Employer share of a buyback payment"
+
+
+RECOVERY_KINDS = (LineKind.RECOVERY, LineKind.RECOVERY_FEE, LineKind.RECOVERY_EXPENSE)
 
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=10, choices=LineKind.choices)
+    kind = models.CharField(max_length=20, choices=LineKind.choices)
     description = models.CharField(max_length=300)
     principal = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     start = models.DateField(null=True, blank=True)
@@ -352,3 +375,62 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.pay_date} {self.kind}"
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", "Drafted: to review"
+    REVIEWED = "reviewed", "Reviewed: ready to file"
+    FILED = "filed", "Filed with the regulator"
+    WITHDRAWN = "withdrawn", "Withdrawn after review"
+
+
+class RegulatorNotice(models.Model):
+    """The notice to the regulator (FSRA) of contributions not paid when due, for one pay
+    period (remittance-timing.txt and select-employer-manual.txt §1 'Notice to Regulator':
+    "If contributions are not paid when due, OPTrust is required to notify the provincial
+    regulator ... in accordance with the Pension Benefits Act"). Drafted by the daily job
+    the day after the due date; staff review it, then record the day it was filed."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="regulator_notices"
+    )
+    advice = models.OneToOneField(
+        RemittanceAdvice, on_delete=models.PROTECT, related_name="regulator_notice"
+    )
+    due_date = models.DateField()
+    amount_due = _money()
+    paid_by_due = _money()
+    member_unpaid = _money()  # at the due date, by kind (payments go to member first)
+    employer_unpaid = _money()
+    ltip_unpaid = _money()
+    paid_in_full_on = models.DateField(null=True, blank=True)
+    detected_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.CharField(max_length=500, blank=True)
+    filed_on = models.DateField(null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    filing_reference = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-due_date", "-id"]
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"FSRA-{self.pk:06d}"
+
+    @property
+    def unpaid_at_due(self) -> Decimal:
+        return self.member_unpaid + self.employer_unpaid + self.ltip_unpaid

@@ -1,4 +1,5 @@
-"""The late-remittance invoice as a PDF that an accounts-payable clerk can pay from: who
+"""An invoice (late remittance, costs of recovery, the quarterly employer share of buyback
+payments) as a PDF that an accounts-payable clerk can pay from: who
 issues it (settings), whom it is addressed to, its number and due date, one line per
 principal and per interest rate period (member and employer apart), the total and balance,
 the EFT instructions, the reference to quote and a remittance slip.
@@ -13,7 +14,13 @@ from pensionportal.core.issuer import Issuer, issuer
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
 
-from .models import Invoice, InvoiceLine, InvoiceStatus
+from .models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
+
+TITLES = {
+    InvoiceKind.LATE: "late remittance of pension contributions",
+    InvoiceKind.RECOVERY: "costs of recovering pension contributions",
+    InvoiceKind.BUYBACK_SHARE: "employer share of buyback payments",
+}
 
 COLUMNS = (
     Column("Description", 5.0),
@@ -64,7 +71,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     )
     doc.lines([who.name, *who.address, who.contact()], bold_first=True)
     doc.space(5)
-    doc.title(f"Invoice {invoice.number}: late remittance of pension contributions")
+    doc.title(f"Invoice {invoice.number}: {TITLES[InvoiceKind(invoice.kind)]}")
     doc.heading("Bill to", size=10)
     doc.lines([organization.name, *organization.address_lines], bold_first=True)
     doc.space(3)
@@ -73,16 +80,21 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         ("Invoice date", fmt.iso_date(invoice.invoice_date)),
         ("Due date", f"{fmt.iso_date(invoice.due_date)} (10 business days)"),
         ("Plan", organization.get_plan_display() if organization.plan else ""),
-        ("Pay date", fmt.iso_date(advice.pay_date)),
-        ("Pay period", fmt.period(advice.period_start, advice.period_end)),
-        ("Remittance reference", advice.payment_reference),
+        ("Quarter", invoice.period_label),
     ]
+    if advice is not None:
+        facts += [
+            ("Pay date", fmt.iso_date(advice.pay_date)),
+            ("Pay period", fmt.period(advice.period_start, advice.period_end)),
+            ("Remittance reference", advice.payment_reference),
+        ]
     if invoice.replaces is not None:
         facts.append(("Replaces", f"Invoice {invoice.replaces.number} (interest recalculated)"))
     if invoice.status != InvoiceStatus.ISSUED:
         facts.append(("Status", invoice.get_status_display()))
     doc.facts([(label, value) for label, value in facts if value])
-    doc.heading("Principal and interest")
+    late = invoice.kind == InvoiceKind.LATE
+    doc.heading("Principal and interest" if late else "Lines")
     doc.table(
         COLUMNS,
         [_line_cells(line) for line in invoice.lines.all()],
@@ -94,7 +106,8 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             [("Paid to date", fmt.money(paid)), ("Balance due", fmt.money(invoice.balance))],
             label_width=40,
         )
-    doc.paragraph(INTEREST_NOTE, size=8.5)
+    if late:
+        doc.paragraph(INTEREST_NOTE, size=8.5)
     doc.heading("How to pay")
     doc.paragraph(payment_instructions(invoice, who), bold=True)
     eft = who.eft_facts()

@@ -28,3 +28,16 @@ def send_due_date_reminders_for(organization_id: int, day: str) -> int:
 def send_due_date_reminders_task() -> int:
     """Every employer in one task (kept for cron set-ups that enqueue it by hand)."""
     return send_due_date_reminders(timezone.localdate())
+
+
+@task()
+@retrying(conf.task_retry)
+def draft_regulator_notices_for(organization_id: int, day: str) -> int:
+    """One employer's notices to the regulator: its pay periods not paid in full by their
+    due date (issue 21)."""
+    from .regulator import draft_notices
+
+    organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
+    if organization is None:
+        return 0
+    return draft_notices(dt.date.fromisoformat(day), organization)

@@ -23,4 +23,12 @@ urlpatterns = [
     path("payments/<int:payment_id>/match/", views.payment_match, name="payment_match"),
     path("rates/", views.rates, name="rates"),
     path("regulator/", views.regulator, name="regulator"),
+    path("regulator/list.<str:fmt>", views.regulator_list, name="regulator_list"),
+    path("regulator/<int:notice_id>/", views.regulator_notice, name="regulator_notice"),
+    path("regulator/<int:notice_id>/pdf/", views.regulator_notice_pdf, name="regulator_notice_pdf"),
+    path(
+        "advice/<int:advice_id>/recovery-invoice/",
+        views.recovery_invoice,
+        name="recovery_invoice",
+    ),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +22,8 @@ from pensionportal.core.issuer import issuer
 from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
 
-from . import actions, conf, summary
+from . import actions, conf, regulator_documents, summary
+from . import regulator as notices
 from .access import (
     access_advice,
     access_case,
@@ -42,11 +43,23 @@ from .forms import (
     CaseForm,
     CreditForm,
     InvoiceForm,
+    NoticeFilingForm,
+    NoticeReviewForm,
     PaymentForm,
     RateForm,
     RecalculateForm,
+    RecoveryInvoiceForm,
 )
-from .models import CaseStatus, InterestRate, InvoiceStatus, Payment, RateTable
+from .models import (
+    CaseStatus,
+    InterestRate,
+    InvoiceKind,
+    InvoiceStatus,
+    NoticeStatus,
+    Payment,
+    RateTable,
+    RegulatorNotice,
+)
 from .pdf import invoice_pdf
 from .rates import rows_in_force
 from .reconciliation import reconcile
@@ -180,6 +193,11 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
             "case": getattr(found, "case", None),
             "is_staff": accounts_access.is_staff_user(user),
             "invoice_form": InvoiceForm(initial={"invoice_date": timezone.localdate()}),
+            "recovery_form": RecoveryInvoiceForm(initial={"invoice_date": timezone.localdate()}),
+            "has_late_invoice": found.invoices.filter(kind=InvoiceKind.LATE)
+            .exclude(status=InvoiceStatus.SUPERSEDED)
+            .exists(),
+            "notice": getattr(found, "regulator_notice", None),
         },
     )
 
@@ -196,9 +214,8 @@ def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
                 staff,
                 found,
                 form.cleaned_data["invoice_date"],
-                form.cleaned_data["recovery_costs"] or Decimal(0),
-                form.cleaned_data["recovery_description"],
                 request=request,
+                recovery_lines=form.recovery_lines(),
             )
         except actions.RemittanceError as error:
             messages.error(request, str(error))
@@ -206,7 +223,35 @@ def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
             messages.success(request, f"Invoice {invoice.number} issued.")
             return redirect("remittances:invoice", invoice_id=invoice.pk)
     else:
-        messages.error(request, "Check the invoice date and recovery costs.")
+        _form_errors(request, form)
+    return redirect("remittances:advice", advice_id=found.pk)
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
+
+
+@login_required
+@require_POST
+def recovery_invoice(request: HttpRequest, advice_id: int) -> HttpResponse:
+    staff = _staff(request)
+    found = access_advice(staff, advice_id)
+    form = RecoveryInvoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice = actions.invoice_recovery_costs(
+                staff, found, form.cleaned_data["invoice_date"], form.recovery_lines(), request
+            )
+        except actions.RemittanceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Invoice {invoice.number} issued for recovery costs.")
+            return redirect("remittances:invoice", invoice_id=invoice.pk)
+    else:
+        _form_errors(request, form)
     return redirect("remittances:advice", advice_id=found.pk)
 
 
@@ -482,8 +527,121 @@ def rates(request: HttpRequest) -> HttpResponse:
 @require_GET
 def regulator(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
+    today = timezone.localdate()
+    status = request.GET.get("status", "")
+    notices = _notices(status)
     return render(
         request,
         "remittances/regulator.html",
-        {"periods": summary.not_paid_when_due(advices_for(staff), timezone.localdate())},
+        {
+            "periods": summary.not_paid_when_due(advices_for(staff), today),
+            "notices": notices,
+            "statuses": NoticeStatus.choices,
+            "status": status,
+            "today": today,
+        },
     )
+
+
+def _notices(status: str) -> list[RegulatorNotice]:
+    query = RegulatorNotice.objects.select_related("organization", "advice").order_by(
+        "-due_date", "-id"
+    )
+    if status in NoticeStatus.values:
+        query = query.filter(status=status)
+    return list(query[:500])
+
+
+@login_required
+@require_GET
+def regulator_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    _staff(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format.")
+    today = timezone.localdate()
+    notices = _notices(request.GET.get("status", ""))
+    if fmt == "csv":
+        content, mime = regulator_documents.list_csv(notices, today), "text/csv"
+    else:
+        content = regulator_documents.list_xlsx(notices, today)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"notices-to-regulator-{today:%Y-%m-%d}.{fmt}")
+        or "attachment"
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+    staff = _staff(request)
+    notice = (
+        RegulatorNotice.objects.select_related("organization", "advice")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None:
+        raise Http404("No such notice.")
+    review_form = NoticeReviewForm(request.POST if request.POST.get("step") == "review" else None)
+    filing_form = NoticeFilingForm(
+        request.POST if request.POST.get("step") == "file" else None,
+        initial={"filed_on": timezone.localdate()},
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "review" and review_form.is_valid():
+                notices.review_notice(
+                    staff,
+                    notice,
+                    withdraw=review_form.cleaned_data["decision"] == "withdraw",
+                    note=review_form.cleaned_data["note"],
+                    request=request,
+                )
+                messages.success(request, f"{notice.reference} reviewed.")
+                return redirect("remittances:regulator_notice", notice_id=notice.pk)
+            if request.POST.get("step") == "file" and filing_form.is_valid():
+                notices.record_filing(
+                    staff,
+                    notice,
+                    filed_on=filing_form.cleaned_data["filed_on"],
+                    reference=filing_form.cleaned_data["reference"],
+                    request=request,
+                )
+                messages.success(request, f"{notice.reference}: filing recorded.")
+                return redirect("remittances:regulator_notice", notice_id=notice.pk)
+        except notices.NoticeError as error:
+            messages.error(request, str(error))
+    return render(
+        request,
+        "remittances/regulator_notice.html",
+        {
+            "notice": notice,
+            "days_late": regulator_documents.days_late(notice, timezone.localdate()),
+            "review_form": review_form,
+            "filing_form": filing_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponse:
+    _staff(request)
+    notice = (
+        RegulatorNotice.objects.select_related("organization", "advice")
+        .filter(pk=notice_id)
+        .first()
+    )
+    if notice is None:
+        raise Http404("No such notice.")
+    response = HttpResponse(
+        regulator_documents.notice_pdf(notice, timezone.localdate()),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{notice.reference}.pdf") or "attachment"
+    )
+    return response

@@ -64,6 +64,10 @@ class BuybackRequest:
     application_date: dt.date
     window_start: dt.date  # latter of the membership date and the last day of the leave
     share: Decimal = Decimal(1)  # share of full-time service bought (1 - ratio for part time)
+    # The day the application form (1036/1030) was received: only it must arrive within the
+    # 24-month window ('What is a "complete application"?'); the cost is as of the complete
+    # application (``application_date``). Defaults to ``application_date``.
+    received_date: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.service_end < self.service_start:
@@ -189,7 +193,7 @@ def quote(request: BuybackRequest) -> BuybackQuote:
     """Member and employer cost of a buyback, or 'actuarial quote required'."""
     kind = request.service_type
     deadline = application_deadline(request.window_start)
-    within = request.application_date <= deadline
+    within = (request.received_date or request.application_date) <= deadline
     applied = request.application_date
 
     if kind is ServiceType.OTHER_PLAN:
@@ -212,7 +216,7 @@ def quote(request: BuybackRequest) -> BuybackQuote:
         cutover = parameters.load("tpt_new_rules_date").date_at(request.service_start)
         if request.service_start < cutover:
             window_end = parameters.load("tpt_special_window_end").date_at(applied)
-            if applied > window_end:
+            if (request.received_date or applied) > window_end:
                 return _actuarial(
                     request,
                     deadline,
@@ -303,20 +307,41 @@ class PaymentOptions:
     financing: bool  # payroll deductions
     combined: bool  # lump sum(s) plus payroll deductions
     reason: str
+    direct: bool = False  # post-dated cheques or regular payments straight to the plan
 
 
-def payment_options(cost: Decimal, classified: bool, on: dt.date) -> PaymentOptions:
+def payment_options(
+    cost: Decimal, classified: bool, on: dt.date, on_unpaid_leave: bool = False
+) -> PaymentOptions:
     """Which payment options a member has for a buyback costing ``cost``.
 
     A lump sum is the only option under $500. Financing (and the combined option) needs a
-    cost of $500 or more and a classified (permanent) full- or part-time member.
+    cost of $500 or more and a classified (permanent) full- or part-time member who is being
+    paid. Members on an unpaid leave (including WSIB or LTIP) and seasonal or unclassified
+    members "may be able to make other arrangements": post-dated cheques or regular
+    payments directly to the plan ('Other payment options for members').
     """
     threshold = parameters.load("buyback_lump_sum_only_below").decimal_at(on)
     if cost < threshold:
         return PaymentOptions(True, False, False, f"lump sum only below ${threshold}")
     if not classified:
         return PaymentOptions(
-            True, False, False, "financing is only for classified full- and part-time members"
+            True,
+            False,
+            False,
+            "financing is only for classified full- and part-time members; a seasonal, "
+            "unclassified or contract member may pay directly (post-dated cheques or regular "
+            "payments)",
+            direct=True,
+        )
+    if on_unpaid_leave:
+        return PaymentOptions(
+            True,
+            False,
+            False,
+            "no payroll deductions while the member is on an unpaid leave; the member may pay "
+            "directly (post-dated cheques or regular payments)",
+            direct=True,
         )
     return PaymentOptions(True, True, True, "lump sum, payroll deductions or a combination")
 
@@ -330,6 +355,75 @@ def financed_after_lump_sum(cost: Decimal, lump_sum: Decimal, on: dt.date) -> De
     if remainder < minimum:
         raise ValueError(f"at least ${minimum} must remain financed; {remainder} would")
     return remainder
+
+
+@dataclass(frozen=True)
+class CombinedAnswer:
+    """Whether the rest of the cost may be financed after a given lump sum, and why."""
+
+    allowed: bool
+    lump_sum: Decimal
+    remainder: Decimal
+    reason: str
+
+
+def combined_option(
+    cost: Decimal, lump_sum: Decimal, classified: bool, on: dt.date, on_unpaid_leave: bool = False
+) -> CombinedAnswer:
+    """The combined lump sum / financing option for a given lump-sum part
+    ('Combined lump sum / financing option'): the same rules as the quote's options, then
+    at least $500 must remain to be financed."""
+    remainder = to_cents(cost - lump_sum)
+    options = payment_options(cost, classified, on, on_unpaid_leave)
+    if lump_sum <= 0:
+        return CombinedAnswer(False, lump_sum, remainder, "the lump sum must be more than $0")
+    if lump_sum >= cost:
+        return CombinedAnswer(
+            False, lump_sum, max(remainder, ZERO), "the lump sum pays the whole cost"
+        )
+    if not options.combined:
+        return CombinedAnswer(False, lump_sum, remainder, options.reason)
+    minimum = parameters.load("buyback_combined_minimum_financed").decimal_at(on)
+    if remainder < minimum:
+        return CombinedAnswer(
+            False,
+            lump_sum,
+            remainder,
+            f"at least ${minimum} must remain to be financed after the lump sum; "
+            f"${remainder} would",
+        )
+    return CombinedAnswer(
+        True,
+        lump_sum,
+        remainder,
+        f"${remainder} remains to be financed, at least the ${minimum} the combined option needs",
+    )
+
+
+def response_deadline(quote_mailed: dt.date) -> dt.date:
+    """The member must respond to the Agreement to Purchase Credit within 45 days of its
+    mailing ('Buyback procedures' step 3): the 45th day is the last."""
+    days = parameters.load("buyback_agreement_response_days").int_at(quote_mailed)
+    return quote_mailed + dt.timedelta(days=days)
+
+
+def reminder_date(quote_mailed: dt.date) -> dt.date:
+    """The day the member's reminder is written (a chosen number of days before the
+    response deadline)."""
+    deadline = response_deadline(quote_mailed)
+    before = parameters.load("buyback_agreement_reminder_days_before").int_at(quote_mailed)
+    return deadline - dt.timedelta(days=before)
+
+
+def credited_years(years: Decimal, member_cost: Decimal, principal_paid: Decimal) -> Decimal:
+    """Service credited for what was paid when a buyback stops before it is complete: the
+    years bought in proportion to the cost paid (principal, not interest). The seeds say
+    only that 'only service actually paid for by the member is billed to the employer'
+    ('Employer payments'); the pro-rata credit is a choice (docs/buybacks.md)."""
+    if member_cost <= 0 or principal_paid <= 0:
+        return Decimal(0)
+    share = min(principal_paid / member_cost, Decimal(1))
+    return (years * share).quantize(Decimal("0.000001"))
 
 
 def maximum_payments(frequency: Frequency, on: dt.date) -> int:

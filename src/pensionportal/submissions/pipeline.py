@@ -443,6 +443,7 @@ def apply_submission(
             )
             if submission.template == "PAY":
                 _after_pay_applied(submission)
+            _after_applied(submission)
     except Exception as error:
         log.exception("Applying %s failed; nothing was applied", f"submission {submission_id}")
         with transaction.atomic():
@@ -466,3 +467,20 @@ def _after_pay_applied(submission: Submission) -> None:
 
     reconcile(submission)
     close_missed(submission)
+
+
+def _after_applied(submission: Submission) -> None:
+    """Member events: the work items follow the data (a TER asks for the statement of
+    benefits, a PRIORSVC or PA file closes what waited for it). After the commit, and never
+    failing the applied file: the daily refresh catches up if this one fails."""
+    from pensionportal.memberevents.actions import on_submission_applied
+
+    organization, template = submission.organization, submission.template
+
+    def refresh() -> None:
+        try:
+            on_submission_applied(organization, template)
+        except Exception:
+            log.exception("Refreshing the member-event tasks after %s failed", template)
+
+    transaction.on_commit(refresh)

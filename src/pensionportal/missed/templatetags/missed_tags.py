@@ -22,3 +22,16 @@ def member_elections(context: dict[str, Any], member: Member) -> QuerySet[Electi
     if request is None:
         return Election.objects.none()
     return elections_visible(request.user, member)
+
+
+@register.simple_tag(takes_context=True)
+def member_missed_facts(context: dict[str, Any], member: Member) -> dict[str, list[Any]]:
+    """`{% member_missed_facts member as facts %}`: bridging leaves and transfers found at
+    another plan (facts staff recorded), for the acting user."""
+    from ..access import staff_facts_visible
+
+    request = context.get("request")
+    if request is None:
+        return {"bridging": [], "wrong_plan": []}
+    bridging, wrong_plan = staff_facts_visible(request.user, member)
+    return {"bridging": bridging, "wrong_plan": wrong_plan}

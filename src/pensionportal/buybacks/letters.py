@@ -1,0 +1,99 @@
+"""Letters to the member's home address: the reminder before the 1017 lapses, the notice
+that it lapsed, and the confirmation of a stop with the service credited. Stored encrypted
+in the vault; staff download and mail them (the 1017 itself goes to the home address:
+seeds/buybacks.txt 'Payment options')."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pensionportal.core import vault
+
+from . import pdfs
+from .models import Buyback, BuybackLetter, LetterKind
+
+
+def _address(buyback: Buyback) -> list[str]:
+    member = buyback.member
+    city = " ".join(x for x in (member.city, member.province, member.postal_code) if x)
+    return [member.address_line1, member.address_line2, member.address_line3, city]
+
+
+def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
+    member = buyback.member
+    name = f"{member.first_name} {member.last_name}"
+    address = _address(buyback)
+    if kind is LetterKind.REMINDER:
+        return pdfs.member_letter(
+            title="Reminder: your Agreement to Purchase Credit (OPTrust 1017)",
+            facts=[
+                ("Quote mailed", f"{buyback.quote_date:%Y-%m-%d}"),
+                ("Cost to you", f"${buyback.member_cost:,.2f}"),
+                ("Respond by", f"{buyback.response_deadline:%Y-%m-%d}"),
+            ],
+            paragraphs=[
+                "We sent you an Agreement to Purchase Credit for the service shown on it. You "
+                "must respond within 45 days of the quote. If we do not receive your signed "
+                f"agreement by {buyback.response_deadline:%Y-%m-%d}, the quote lapses.",
+                "You are not committed to the purchase until you sign the agreement. If the "
+                "quote lapses you may ask for a new one; it will be costed as of the new date.",
+            ],
+            letter_date=on,
+            member_name=name,
+            address=address,
+            reference=buyback.reference,
+        )
+    if kind is LetterKind.LAPSED:
+        return pdfs.member_letter(
+            title="Your buyback quote has lapsed",
+            facts=[
+                ("Quote mailed", f"{buyback.quote_date:%Y-%m-%d}"),
+                ("Response was due", f"{buyback.response_deadline:%Y-%m-%d}"),
+            ],
+            paragraphs=[
+                "We did not receive your signed Agreement to Purchase Credit (OPTrust 1017) "
+                "within 45 days of the quote, so the quote has lapsed.",
+                "If you still wish to buy back this service, contact us: we will send you a new "
+                "quote, costed as of the new date. "
+                + (
+                    f"The purchase must be completed by {buyback.completion_deadline:%Y-%m-%d}, "
+                    "10 years and 3 months from the original quote."
+                    if buyback.completion_deadline
+                    else ""
+                ),
+            ],
+            letter_date=on,
+            member_name=name,
+            address=address,
+            reference=buyback.reference,
+        )
+    credited = buyback.credited_years or 0
+    return pdfs.member_letter(
+        title="Your buyback has stopped",
+        facts=[
+            ("Stopped on", f"{on:%Y-%m-%d} ({buyback.get_stop_reason_display()})"),
+            ("Cost paid (principal)", f"${buyback.principal_paid or 0:,.2f}"),
+            ("Service credited", f"{credited:.4f} years"),
+        ],
+        paragraphs=[
+            "The buyback has stopped; no further payments are due and the rest of the payment "
+            "schedule is cancelled. You are credited with the service your payments bought: "
+            "the years purchased in proportion to the cost you paid.",
+        ],
+        letter_date=on,
+        member_name=name,
+        address=address,
+        reference=buyback.reference,
+    )
+
+
+def write_letter(buyback: Buyback, kind: LetterKind, on: dt.date) -> BuybackLetter:
+    blob = vault.store([_content(buyback, kind, on)])
+    return BuybackLetter.objects.create(
+        buyback=buyback,
+        kind=kind,
+        letter_date=on,
+        storage_name=blob.name,
+        wrapped_key=blob.wrapped_key,
+        size=blob.size,
+    )

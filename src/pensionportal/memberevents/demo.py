@@ -1,0 +1,113 @@
+"""Demo member events: at Demo Employer Ltd. a member terminated through a TER file (the
+statement of benefits and options is due in 30 days), a notice of intent to retire recorded
+by the employer, a member who turns 71 this year (the pension must start by November 30),
+the prior service data still awaited since the plan participation date, and an employer
+that calculates its own PAs (the PA file due 5 business days after the CRA deadline); at
+Northern Demo Services Inc. the PA calculation due 15 business days after last year's data.
+Then every organization's items are refreshed, with the buybacks' and the regulator's daily
+jobs, so that the staff queue and the employers' to-dos show them. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from pensionportal.accounts.models import Organization, User
+from pensionportal.core import crypto, vault
+from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
+from pensionportal.datafiles.specs import SPECS
+from pensionportal.members.models import Member
+from pensionportal.submissions import pipeline
+from pensionportal.submissions.models import Status, Submission
+from pensionportal.submissions.online import to_csv
+
+from . import actions, sync
+from .models import PaArrangement, RetirementNotice
+
+
+def _member(
+    organization: Organization, employee_id: str, sin: str, last: str, first: str, **more: object
+) -> Member:
+    found = Member.objects.filter(organization=organization, employee_id=employee_id).first()
+    if found is not None:
+        return found
+    today = timezone.localdate()
+    values: dict[str, object] = {
+        "birth_date": dt.date(1979, 4, 22),
+        "hire_date": today - dt.timedelta(days=25),
+        "membership_date": today - dt.timedelta(days=20),
+        "employment_type": "FT",
+        "employment_ratio": Decimal("1"),
+        "pay_rate": Decimal("58000.00"),
+        "standard_hours": Decimal("37.50"),
+    }
+    values.update(more)
+    return Member.objects.create(
+        organization=organization,
+        employee_id=employee_id,
+        sin_encrypted=crypto.encrypt_text(sin),
+        sin_index=crypto.blind_index(sin, "sin"),
+        sin_last3=sin[-3:],
+        last_name=last,
+        first_name=first,
+        **values,
+    )
+
+
+def _terminate(uploader: User, organization: Organization, member: Member) -> None:
+    name = "TER_demo.csv"
+    if Submission.objects.filter(organization=organization, filename=name).exists():
+        return
+    rows = [
+        {
+            "employee_id": member.employee_id,
+            "termination_date": (timezone.localdate() - dt.timedelta(days=6)).isoformat(),
+            "termination_reason": "TER",
+        }
+    ]
+    blob = vault.store([to_csv(SPECS["TER"], rows)])
+    submission = pipeline.receive_stored(uploader, organization, name, blob)
+    checked = pipeline.validate_submission(submission.pk)
+    if checked.status == Status.AWAITING_CONFIRMATION:
+        pipeline.confirm(uploader, checked, None)
+    pipeline.apply_submission(submission.pk)
+
+
+def load() -> None:
+    organization = Organization.objects.get(name=DEMO_EMPLOYER)
+    uploader = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
+    staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
+    today = timezone.localdate()
+    leaving = _member(organization, "DEMO-T001", "718392657", "Leaving", "Terry")
+    _terminate(uploader, organization, leaving)
+    seventy = _member(
+        organization,
+        "DEMO-S071",
+        "123456782",
+        "Seventy",
+        "Morgan",
+        birth_date=dt.date(today.year - 71, 3, 15),
+        employment_type="PT",
+        employment_ratio=Decimal("0.6"),
+    )
+    del seventy
+    retiring = Member.objects.filter(organization=organization, employee_id="D1001").first()
+    if retiring is not None and not RetirementNotice.objects.filter(member=retiring).exists():
+        actions.record_retirement_notice(
+            uploader,
+            retiring,
+            received_on=today - dt.timedelta(days=10),
+            retirement_date=today + dt.timedelta(days=150),
+            notes="Demo: given to the employer, recorded in the portal.",
+        )
+    if not PaArrangement.objects.filter(organization=organization).exists():
+        actions.set_pa_arrangement(staff, organization, True)
+    # the other capabilities' daily jobs, so the queues are full on the first sign-in
+    from pensionportal.buybacks.lapsing import run_daily
+    from pensionportal.remittances.regulator import draft_notices
+
+    run_daily(today)
+    draft_notices(today)
+    sync.refresh_all(today)

@@ -1,0 +1,87 @@
+"""The notice of intent to retire (employer and staff) and an employer's member-event page
+(staff): views parse input, call one action, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.models import User
+from pensionportal.members.access import access_member
+from pensionportal.worklist.models import Audience, Task, TaskStatus
+
+from . import actions
+from .forms import PaArrangementForm, RetirementNoticeForm
+from .models import PaArrangement
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retirement_notice(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access_member(request.user, member_id)
+    assert isinstance(request.user, User)
+    form = RetirementNoticeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                notice = actions.record_retirement_notice(
+                    request.user,
+                    member,
+                    received_on=form.cleaned_data["received_on"],
+                    retirement_date=form.cleaned_data["retirement_date"],
+                    notes=form.cleaned_data["notes"],
+                    request=request,
+                )
+            except actions.EventError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Notice of intent to retire recorded ({notice.get_timing_display().lower()}).",
+                )
+                return redirect("members:detail", member.pk)
+        status = 400
+    return render(
+        request, "memberevents/retirement.html", {"form": form, "member": member}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def employer(request: HttpRequest, org_id: int) -> HttpResponse:
+    access.require_staff(request.user)
+    assert isinstance(request.user, User)
+    organization = access.access_organization(request.user, org_id, Capability.FILES)
+    arrangement = PaArrangement.objects.filter(organization=organization).first()
+    form = PaArrangementForm(
+        request.POST or None,
+        initial={"employer_calculates": bool(arrangement and arrangement.employer_calculates)},
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.set_pa_arrangement(
+            request.user, organization, form.cleaned_data["employer_calculates"], request
+        )
+        messages.success(request, "Pension adjustment arrangement saved.")
+        return redirect("memberevents:employer", organization.pk)
+    today = timezone.localdate()
+    tasks = Task.objects.filter(organization=organization, status=TaskStatus.OPEN).order_by(
+        "due_date", "id"
+    )
+    return render(
+        request,
+        "memberevents/employer.html",
+        {
+            "organization": organization,
+            "form": form,
+            "staff_tasks": [t for t in tasks if t.audience == Audience.STAFF],
+            "employer_tasks": [t for t in tasks if t.audience == Audience.EMPLOYER],
+            "today": today,
+        },
+    )

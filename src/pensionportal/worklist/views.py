@@ -1,0 +1,103 @@
+"""The staff queue and the employer's to-do page: views parse input, call one action or
+query, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.models import Organization, User
+
+from . import actions, queries
+from .forms import DoneForm
+from .models import Audience, Task
+
+
+@login_required
+def staff_queue(request: HttpRequest) -> HttpResponse:
+    access.require_staff(request.user)
+    today = timezone.localdate()
+    kind = request.GET.get("kind", "")
+    org = request.GET.get("organization", "")
+    organization_id = int(org) if org.isdigit() else None
+    overdue = request.GET.get("overdue") == "1"
+    rows = queries.staff_queue(
+        request.user, today, kind=kind, organization_id=organization_id, overdue_only=overdue
+    )
+    return render(
+        request,
+        "worklist/staff.html",
+        {
+            "rows": rows,
+            "kinds": queries.staff_kinds(),
+            "kind": kind,
+            "organizations": Organization.objects.filter(kind="employer").order_by("name"),
+            "organization_id": organization_id,
+            "overdue": overdue,
+            "today": today,
+            "form": DoneForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def mark_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    access.require_staff(request.user)
+    assert isinstance(request.user, User)
+    task = Task.objects.filter(pk=task_id, audience=Audience.STAFF).first()
+    if task is None:
+        raise Http404("No such task.")
+    form = DoneForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+        return redirect("worklist:staff")
+    try:
+        actions.mark_done(
+            request.user, task, form.cleaned_data["on"], form.cleaned_data["note"], request
+        )
+    except actions.WorklistError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Done: {task.title}")
+    return redirect("worklist:staff")
+
+
+@login_required
+def employer_index(request: HttpRequest) -> HttpResponse:
+    if not (
+        access.can_use(request.user, Capability.FILES)
+        or access.can_use(request.user, Capability.REMITTANCES)
+    ):
+        raise PermissionDenied("Your roles do not include the to-do list.")
+    organizations = list(queries.employer_organizations(request.user).order_by("name"))
+    if len(organizations) == 1 and not access.is_staff_user(request.user):
+        return redirect("worklist:employer", organizations[0].pk)
+    return render(request, "worklist/choose.html", {"organizations": organizations})
+
+
+@login_required
+def employer_todos(request: HttpRequest, org_id: int) -> HttpResponse:
+    today = timezone.localdate()
+    organization = queries.employer_organization(request.user, org_id)
+    rows = queries.employer_todos(request.user, organization.pk, today)
+    return render(
+        request,
+        "worklist/employer.html",
+        {
+            "organization": organization,
+            "rows": rows,
+            "closed": queries.recently_closed(organization, Audience.EMPLOYER),
+            "today": today,
+        },
+    )
