@@ -31,7 +31,10 @@ def demo() -> None:
 
 @pytest.mark.usefixtures("demo")
 def test_every_demo_invoice_charges_real_interest() -> None:
-    invoices = list(Invoice.objects.all())
+    # late-contribution invoices carry interest; the costs of recovery and the quarterly
+    # employer share of buyback payments (issue 21) have none, but a real amount
+    assert all(i.total > 0 for i in Invoice.objects.exclude(kind="late"))
+    invoices = list(Invoice.objects.filter(kind="late"))
     assert invoices
     for invoice in invoices:
         interest = [line for line in invoice.lines.all() if line.kind == LineKind.INTEREST]
@@ -42,7 +45,11 @@ def test_every_demo_invoice_charges_real_interest() -> None:
 
 @pytest.mark.usefixtures("demo")
 def test_every_late_missed_contribution_has_interest_and_the_report_says_no_less() -> None:
-    findings = list(Finding.objects.all())
+    # a period whose amount is unknown (the plan's rates for 1989 are not on record, issue
+    # 21) can have no interest either: it says so instead
+    unknown = list(Finding.objects.filter(amount_unknown=True))
+    assert all("not on record" in f.note for f in unknown)
+    findings = list(Finding.objects.filter(amount_unknown=False))
     assert findings
     for finding in findings:
         assert "not computed" not in finding.interest_note, finding.interest_note

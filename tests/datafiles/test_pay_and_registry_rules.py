@@ -324,3 +324,22 @@ def test_fast_column_paths_give_the_same_values_as_cell_by_cell_parsing() -> Non
         position = [c.lower() for c in parsed.columns].index(spec.label(key).lower())
         slow = [parse_cell(row.raw[position]) for row in parsed.rows]
         assert list(parsed.column(key)) == slow, key
+
+
+def test_a_pay_date_without_the_plans_rates_on_record_is_a_warning_not_a_crash() -> None:
+    # Defect (issue 21, found by the demo's 1989 LTIP pay period): an OPSEU Pension Plan PAY
+    # file dated before the first captured rate (2005) raised ParameterNotInForce out of the
+    # validator; a file's date is bad input for the check, never a server error.
+    old = pay_csv(
+        header={
+            "Pay Date": "1989-12-08",
+            "Pay Period Start Date": "1989-11-19",
+            "Pay Period End Date": "1989-12-02",
+        }
+    )
+    joined = dt.date(1985, 1, 7)
+    facts = MemberFacts(hire_date=joined, membership_date=joined, annual_pay_rate=Decimal(60000))
+    problems = check(old, registry(C000002=facts), context=ValidationContext(plan=Plan.OPSEU))
+    assert rules_of(problems) == ["pay.rates_not_on_record"]
+    assert "1989-12-08" in problems[0].message
+    assert problems[0].severity == "warning"

@@ -30,7 +30,7 @@ def test_demo_data_has_a_late_invoice_and_a_mismatch_case_and_is_idempotent(
     assert {line.kind for line in recovery.lines.all()} == {"recovery_fee", "recovery_expense"}
     notices = RegulatorNotice.objects.all()
     assert notices.filter(status="filed").count() == 1
-    assert notices.filter(advice__payment_reference="DEMO-PAY-1106").exists()
+    assert notices.filter(advice__payment_reference="DEMO-PAY-0515").exists()
     assert invoice.total > 0
     assert {line.rate_name for line in invoice.lines.all()} == {
         "pre-judgment interest rate",

@@ -19,6 +19,7 @@ from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.datafiles.problems import Problem, rule
 from pensionportal.datafiles.registry import MemberFacts
+from pensionportal.rules.parameters import ParameterNotInForce
 from pensionportal.rules.contributions import (
     Frequency,
     Participation,
@@ -249,6 +250,29 @@ def check_expected_contributions(
     pay_date, cycle = header.values.get("pay_date"), header.values.get("pay_cycle")
     if not isinstance(pay_date, dt.date) or not isinstance(cycle, str):
         return
+    try:
+        _check_expected(parsed, facts, context, pay_date, cycle, problems)
+    except ParameterNotInForce:
+        problems.append(
+            rule("pay.rates_not_on_record").problem(
+                f"The contributions could not be checked: the plan's contribution rates for "
+                f"the pay date {pay_date.isoformat()} are not on record.",
+                row=header.number,
+                column="Pay Date",
+                value=pay_date.isoformat(),
+                field="pay_date",
+            )
+        )
+
+
+def _check_expected(
+    parsed: ParsedFile,
+    facts: dict[str, MemberFacts],
+    context: ValidationContext,
+    pay_date: dt.date,
+    cycle: str,
+    problems: list[Problem],
+) -> None:
     if context.plan is Plan.OPSEU:
         _expected_opseu(parsed, facts, context, pay_date, FREQUENCIES[cycle], problems)
         return

@@ -176,6 +176,12 @@ _ALL = (
         "select-employer-manual.txt §1 'Calculation and Deduction of Pension Contributions'",
     ),
     Rule(
+        "pay.rates_not_on_record",
+        W,
+        "The plan's contribution rates for the pay date are not on record: not checked.",
+        CHOICE,
+    ),
+    Rule(
         "pay.duplicate_remittance",
         E,
         "Same pay period and payment reference submitted before.",

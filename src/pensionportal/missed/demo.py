@@ -23,7 +23,7 @@ from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.models import EmploymentChange, Leave, Member
 from pensionportal.remittances.actions import PaymentInput, record_payment
 from pensionportal.submissions import demo as intake_demo
-from pensionportal.submissions.models import Source, Status, Submission
+from pensionportal.submissions.models import Submission
 from pensionportal.submissions.online import to_csv
 
 from . import actions
@@ -93,32 +93,29 @@ def _other_causes(org: Organization, uploader: User, staff: User) -> None:
         )
 
 
-def _historical_pay(org: Organization, user: User, start: dt.date, reference: str) -> None:
-    """An applied PAY period recorded without rows: the member on LTIP was not reported."""
-    if Submission.objects.filter(organization=org, payment_reference=reference).exists():
-        return
+def _historical_pay(
+    org: Organization, user: User, start: dt.date, reference: str, employee_id: str
+) -> None:
+    """A pay period sent through intake with the member on LTIP reported at no pay and no
+    contributions (the employer did not remit the LTIP contributions it owes)."""
     end = start + dt.timedelta(days=13)
     pay_date = end + dt.timedelta(days=6)
-    Submission.objects.create(
-        organization=org,
-        template="PAY",
-        source=Source.ONLINE,
-        status=Status.APPLIED,
-        filename=f"{reference}.csv",
-        blob_name="",
-        blob_key="",
-        sha256=reference.lower().ljust(64, "0")[:64],
-        pay_cycle="bi-weekly",
-        pay_date=pay_date,
-        period_start=start,
-        period_end=end,
-        payment_reference=reference,
-        remittance_amount=Decimal("0.00"),
-        submitted_by=user,
-        submitted_at=timezone.make_aware(dt.datetime.combine(pay_date, dt.time(10))),
-        applied_at=timezone.make_aware(
-            dt.datetime.combine(pay_date + dt.timedelta(21), dt.time(11))
-        ),
+    rows = [
+        {
+            "employee_id": employee_id,
+            "contribution_type": "N",
+            "service_type": "LTIP",
+            "pensionable_hours": "0.00",
+            "pensionable_pay": "0.00",
+            "employee_regular": "0.00",
+            "employer_regular": "0.00",
+        }
+    ]
+    header = intake_demo.pay_header(
+        pay_date.isoformat(), start.isoformat(), end.isoformat(), reference, Decimal("0.00")
+    )
+    intake_demo.run_file(
+        user, org, f"PAY_{pay_date.isoformat()}.csv", to_csv(SPECS["PAY"], rows, header)
     )
 
 
@@ -165,9 +162,10 @@ def _northern_ltip(staff: User) -> None:
         disability_date=dt.date(1989, 3, 1),
     )
     today = timezone.localdate()
-    _historical_pay(org, staff, dt.date(1989, 11, 19), "DEMO-HIST-1989-12")
+    uploader = User.objects.get(email=f"staff@{DEMO_DOMAIN}")
+    _historical_pay(org, uploader, dt.date(1989, 11, 19), "DEMO-HIST-1989-12", "N-L001")
     last_start = dt.date(today.year - 1, 12, 6)
-    _historical_pay(org, staff, last_start, f"DEMO-YEAR-END-{today.year - 1}")
+    _historical_pay(org, uploader, last_start, f"DEMO-YEAR-END-{today.year - 1}", "N-L001")
     actions.run_for_organization(org, today, staff)
     actions.publish_list(org, today)
 

@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
@@ -52,7 +53,19 @@ def _rates(staff: User) -> None:
                 source=DEMO_RATE_NOTE,
                 entered_by=staff,
             )
-    # Every demo date must have a pre-judgment rate in force, or no interest is computed.
+    # Every demo date must have a pre-judgment rate in force, or no interest is computed
+    # (the first quarter of 2026: the missed LTIP contributions of last year's last pay).
+    if not InterestRate.objects.filter(
+        table=RateTable.PREJUDGMENT, effective=dt.date(2026, 1, 1)
+    ).exists():
+        InterestRate.objects.create(
+            table=RateTable.PREJUDGMENT,
+            effective=dt.date(2026, 1, 1),
+            until=dt.date(2026, 3, 31),
+            rate=D("0.030000"),
+            source=DEMO_PJI_NOTE,
+            entered_by=staff,
+        )
     if not InterestRate.objects.filter(
         table=RateTable.PREJUDGMENT, effective=dt.date(2026, 7, 1)
     ).exists():
