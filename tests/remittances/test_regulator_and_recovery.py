@@ -118,7 +118,9 @@ def test_the_notice_pdf_and_the_list_in_csv_and_excel(client: Any) -> None:
     notice = RegulatorNotice.objects.get()
     client.force_login(make_staff())
     pdf = client.get(f"/remittances/regulator/{notice.pk}/pdf/")
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
     assert "Financial Services Regulatory Authority of Ontario" in text
     assert "2026-04-24" in text
     assert "$2,000.00" in text

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pensionportal.core import vault
+from pensionportal.presentation import formatting as fmt
 
 from . import pdfs
 from .models import Buyback, BuybackLetter, LetterKind
@@ -27,14 +28,14 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
         return pdfs.member_letter(
             title="Reminder: your Agreement to Purchase Credit (OPTrust 1017)",
             facts=[
-                ("Quote mailed", f"{buyback.quote_date:%Y-%m-%d}"),
-                ("Cost to you", f"${buyback.member_cost:,.2f}"),
-                ("Respond by", f"{buyback.response_deadline:%Y-%m-%d}"),
+                ("Quote mailed", fmt.iso_date(buyback.quote_date)),
+                ("Cost to you", fmt.money(buyback.member_cost)),
+                ("Respond by", fmt.iso_date(buyback.response_deadline)),
             ],
             paragraphs=[
                 "We sent you an Agreement to Purchase Credit for the service shown on it. You "
                 "must respond within 45 days of the quote. If we do not receive your signed "
-                f"agreement by {buyback.response_deadline:%Y-%m-%d}, the quote lapses.",
+                f"agreement by {fmt.iso_date(buyback.response_deadline)}, the quote lapses.",
                 "You are not committed to the purchase until you sign the agreement. If the "
                 "quote lapses you may ask for a new one; it will be costed as of the new date.",
             ],
@@ -47,8 +48,8 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
         return pdfs.member_letter(
             title="Your buyback quote has lapsed",
             facts=[
-                ("Quote mailed", f"{buyback.quote_date:%Y-%m-%d}"),
-                ("Response was due", f"{buyback.response_deadline:%Y-%m-%d}"),
+                ("Quote mailed", fmt.iso_date(buyback.quote_date)),
+                ("Response was due", fmt.iso_date(buyback.response_deadline)),
             ],
             paragraphs=[
                 "We did not receive your signed Agreement to Purchase Credit (OPTrust 1017) "
@@ -56,7 +57,8 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
                 "If you still wish to buy back this service, contact us: we will send you a new "
                 "quote, costed as of the new date. "
                 + (
-                    f"The purchase must be completed by {buyback.completion_deadline:%Y-%m-%d}, "
+                    "The purchase must be completed by "
+                    f"{fmt.iso_date(buyback.completion_deadline)}, "
                     "10 years and 3 months from the original quote."
                     if buyback.completion_deadline
                     else ""
@@ -71,9 +73,9 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
     return pdfs.member_letter(
         title="Your buyback has stopped",
         facts=[
-            ("Stopped on", f"{on:%Y-%m-%d} ({buyback.get_stop_reason_display()})"),
-            ("Cost paid (principal)", f"${buyback.principal_paid or 0:,.2f}"),
-            ("Service credited", f"{credited:.4f} years"),
+            ("Stopped on", f"{fmt.iso_date(on)} ({buyback.get_stop_reason_display()})"),
+            ("Cost paid (principal)", fmt.money(buyback.principal_paid or 0)),
+            ("Service credited", f"{fmt.decimal(credited, 4)} years"),
         ],
         paragraphs=[
             "The buyback has stopped; no further payments are due and the rest of the payment "

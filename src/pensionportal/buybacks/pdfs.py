@@ -222,7 +222,7 @@ def tax_notice(organization: str, year: int, lines: Sequence[TaxNoticeLine]) -> 
         pdf.heading(heading)
         chosen = [line for line in lines if line.employer_acts is yours]
         if not chosen:
-            pdf.para("None.")
+            pdf.para("Nothing.")
             continue
         pdf.doc.table(
             [

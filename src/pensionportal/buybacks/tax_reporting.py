@@ -33,6 +33,7 @@ from pensionportal.audit.record import record
 from pensionportal.core import vault
 from pensionportal.datafiles.escaping import safe_text
 from pensionportal.members.models import Member
+from pensionportal.presentation import formatting as fmt
 from pensionportal.rules import buyback_tax as rules
 from pensionportal.rules.buybacks import ServiceType
 from pensionportal.worklist.actions import TaskSpec
@@ -91,7 +92,7 @@ class TaxLine:
             self.member.first_name,
             self.buyback,
             self.what,
-            "" if self.amount is None else f"{self.amount:.2f}",
+            "" if self.amount is None else fmt.money_plain(self.amount),
             self.who,
             self.due.isoformat() if self.due else "",
             self.reason,

@@ -19,7 +19,6 @@ from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.datafiles.problems import Problem, rule
 from pensionportal.datafiles.registry import MemberFacts
-from pensionportal.rules.parameters import ParameterNotInForce
 from pensionportal.rules.contributions import (
     Frequency,
     Participation,
@@ -28,6 +27,7 @@ from pensionportal.rules.contributions import (
     SelectContribution,
     compute,
 )
+from pensionportal.rules.parameters import ParameterNotInForce
 
 CONTRIBUTION_FIELDS = (
     "employee_regular",

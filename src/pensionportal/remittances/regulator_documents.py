@@ -1,8 +1,8 @@
 """The notice to the regulator (PDF) and the list of notices (CSV, XLSX) in the form an
 administrator files: plan and registration number, employer, pay period, the deduction
 (pay) date and the due date, what was owed and paid by the due date, what was unpaid then
-by kind, when it was paid in full, and the filing record. fpdf2 core fonts (Latin-1);
-spreadsheet cells go through `safe_text` (no formula runs)."""
+by kind, when it was paid in full, and the filing record. Written with the presentation
+package (one PDF writer, typed spreadsheet cells, machine-readable CSV)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Sequence
-from decimal import Decimal
 
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pensionportal.core.issuer import issuer
 from pensionportal.datafiles.escaping import safe_text
+from pensionportal.presentation import formatting as fmt
+from pensionportal.presentation.pdf import Document
+from pensionportal.presentation.spreadsheet import DATE, MONEY, NUMBER, TEXT, append_typed
 
 from . import conf
 from .models import RegulatorNotice
 
-ADMINISTRATOR = "OPSEU Pension Trust (OPTrust), plan administrator"
 HEADINGS = (
     "Notice",
     "Status",
@@ -44,11 +45,28 @@ HEADINGS = (
     "Filed On",
     "Filing Reference",
 )
-MONEY_COLUMNS = (10, 11, 12, 13, 14)
-
-
-def _latin1(text: str) -> str:
-    return text.replace("\u2013", "-").encode("latin-1", "replace").decode("latin-1")
+KINDS = (
+    TEXT,
+    TEXT,
+    TEXT,
+    TEXT,
+    TEXT,
+    DATE,
+    DATE,
+    DATE,
+    DATE,
+    MONEY,
+    MONEY,
+    MONEY,
+    MONEY,
+    MONEY,
+    DATE,
+    NUMBER,
+    DATE,
+    DATE,
+    DATE,
+    TEXT,
+)
 
 
 def days_late(notice: RegulatorNotice, today: dt.date) -> int:
@@ -61,7 +79,7 @@ def _registration() -> str:
     return conf.plan_registration_number() or "not configured (PORTAL_PLAN_REGISTRATION_NUMBER)"
 
 
-def cells(notice: RegulatorNotice, today: dt.date) -> list[object]:
+def values(notice: RegulatorNotice, today: dt.date) -> list[object]:
     advice = notice.advice
     return [
         notice.reference,
@@ -69,22 +87,32 @@ def cells(notice: RegulatorNotice, today: dt.date) -> list[object]:
         notice.organization.get_plan_display(),
         _registration(),
         notice.organization.name,
-        advice.pay_date.isoformat(),
-        advice.period_start.isoformat(),
-        advice.period_end.isoformat(),
-        notice.due_date.isoformat(),
+        advice.pay_date,
+        advice.period_start,
+        advice.period_end,
+        notice.due_date,
         notice.amount_due,
         notice.paid_by_due,
         notice.member_unpaid,
         notice.employer_unpaid,
         notice.ltip_unpaid,
-        notice.paid_in_full_on.isoformat() if notice.paid_in_full_on else "not yet",
+        notice.paid_in_full_on,
         days_late(notice, today),
-        notice.detected_on.isoformat(),
-        notice.reviewed_on.isoformat() if notice.reviewed_on else "",
-        notice.filed_on.isoformat() if notice.filed_on else "",
+        notice.detected_on,
+        notice.reviewed_on,
+        notice.filed_on,
         notice.filing_reference,
     ]
+
+
+def _csv_cell(value: object, kind: object) -> str:
+    if value is None:
+        return ""
+    if kind is MONEY:
+        return fmt.money_plain(value)  # type: ignore[arg-type]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return safe_text(str(value))
 
 
 def list_csv(notices: Sequence[RegulatorNotice], today: dt.date) -> bytes:
@@ -93,10 +121,7 @@ def list_csv(notices: Sequence[RegulatorNotice], today: dt.date) -> bytes:
     writer.writerow(HEADINGS)
     for notice in notices:
         writer.writerow(
-            [
-                f"{c:.2f}" if isinstance(c, Decimal) else safe_text(str(c))
-                for c in cells(notice, today)
-            ]
+            [_csv_cell(v, k) for v, k in zip(values(notice, today), KINDS, strict=True)]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -106,16 +131,12 @@ def list_xlsx(notices: Sequence[RegulatorNotice], today: dt.date) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Notices to regulator"
-    sheet.append([safe_text(f"Contributions not paid when due - {ADMINISTRATOR}")])
+    sheet.append([safe_text(f"Contributions not paid when due - {issuer().name}")])
     sheet.append(list(HEADINGS))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for notice in notices:
-        sheet.append(
-            [c if isinstance(c, Decimal | int) else safe_text(str(c)) for c in cells(notice, today)]
-        )
-        for column in MONEY_COLUMNS:
-            sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"
+        append_typed(sheet, values(notice, today), KINDS)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -123,74 +144,56 @@ def list_xlsx(notices: Sequence[RegulatorNotice], today: dt.date) -> bytes:
 
 def notice_pdf(notice: RegulatorNotice, today: dt.date) -> bytes:
     advice = notice.advice
-    pdf = FPDF()
-    pdf.set_title(f"Notice of contributions not paid when due {notice.reference}")
-    pdf.set_author(ADMINISTRATOR)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.multi_cell(
-        0,
-        8,
-        "Notice to the Financial Services Regulatory Authority of Ontario (FSRA)",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(
-        0,
-        7,
-        "Contributions not paid when due (Pension Benefits Act)",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_font("Helvetica", size=10)
+    who = issuer()
+    title = "Notice of contributions not paid when due"
+    doc = Document(f"{title} {notice.reference}", author=who.name, footer=notice.reference)
+    doc.lines([who.name, *who.address, who.contact()], bold_first=True)
+    doc.space(4)
+    doc.title("Notice to the Financial Services Regulatory Authority of Ontario (FSRA)")
+    doc.heading(f"{title} (Pension Benefits Act)")
     facts = [
         ("Notice", f"{notice.reference} ({notice.get_status_display()})"),
-        ("Administrator", ADMINISTRATOR),
+        ("Administrator", who.name),
         ("Plan", notice.organization.get_plan_display()),
         ("Plan registration number", _registration()),
         ("Employer", notice.organization.name),
-        ("Pay period", f"{advice.period_start:%Y-%m-%d} to {advice.period_end:%Y-%m-%d}"),
-        ("Deduction (pay) date", f"{advice.pay_date:%Y-%m-%d}"),
-        ("Contributions due", f"{notice.due_date:%Y-%m-%d} (5 business days after the deduction)"),
+        ("Pay period", fmt.period(advice.period_start, advice.period_end)),
+        ("Deduction (pay) date", fmt.iso_date(advice.pay_date)),
+        (
+            "Contributions due",
+            f"{fmt.iso_date(notice.due_date)} (5 business days after the deduction)",
+        ),
         ("Remittance reference", advice.payment_reference),
-        ("Amount due", f"${notice.amount_due:,.2f}"),
-        ("Paid by the due date", f"${notice.paid_by_due:,.2f}"),
-        ("Unpaid on the due date", f"${notice.unpaid_at_due:,.2f}"),
+        ("Amount due", fmt.money(notice.amount_due)),
+        ("Paid by the due date", fmt.money(notice.paid_by_due)),
+        ("Unpaid on the due date", fmt.money(notice.unpaid_at_due)),
         (
             "  member contributions",
-            f"${notice.member_unpaid:,.2f} (held in trust from the deduction)",
+            f"{fmt.money(notice.member_unpaid)} (held in trust from the deduction)",
         ),
-        ("  employer contributions", f"${notice.employer_unpaid:,.2f}"),
-        ("  LTIP contributions", f"${notice.ltip_unpaid:,.2f}"),
+        ("  employer contributions", fmt.money(notice.employer_unpaid)),
+        ("  LTIP contributions", fmt.money(notice.ltip_unpaid)),
         (
             "Paid in full on",
-            f"{notice.paid_in_full_on:%Y-%m-%d}"
+            fmt.iso_date(notice.paid_in_full_on)
             if notice.paid_in_full_on
             else "not yet paid in full",
         ),
         ("Days late", str(days_late(notice, today))),
-        ("Drafted on", f"{notice.detected_on:%Y-%m-%d}"),
+        ("Drafted on", fmt.iso_date(notice.detected_on)),
     ]
     if notice.reviewed_on:
-        facts.append(("Reviewed on", f"{notice.reviewed_on:%Y-%m-%d}"))
+        facts.append(("Reviewed on", fmt.iso_date(notice.reviewed_on)))
     if notice.filed_on:
-        facts.append(("Filed on", f"{notice.filed_on:%Y-%m-%d} {notice.filing_reference}".strip()))
-    for label, value in facts:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(62, 6, _latin1(label))
-        pdf.set_font("Helvetica", size=10)
-        pdf.multi_cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.multi_cell(
-        0,
-        5,
-        _latin1(
-            "The administrator notifies the regulator that the contributions above were not "
-            "paid when due. Member contributions are due within five business days of the "
-            "deduction from pay; employer contributions with them. Interest on late "
-            "contributions is invoiced to the employer; the regulator may apply administrative "
-            "monetary penalties for delinquent contributions."
-        ),
+        facts.append(
+            ("Filed on", f"{fmt.iso_date(notice.filed_on)} {notice.filing_reference}".strip())
+        )
+    doc.facts(facts, label_width=62)
+    doc.paragraph(
+        "The administrator notifies the regulator that the contributions above were not paid "
+        "when due. Member contributions are due within five business days of the deduction "
+        "from pay; employer contributions with them. Interest on late contributions is "
+        "invoiced to the employer; the regulator may apply administrative monetary penalties "
+        "for delinquent contributions."
     )
-    return bytes(pdf.output())
+    return doc.output()
