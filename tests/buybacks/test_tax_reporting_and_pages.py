@@ -147,7 +147,7 @@ def test_the_tax_page_and_csv_are_for_staff(client: Any) -> None:
     assert member.employee_id in page.content.decode()
     csv_file = client.get("/buybacks/tax/?year=2026&format=csv")
     assert csv_file["Content-Type"] == "text/csv"
-    assert b"Payroll deductions" in csv_file.content
+    assert b"Payroll deductions" in b"".join(csv_file.streaming_content)
     client.force_login(make_user(org, [Role.FILE_UPLOAD]))
     assert client.get("/buybacks/tax/?year=2026").status_code == 403
     client.logout()
@@ -165,7 +165,7 @@ def test_the_detail_page_shows_the_quote_history_and_the_letters(client: Any) ->
     letter = BuybackLetter.objects.get(buyback=buyback)
     download = client.get(f"/buybacks/letters/{letter.pk}/")
     assert download["Content-Type"] == "application/pdf"
-    assert download.content.startswith(b"%PDF")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
 def test_staff_reissue_and_change_through_the_pages(client: Any) -> None:

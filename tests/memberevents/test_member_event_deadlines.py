@@ -145,8 +145,6 @@ def _submission(org: Any, template: str, pay_date: dt.date | None, applied: dt.d
         source="upload",
         status=Status.APPLIED,
         filename=f"{template}.csv",
-        blob_name=f"{template}-{applied}",
-        blob_key="-",
         sha256="2" * 64,
         submitted_by=make_staff(mfa=False),
         pay_cycle="bi-weekly",

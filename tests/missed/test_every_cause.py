@@ -251,8 +251,6 @@ def test_a_period_whose_amount_is_unknown_is_listed_but_not_invoiced() -> None:
             source="upload",
             status=Status.APPLIED,
             filename=f"PAY_{i}.csv",
-            blob_name=f"h{i}",
-            blob_key="-",
             sha256="1" * 64,
             submitted_by=user,
             pay_cycle="bi-weekly",

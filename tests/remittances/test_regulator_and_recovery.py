@@ -119,18 +119,27 @@ def test_the_notice_pdf_and_the_list_in_csv_and_excel(client: Any) -> None:
     client.force_login(make_staff())
     pdf = client.get(f"/remittances/regulator/{notice.pk}/pdf/")
     text = " ".join(
-        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split()
+        " ".join(
+            page.extract_text()
+            for page in PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages
+        ).split()
     )
     assert "Financial Services Regulatory Authority of Ontario" in text
     assert "2026-04-24" in text
     assert "$2,000.00" in text
     rows = list(
-        csv.reader(io.StringIO(client.get("/remittances/regulator/list.csv").content.decode()))
+        csv.reader(
+            io.StringIO(
+                b"".join(client.get("/remittances/regulator/list.csv").streaming_content).decode()
+            )
+        )
     )
     assert rows[0][0] == "\ufeffNotice"
     assert rows[1][0] == notice.reference
     assert rows[1][rows[0].index("Contributions Due")] == "2026-04-24"
-    book = load_workbook(io.BytesIO(client.get("/remittances/regulator/list.xlsx").content))
+    book = load_workbook(
+        io.BytesIO(b"".join(client.get("/remittances/regulator/list.xlsx").streaming_content))
+    )
     sheet = book.active
     assert sheet is not None
     assert sheet.cell(row=3, column=1).value == notice.reference

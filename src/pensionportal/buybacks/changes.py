@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from pensionportal.accounts import access
 from pensionportal.accounts.models import User
-from pensionportal.core import vault
+from pensionportal.files import store as files
 from pensionportal.rules import buybacks as rules
 from pensionportal.rules.dates import year_fraction
 from pensionportal.rules.money import to_cents
@@ -166,6 +166,6 @@ def change_deduction(
             )
     except BaseException:
         if stored is not None:
-            vault.purge(stored)
+            files.delete_orphan(stored)
         raise
     return new

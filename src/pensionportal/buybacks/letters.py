@@ -1,13 +1,13 @@
 """Letters to the member's home address: the reminder before the 1017 lapses, the notice
 that it lapsed, and the confirmation of a stop with the service credited. Stored encrypted
-in the vault; staff download and mail them (the 1017 itself goes to the home address:
+in the file layer; staff download and mail them (the 1017 itself goes to the home address:
 seeds/buybacks.txt 'Payment options')."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from pensionportal.core import vault
+from pensionportal.files import store as files
 from pensionportal.presentation import formatting as fmt
 
 from . import pdfs
@@ -90,12 +90,15 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
 
 
 def write_letter(buyback: Buyback, kind: LetterKind, on: dt.date) -> BuybackLetter:
-    blob = vault.store([_content(buyback, kind, on)])
-    return BuybackLetter.objects.create(
-        buyback=buyback,
-        kind=kind,
-        letter_date=on,
-        storage_name=blob.name,
-        wrapped_key=blob.wrapped_key,
-        size=blob.size,
+    letter = BuybackLetter(buyback=buyback, kind=kind, letter_date=on)
+    stored = files.store(
+        [_content(buyback, kind, on)],
+        purpose="buybacks.member_letter",
+        filename=letter.filename,
+        organization=buyback.organization,
+        content_type="application/pdf",
     )
+    letter.file = stored
+    letter.size = stored.size
+    letter.save()
+    return letter

@@ -199,13 +199,14 @@ class LetterKind(models.TextChoices):
 
 
 class BuybackLetter(models.Model):
-    """A letter to the member's home address (PDF stored encrypted in the vault)."""
+    """A letter to the member's home address (PDF stored encrypted in the file layer)."""
 
     buyback = models.ForeignKey(Buyback, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(max_length=10, choices=LetterKind.choices)
     letter_date = models.DateField()
-    storage_name = models.CharField(max_length=64)
-    wrapped_key = models.TextField()
+    file = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     size = models.BigIntegerField(default=0)
 
     class Meta:

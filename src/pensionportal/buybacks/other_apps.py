@@ -24,14 +24,16 @@ def deliver(
     request: HttpRequest | None,
 ) -> tuple[int, str, str, str]:
     """A file from the administrator in the employer's File Upload list (category: buyback
-    deductions). Returns its id, reference, name and storage name."""
+    deductions). Returns its id, reference, name and stored name (to delete it if the
+    surrounding transaction fails)."""
     from pensionportal.exchange.actions import deliver_file
     from pensionportal.exchange.models import Category
 
     delivery = deliver_file(
         actor, organization, filename, [content], Category.BUYBACK_DEDUCTIONS, request=request
     )
-    return delivery.pk, delivery.reference, delivery.name, delivery.storage_name
+    assert delivery.file is not None
+    return delivery.pk, delivery.reference, delivery.name, delivery.file.name
 
 
 def message(

@@ -30,8 +30,8 @@ from django.utils import timezone
 from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core import vault
 from pensionportal.datafiles.escaping import safe_text
+from pensionportal.files import store as files
 from pensionportal.members.models import Member
 from pensionportal.presentation import formatting as fmt
 from pensionportal.rules import buyback_tax as rules
@@ -312,7 +312,7 @@ def _notice(
             )
     except BaseException:
         if stored is not None:
-            vault.purge(stored)
+            files.delete_orphan(stored)
         raise
     return run
 

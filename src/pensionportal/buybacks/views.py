@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
-from pensionportal.core import vault
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.exchange.models import ExchangedFile
 from pensionportal.files.serving import serve_file, serve_generated
@@ -526,16 +525,25 @@ def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
 
 
 @login_required
-def letter(request: HttpRequest, letter_id: int) -> HttpResponse:
-    _staff(request)
-    found = BuybackLetter.objects.filter(pk=letter_id).first()
-    if found is None:
+def letter(request: HttpRequest, letter_id: int) -> HttpResponseBase:
+    staff = _staff(request)
+    found = BuybackLetter.objects.filter(pk=letter_id).select_related("file").first()
+    if found is None or found.file is None:
         raise Http404("No such letter.")
-    return _pdf(vault.read_all(found.storage_name, found.wrapped_key), found.filename)
+    return serve_file(
+        staff,
+        found.file,
+        request=request,
+        filename=found.filename,
+        content_type="application/pdf",
+        action="buybacks.member_letter_downloaded",
+        target=f"buyback:{found.buyback_id}",
+        details={"letter": found.pk, "kind": found.kind},
+    )
 
 
 @login_required
-def tax(request: HttpRequest) -> HttpResponse:
+def tax(request: HttpRequest) -> HttpResponseBase:
     staff = _staff(request)
     today = timezone.localdate()
     # until last year's slips are due, last year; then the year in progress
@@ -544,9 +552,17 @@ def tax(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data["year"] if form.is_valid() else default
     lines = tax_reporting.year_lines(year)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(tax_reporting.lines_csv(lines), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="buyback-tax-reporting-{year}.csv"'
-        return response
+        return serve_generated(
+            staff,
+            tax_reporting.lines_csv(lines),
+            filename=f"buyback-tax-reporting-{year}.csv",
+            purpose="buybacks.tax_reporting_list",
+            organization=None,
+            content_type="text/csv",
+            request=request,
+            action="buybacks.tax_list_downloaded",
+            details={"year": year},
+        )
     if request.method == "POST":
         try:
             runs = tax_reporting.issue_notices(staff, year, request)

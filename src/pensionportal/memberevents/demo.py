@@ -15,12 +15,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import crypto, vault
+from pensionportal.core import crypto
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.models import Member
-from pensionportal.submissions import pipeline
-from pensionportal.submissions.models import Status, Submission
+from pensionportal.submissions import demo as intake_demo
 from pensionportal.submissions.online import to_csv
 
 from . import actions, sync
@@ -57,9 +56,6 @@ def _member(
 
 
 def _terminate(uploader: User, organization: Organization, member: Member) -> None:
-    name = "TER_demo.csv"
-    if Submission.objects.filter(organization=organization, filename=name).exists():
-        return
     rows = [
         {
             "employee_id": member.employee_id,
@@ -67,12 +63,7 @@ def _terminate(uploader: User, organization: Organization, member: Member) -> No
             "termination_reason": "TER",
         }
     ]
-    blob = vault.store([to_csv(SPECS["TER"], rows)])
-    submission = pipeline.receive_stored(uploader, organization, name, blob)
-    checked = pipeline.validate_submission(submission.pk)
-    if checked.status == Status.AWAITING_CONFIRMATION:
-        pipeline.confirm(uploader, checked, None)
-    pipeline.apply_submission(submission.pk)
+    intake_demo.run_file(uploader, organization, "TER_demo.csv", to_csv(SPECS["TER"], rows))
 
 
 def load() -> None:

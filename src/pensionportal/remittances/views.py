@@ -554,8 +554,8 @@ def _notices(status: str) -> list[RegulatorNotice]:
 
 @login_required
 @require_GET
-def regulator_list(request: HttpRequest, fmt: str) -> HttpResponse:
-    _staff(request)
+def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    staff = _staff(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
     today = timezone.localdate()
@@ -565,12 +565,17 @@ def regulator_list(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         content = regulator_documents.list_xlsx(notices, today)
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"notices-to-regulator-{today:%Y-%m-%d}.{fmt}")
-        or "attachment"
+    return serve_generated(
+        staff,
+        content,
+        filename=f"notices-to-regulator-{today:%Y-%m-%d}.{fmt}",
+        purpose="remittances.regulator_list",
+        organization=None,
+        content_type=mime,
+        request=request,
+        action="remittances.regulator_list_downloaded",
+        details={"notices": len(notices)},
     )
-    return response
 
 
 @login_required
@@ -628,8 +633,8 @@ def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponse:
-    _staff(request)
+def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponseBase:
+    staff = _staff(request)
     notice = (
         RegulatorNotice.objects.select_related("organization", "advice")
         .filter(pk=notice_id)
@@ -637,11 +642,14 @@ def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponse:
     )
     if notice is None:
         raise Http404("No such notice.")
-    response = HttpResponse(
+    return serve_generated(
+        staff,
         regulator_documents.notice_pdf(notice, timezone.localdate()),
+        filename=f"{notice.reference}.pdf",
+        purpose="remittances.regulator_notice",
+        organization=notice.organization,
         content_type="application/pdf",
+        request=request,
+        action="remittances.regulator_notice_downloaded",
+        target=notice.reference,
     )
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"{notice.reference}.pdf") or "attachment"
-    )
-    return response

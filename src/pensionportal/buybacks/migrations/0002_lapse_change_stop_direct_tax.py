@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('buybacks', '0001_initial'),
+        ('files', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -101,10 +102,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('reminder', 'Reminder: the Agreement to Purchase Credit awaits an answer'), ('lapsed', 'The quote lapsed'), ('stopped', 'The buyback stopped: service credited')], max_length=10)),
                 ('letter_date', models.DateField()),
-                ('storage_name', models.CharField(max_length=64)),
-                ('wrapped_key', models.TextField()),
                 ('size', models.BigIntegerField(default=0)),
                 ('buyback', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='buybacks.buyback')),
+                ('file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
             ],
             options={
                 'ordering': ['letter_date', 'id'],

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('remittances', '0002_seed_prejudgment_rates'),
+        ('remittances', '0003_bankimport_file'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

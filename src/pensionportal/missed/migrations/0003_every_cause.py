@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0004_ledger_organization_unchecked'),
-        ('missed', '0001_initial'),
+        ('missed', '0002_stored_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
