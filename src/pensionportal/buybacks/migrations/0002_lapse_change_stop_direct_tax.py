@@ -31,6 +31,29 @@ def quotes_already_issued(apps, schema_editor):
         )
 
 
+def one_direction_a_buyback(apps, schema_editor):
+    """Backwards only: before this migration a buyback had one deduction direction. A
+    changed deduction's later directions fold back into the first one: deduction-file lines
+    point at it, and the later directions and their schedules are removed."""
+    Direction = apps.get_model("buybacks", "DeductionDirection")
+    FileLine = apps.get_model("buybacks", "DeductionFileLine")
+    later = list(Direction.objects.exclude(replaces=None).order_by("-id"))
+    for direction in later:
+        first = direction
+        while first.replaces_id is not None:
+            first = Direction.objects.get(pk=first.replaces_id)
+        FileLine.objects.filter(direction=direction).update(direction=first)
+        if direction.active and not first.active:
+            Direction.objects.filter(pk=first.pk).update(active=True)
+    for direction in later:  # newest first: each one's replacement is already gone
+        direction.lines.all().delete()
+        direction.delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The table is altered next in this transaction: check the foreign keys now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -96,6 +119,7 @@ class Migration(migrations.Migration):
             name='buyback',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='directions', to='buybacks.buyback'),
         ),
+        migrations.RunPython(migrations.RunPython.noop, one_direction_a_buyback),
         migrations.CreateModel(
             name='BuybackLetter',
             fields=[

@@ -7,6 +7,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def _back_to_the_older_invoices(apps, schema_editor):
+    """Backwards only. Before this migration every invoice belonged to a remittance advice
+    and a line's kind was at most 10 characters. Recovery and buyback-share invoices have
+    no advice and the older schema cannot hold them, so going back removes them (with their
+    lines); a late invoice's recovery fee and expense lines become its older "recovery"
+    line kind."""
+    invoice = apps.get_model("remittances", "Invoice")
+    line = apps.get_model("remittances", "InvoiceLine")
+    orphans = invoice.objects.filter(advice__isnull=True)
+    line.objects.filter(invoice__in=orphans).delete()
+    invoice.objects.filter(replaces__in=orphans).update(replaces=None)
+    orphans.delete()
+    line.objects.filter(kind__in=["recovery_fee", "recovery_expense"]).update(kind="recovery")
+    if schema_editor.connection.vendor == "postgresql":
+        # The table is altered next in this transaction: check the foreign keys now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,6 +55,7 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('principal', 'Principal'), ('interest', 'Interest'), ('recovery', 'Recovery costs'), ('recovery_fee', 'Fee for recovering contributions'), ('recovery_expense', 'Expense of recovering contributions'), ('buyback_share', 'Employer share of a buyback payment')], max_length=20),
         ),
+        migrations.RunPython(migrations.RunPython.noop, _back_to_the_older_invoices),
         migrations.CreateModel(
             name='RegulatorNotice',
             fields=[
