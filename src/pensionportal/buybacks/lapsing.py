@@ -71,9 +71,7 @@ def lapse_quotes(today: dt.date, organization: Organization | None = None) -> in
     to the member); of one employer's buybacks, or of all."""
     count = 0
     expired = (
-        _open_quotes(organization)
-        .filter(response_deadline__lt=today)
-        .values_list("pk", flat=True)
+        _open_quotes(organization).filter(response_deadline__lt=today).values_list("pk", flat=True)
     )
     for pk in list(expired):
         with transaction.atomic():
