@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "pensionportal.buybacks",
     "pensionportal.missed",
     "pensionportal.memberevents",
+    "pensionportal.signedforms",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +355,23 @@ if not INDEX_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("PORTAL_INDEX_KEY must be set when PORTAL_PRODUCTION=1.")
     INDEX_KEYS = [SECRET_KEY]
+
+# --- Signed forms (issue 20): the administrator's document-signing certificate ---------
+# PEM files (README "Signed forms"). Outside production `make run` makes a development CA
+# and certificate in SIGNING_DIR on the first run; production must configure its own.
+SIGNING_DIR = Path(os.environ.get("PORTAL_SIGNING_DIR", str(BASE_DIR / "var" / "signing")))
+SIGNING_KEY_FILE = os.environ.get("PORTAL_SIGNING_KEY", "")
+SIGNING_CERT_FILE = os.environ.get("PORTAL_SIGNING_CERT", "")
+SIGNING_CHAIN_FILES = _env_list("PORTAL_SIGNING_CHAIN", "")
+SIGNING_TRUST_ROOT_FILES = _env_list("PORTAL_SIGNING_TRUST_ROOTS", "")
+SIGNING_KEY_PASSPHRASE = os.environ.get(
+    "PORTAL_SIGNING_KEY_PASSPHRASE",
+    "" if PRODUCTION else hashlib.sha256(("signing:" + SECRET_KEY).encode()).hexdigest(),
+)
+# A member's signing link is single-use and expires; its e-mailed code lasts minutes.
+FORM_LINK_VALID_DAYS = int(os.environ.get("PORTAL_FORM_LINK_VALID_DAYS", "7"))
+FORM_CODE_VALID_MINUTES = int(os.environ.get("PORTAL_FORM_CODE_VALID_MINUTES", "15"))
+FORM_REMINDER_DAYS = int(os.environ.get("PORTAL_FORM_REMINDER_DAYS", "3"))
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
