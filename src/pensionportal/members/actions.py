@@ -41,3 +41,24 @@ def reveal_sin(actor: User, member: Member, reason: str, request: HttpRequest | 
 
 def format_sin(digits: str) -> str:
     return f"{digits[0:3]} {digits[3:6]} {digits[6:9]}" if len(digits) == 9 else digits
+
+
+def record_form_event(
+    member: Member,
+    *,
+    kind: str,
+    summary: str,
+    effective_date: object = None,
+    details: dict[str, object] | None = None,
+) -> MemberEvent:
+    """A fact received on a signed form (a transfer, a statement on disability) on the
+    member's history; the caller writes the audit row of its own action."""
+    import datetime as dt
+
+    return MemberEvent.objects.create(
+        member=member,
+        kind=kind[:12],
+        summary=summary[:300],
+        effective_date=effective_date if isinstance(effective_date, dt.date) else None,
+        details=details or {},
+    )
