@@ -34,6 +34,7 @@ DAILY_TASKS = [
     "pensionportal.remittances.tasks.draft_regulator_notices_for",
     "pensionportal.buybacks.tasks.run_buybacks_daily_for",
     "pensionportal.memberevents.tasks.refresh_member_events_for",
+    "pensionportal.signedforms.tasks.daily_forms_for",
 ]
 
 
