@@ -33,6 +33,7 @@ migrate: install
 	$(BIN)/python manage.py createcachetable
 
 demo: migrate
+	$(BIN)/python manage.py ensure_signing_certificate
 	$(BIN)/python manage.py load_demo_data
 
 # The task worker (validation, applying, scheduled reports) and the scheduler of daily jobs

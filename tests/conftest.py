@@ -21,10 +21,21 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     settings.STORAGE_DIR = tmp_path / "storage"
     settings.STORAGES = {**settings.STORAGES, "default": storage_settings(tmp_path / "storage")}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # One development signing certificate per test process (made on first use).
+    settings.SIGNING_DIR = _signing_dir(tmp_path)
     # Tasks run at once in tests; tests of the worker itself use the database backend.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
     }
+
+
+_SIGNING: list[Path] = []
+
+
+def _signing_dir(tmp_path: Path) -> Path:
+    if not _SIGNING:
+        _SIGNING.append(tmp_path.parent.parent / f"signing-{os.getpid()}")
+    return _SIGNING[0]
 
 
 def s3_under_test() -> bool:

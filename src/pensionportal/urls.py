@@ -21,6 +21,7 @@ urlpatterns = [
     path("missed/", include("pensionportal.missed.urls")),
     path("worklist/", include("pensionportal.worklist.urls")),
     path("member-events/", include("pensionportal.memberevents.urls")),
+    path("forms/", include("pensionportal.signedforms.urls")),
     path("admin/", admin.site.urls),
 ]
 

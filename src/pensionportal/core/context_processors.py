@@ -39,6 +39,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("Remittances", reverse("remittances:index")))
     if access.can_use(user, Capability.FILES):
         entries.append(("Buybacks", reverse("buybacks:index")))
+        entries.append(("Forms and Publications", reverse("signedforms:index")))
     if access.can_use(user, Capability.REPORTS):
         entries.append(("Reports", reverse("reports:index")))
     if access.can_use(user, Capability.USERS):
