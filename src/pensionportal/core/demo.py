@@ -116,6 +116,7 @@ DEMO_EXTENSIONS = [
     "pensionportal.remittances.demo",
     "pensionportal.missed.demo",
     "pensionportal.memberevents.demo",
+    "pensionportal.signedforms.demo",
 ]
 
 

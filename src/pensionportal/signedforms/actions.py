@@ -403,7 +403,6 @@ def employer_sign(
             {"code": ["Set up an authenticator app first."]},
         )
     if not verify_authenticator_code(user, data.code):
-        _audit("forms.signing_code_refused", locked, request=request, actor=user)
         raise FormError(
             "The code is not right.",
             {
@@ -414,25 +413,34 @@ def employer_sign(
             },
         )
     locked.values = values
-    content = digest(locked, values)
+    _record_employer_signature(
+        locked,
+        user,
+        f"Signed in to the Employer Portal as {user.email} (Portal ID {user.portal_id}) "
+        "and confirmed with a fresh code from their authenticator app at signing",
+        request,
+    )
+    return locked
+
+
+def _record_employer_signature(
+    form: SignedForm, user: User, method: str, request: HttpRequest | None
+) -> None:
+    content = digest(form, form.values)
     Signature.objects.create(
-        form=locked,
+        form=form,
         party=Party.EMPLOYER,
         signer_name=user.display_name,
         signer_email=user.email,
         user=user,
         ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:200],
-        method=(
-            f"Signed in to the Employer Portal as {user.email} (Portal ID {user.portal_id}) "
-            "and confirmed with a fresh code from their authenticator app at signing"
-        ),
+        method=method,
         content_sha256=content,
     )
-    _event(locked, "signed_employer", f"Signed for the employer by {user.display_name}.")
-    _audit("forms.signed", locked, request=request, actor=user, party="employer", sha256=content)
-    _advance(locked, request)
-    return locked
+    _event(form, "signed_employer", f"Signed for the employer by {user.display_name}.")
+    _audit("forms.signed", form, request=request, actor=user, party="employer", sha256=content)
+    _advance(form, request)
 
 
 @transaction.atomic
@@ -637,29 +645,39 @@ def member_sign(
     if errors:
         raise FormError("Please correct the problems below.", errors)
     form.values = values
-    content = digest(form, values)
-    subject = effects.subject_of(form, typed(spec, values))
+    _record_member_signature(
+        form,
+        locked_link,
+        f"Opened the single-use link e-mailed to {locked_link.sent_to}, confirmed their "
+        "date of birth and the one-time code e-mailed to that address",
+        request,
+    )
+    return form
+
+
+def _record_member_signature(
+    form: SignedForm, link: SigningLink, method: str, request: HttpRequest | None
+) -> None:
+    spec = spec_of(form)
+    content = digest(form, form.values)
+    subject = effects.subject_of(form, typed(spec, form.values))
     Signature.objects.create(
         form=form,
         party=Party.MEMBER,
         signer_name=f"{subject.first_name} {subject.last_name}".strip(),
-        signer_email=locked_link.sent_to,
+        signer_email=link.sent_to,
         ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:200],
-        method=(
-            f"Opened the single-use link e-mailed to {locked_link.sent_to}, confirmed their "
-            "date of birth and the one-time code e-mailed to that address"
-        ),
+        method=method,
         content_sha256=content,
     )
-    locked_link.used_at = timezone.now()
-    locked_link.save()
+    link.used_at = timezone.now()
+    link.save()
     _event(form, "signed_member", "Signed by the member.")
     _audit(
         "forms.signed", form, request=request, actor_email="member", party="member", sha256=content
     )
     _advance(form, request)
-    return form
 
 
 # -- after the last signature: seal, then apply ---------------------------------------------

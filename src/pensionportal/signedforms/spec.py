@@ -259,7 +259,7 @@ def text_of(spec_field: FormField, value: Value) -> str:
     if value is None or value == "":
         return ""
     if spec_field.kind is Kind.CONFIRM:
-        return "Yes" if value else "No"
+        return "Yes" if value else "Not ticked"
     if spec_field.kind is Kind.CHOICE:
         return spec_field.choice_label(str(value))
     if isinstance(value, dt.date):

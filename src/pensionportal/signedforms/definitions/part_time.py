@@ -42,7 +42,21 @@ F1030 = FormSpec(
     "the member's record before anyone signs.",
     sections=(
         Section(
-            "Page 2: the arrangement (employer)",
+            "Page 1: the member's choice",
+            Party.MEMBER,
+            (
+                choice("purpose", "I use this form to", PURPOSES, required=True),
+                choice(
+                    "election",
+                    "During the arrangement I will",
+                    ELECTIONS,
+                    required_when=("purpose", ("election",)),
+                ),
+                confirm("member_confirms", "This is my written choice for this arrangement."),
+            ),
+        ),
+        Section(
+            "Page 2: the arrangement",
             Party.EMPLOYER,
             (
                 date("arrangement_start", "Start of the arrangement", required=True),
@@ -66,20 +80,6 @@ F1030 = FormSpec(
                     required=True,
                     prefill="pay_rate",
                 ),
-            ),
-        ),
-        Section(
-            "Page 1: the member's choice",
-            Party.MEMBER,
-            (
-                choice("purpose", "I use this form to", PURPOSES, required=True),
-                choice(
-                    "election",
-                    "During the arrangement I will",
-                    ELECTIONS,
-                    required_when=("purpose", ("election",)),
-                ),
-                confirm("member_confirms", "This is my written choice for this arrangement."),
             ),
         ),
         Section(
