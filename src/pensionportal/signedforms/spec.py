@@ -296,12 +296,19 @@ def validate(
             if needed and value is not True:
                 errors.setdefault(spec_field.key, []).append("Tick this box to go on.")
         elif needed and (value is None or value == ""):
-            errors.setdefault(spec_field.key, []).append(f"Enter the {spec_field.label.lower()}.")
+            errors.setdefault(spec_field.key, []).append(missing(spec_field))
     for check in spec.checks:
         for key, message in check(values):
             if key in keys:
                 errors.setdefault(key, []).append(message)
     return errors
+
+
+def missing(spec_field: FormField) -> str:
+    """What to say of a required field left empty."""
+    if spec_field.kind is Kind.CHOICE:
+        return f"Choose an answer for \u201c{spec_field.label}\u201d."
+    return f"Enter the {spec_field.label[0].lower()}{spec_field.label[1:]}."
 
 
 # -- small building blocks the definitions share -------------------------------------------

@@ -156,14 +156,23 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 # -- one form -------------------------------------------------------------------------------
 
 
-def _sections(spec: FormSpec, stored: dict[str, Any]) -> list[dict[str, Any]]:
-    """Sections with their values as text, for the page."""
+def _sections(
+    spec: FormSpec, stored: dict[str, Any], *, signed_only: bool = False
+) -> list[dict[str, Any]]:
+    """Sections with their values as text, for the page (`signed_only`: without the
+    declarations nobody has ticked yet)."""
     values = typed(spec, stored)
     out = []
     for section in spec.sections:
         rows = []
         for row in section.rows():
-            cells = [(f, rendering.display(f, values.get(f.key))) for f in row]
+            cells = [
+                (f, rendering.display(f, values.get(f.key)))
+                for f in row
+                if not (signed_only and f.kind is Kind.CONFIRM and not values.get(f.key))
+            ]
+            if not cells:
+                continue
             if section.repeat and not any(text for _, text in cells):
                 continue
             rows.append(cells)
@@ -587,7 +596,9 @@ def member_form(request: HttpRequest, token: str) -> HttpResponse:
                 {"spec": spec, "organization": form.organization.name},
             )
     employer_sections = [
-        s for s in _sections(spec, form.values) if s["section"].party is Party.EMPLOYER
+        s
+        for s in _sections(spec, form.values, signed_only=True)
+        if s["section"].party is Party.EMPLOYER and s["rows"]
     ]
     identity = effects.subject_of(form, others)
     return render(
