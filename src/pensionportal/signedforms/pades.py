@@ -10,10 +10,14 @@ says, in words, whether the document is exactly as sealed. It is what every down
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -29,6 +33,18 @@ from . import certificates
 log = logging.getLogger(__name__)
 
 FIELD_NAME = "AdministratorSeal"
+T = TypeVar("T")
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """pyHanko's synchronous calls start an event loop of their own; where this thread
+    already runs one (an async caller, a browser test), they run in a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 class SealingFailed(Exception):
@@ -68,7 +84,7 @@ def seal(pdf: bytes, *, reason: str, location: str, contact: str = "") -> bytes:
         location=location,
         contact_info=contact or None,
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return bytes(out.getvalue())
 
 
@@ -105,7 +121,9 @@ def verify(pdf: bytes) -> Verdict:
     if not seals:
         return Verdict(False, CHANGED, "The file carries no seal of the plan administrator.")
     try:
-        status: PdfSignatureStatus = validate_pdf_signature(seals[-1], _context())
+        status: PdfSignatureStatus = _outside_event_loop(
+            lambda: validate_pdf_signature(seals[-1], _context())
+        )
     except Exception as error:
         log.info("seal validation failed: %s", error)
         return Verdict(False, CHANGED, "The seal could not be checked: the file was altered.")
