@@ -16,6 +16,7 @@ from pensionportal.accounts.models import Organization, Role, User
 from pensionportal.members.models import Member
 from pensionportal.signedforms import actions
 from pensionportal.signedforms.models import SignedForm
+from pensionportal.signedforms.spec import Party
 from tests.factories import enrol_totp, make_member, make_org, make_user, totp_code
 
 MEMBER_EMAIL = "jordan.lee@example.com"
@@ -77,10 +78,7 @@ def start(
 
 def sign_as_employer(e: Employer, form: SignedForm, **declarations: bool) -> SignedForm:
     spec = actions.spec_of(form)
-    ticks = {
-        k: declarations.get(k, True)
-        for k in actions.declaration_fields(spec, actions.Party.EMPLOYER)
-    }
+    ticks = {k: declarations.get(k, True) for k in actions.declaration_fields(spec, Party.EMPLOYER)}
     with committed():
         return actions.employer_sign(
             e.user, form, actions.EmployerSignature(ticks, fresh_code(e.secret))
@@ -90,7 +88,7 @@ def sign_as_employer(e: Employer, form: SignedForm, **declarations: bool) -> Sig
 def link_from_outbox(address: str = MEMBER_EMAIL) -> str:
     for message in reversed(mail.outbox):
         if address in message.to:
-            found = re.search(r"/forms/sign/([A-Za-z0-9_-]+)/", message.body)
+            found = re.search(r"/forms/sign/([A-Za-z0-9_-]+)/", str(message.body))
             if found:
                 return found.group(1)
     raise AssertionError("no signing link was e-mailed")
@@ -99,7 +97,7 @@ def link_from_outbox(address: str = MEMBER_EMAIL) -> str:
 def code_from_outbox(address: str = MEMBER_EMAIL) -> str:
     for message in reversed(mail.outbox):
         if address in message.to:
-            found = re.search(r"code to sign .*?is:\s+(\d{6})", message.body, re.S)
+            found = re.search(r"code to sign .*?is:\s+(\d{6})", str(message.body), re.S)
             if found:
                 return found.group(1)
     raise AssertionError("no code was e-mailed")
@@ -131,7 +129,8 @@ def complete(
     """A form of `code` through every signature in its spec's order, with the samples'
     values (or those given), ending sealed and applied."""
     from pensionportal.signedforms.definitions import FORMS
-    from pensionportal.signedforms.spec import Party
+    from pensionportal.signedforms.effects import subject_of
+    from pensionportal.signedforms.spec import typed
 
     from .samples import SAMPLES
 
@@ -156,7 +155,7 @@ def complete(
                 with committed():
                     actions.send_to_member(e.user, form)
             address = actions.member_email(form)
-            born = actions.effects.subject_of(form, actions.typed(spec, form.values)).birth_date
+            born = subject_of(form, typed(spec, form.values)).birth_date
             assert born is not None
             member_signs(
                 link_from_outbox(address),

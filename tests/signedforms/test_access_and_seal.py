@@ -109,7 +109,8 @@ def test_the_list_filters_by_member_and_status_in_a_fixed_number_of_queries() ->
         client.get("/forms/?status=draft")
     assert len(more.captured_queries) == len(few.captured_queries)
     text = page.content.decode()
-    assert text.count("OPTrust 1030: Temporary") == 3 and "OPTrust 1025ER: Notice" not in text
+    assert text.count("OPTrust 1030: Temporary") == 3
+    assert "OPTrust 1025ER: Notice" not in text
     assert "OPTrust 1025ER: Notice" in client.get("/forms/?member=E1001").content.decode()
     assert "No forms match" in client.get("/forms/?member=nobody").content.decode()
     bad = client.get("/forms/?status=bogus")

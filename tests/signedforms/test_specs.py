@@ -11,6 +11,7 @@ from pensionportal.signedforms.spec import (
     Invalid,
     Kind,
     Party,
+    Value,
     missing,
     parse,
     validate,
@@ -21,15 +22,15 @@ from .samples import SAMPLES
 EXPECTED = {"1005", "1012", "1025ER", "1025", "1030", "1035", "1040", "1008", "1074", "3002"}
 
 
-def _typed(spec: FormSpec, raw: dict[str, str]) -> dict[str, object]:
-    values: dict[str, object] = {}
+def _typed(spec: FormSpec, raw: dict[str, str]) -> dict[str, Value]:
+    values: dict[str, Value] = {}
     for f in spec.fields:
         text = raw.get(f.key, "")
         values[f.key] = parse(f, text)
     return values
 
 
-def _sample(code: str, **changes: str) -> tuple[FormSpec, dict[str, object]]:
+def _sample(code: str, **changes: str) -> tuple[FormSpec, dict[str, Value]]:
     spec = FORMS[code]
     employer, member = SAMPLES[code]
     declarations = {f.key: "on" for f in spec.fields if f.kind is Kind.CONFIRM}
@@ -40,7 +41,9 @@ def _sample(code: str, **changes: str) -> tuple[FormSpec, dict[str, object]]:
 def test_the_ten_forms_of_the_seed_are_defined_with_a_source_and_a_signing_order() -> None:
     assert set(FORMS) == EXPECTED
     for spec in FORMS.values():
-        assert spec.source and spec.purpose and spec.effect
+        assert spec.source
+        assert spec.purpose
+        assert spec.effect
         assert Party.EMPLOYER in spec.signers
         assert spec.version.isoformat() == "2026-01-01"
         assert len({f.key for f in spec.fields}) == len(spec.fields), spec.code

@@ -16,7 +16,7 @@ from pensionportal.members.models import Member
 
 from . import actions
 from .models import SignedForm, SigningLink, Status
-from .spec import parse
+from .spec import Party, parse
 
 DEMO_EMAILS = {"D1003": "chantal.roy@demo.example", "D1004": "fiona.macdonald@demo.example"}
 
@@ -48,7 +48,7 @@ def _draft(
 def _employer_signs(admin: User, form: SignedForm) -> SignedForm:
     spec = actions.spec_of(form)
     values = form.values
-    for key in actions.declaration_fields(spec, actions.Party.EMPLOYER):
+    for key in actions.declaration_fields(spec, Party.EMPLOYER):
         values[key] = True
     form.values = values
     form.save()

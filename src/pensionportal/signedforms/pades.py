@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -56,7 +56,7 @@ def _signer() -> signers.SimpleSigner:
     if not files.present:
         certificates.ensure_development_certificate()  # refused in production
         files = certificates.configured()
-    loaded = signers.SimpleSigner.load(
+    loaded = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
         str(files.key),
         str(files.cert),
         ca_chain_files=tuple(str(p) for p in files.chain),
@@ -64,7 +64,7 @@ def _signer() -> signers.SimpleSigner:
     )
     if loaded is None:
         raise SealingFailed("The signing key or certificate could not be read.")
-    return loaded
+    return cast(signers.SimpleSigner, loaded)
 
 
 def seal(pdf: bytes, *, reason: str, location: str, contact: str = "") -> bytes:
@@ -106,7 +106,11 @@ CHANGED = "Document changed"
 
 def _context() -> ValidationContext:
     files = certificates.configured()
-    roots = [load_cert_from_pemder(str(p)) for p in files.trust_roots if p.is_file()]
+    roots = [
+        load_cert_from_pemder(str(p))  # type: ignore[no-untyped-call]
+        for p in files.trust_roots
+        if p.is_file()
+    ]
     return ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
 
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -352,7 +352,7 @@ def sign(request: HttpRequest, form_id: int) -> HttpResponse:
 def _has_totp(user: User) -> bool:
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def _labelled(spec: FormSpec, errors: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -405,7 +405,7 @@ def withdraw(request: HttpRequest, form_id: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, form_id: int) -> HttpResponse:
+def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
     """The sealed PDF, validated on every download: only a document exactly as sealed
     leaves the portal; a changed one is reported, on the page and in the audit trail."""
     form = access_form(request.user, form_id)

@@ -62,7 +62,7 @@ class SpecForm(forms.Form):
         initial: Mapping[str, Any] | None = None,
         prefix: str | None = None,
     ) -> None:
-        super().__init__(data=data, initial=initial, prefix=prefix)
+        super().__init__(data=data, initial=dict(initial or {}), prefix=prefix)
         self.spec = spec
         self.parties = parties
         self.others = dict(others or {})
