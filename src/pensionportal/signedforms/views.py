@@ -251,7 +251,7 @@ def edit(request: HttpRequest, form_id: int) -> HttpResponse:
 
 
 def _groups(
-    spec: FormSpec, web_form: SpecForm, party: Party, *, declarations: bool
+    spec: FormSpec, web_form: SpecForm, party: Party, *, declarations: bool | None
 ) -> list[dict[str, Any]]:
     """The bound fields of one party, grouped by section (tables for repeated sections)."""
     groups = []
@@ -261,7 +261,8 @@ def _groups(
             cells = [
                 web_form[f.key]
                 for f in row
-                if f.key in web_form.fields and (f.kind is Kind.CONFIRM) == declarations
+                if f.key in web_form.fields
+                and (declarations is None or (f.kind is Kind.CONFIRM) == declarations)
             ]
             if cells:
                 wanted.append(cells)
@@ -609,8 +610,7 @@ def member_form(request: HttpRequest, token: str) -> HttpResponse:
             "organization": form.organization.name,
             "identity": identity,
             "employer_sections": employer_sections,
-            "entry": _groups(spec, web_form, Party.MEMBER, declarations=False),
-            "declarations": _groups(spec, web_form, Party.MEMBER, declarations=True),
+            "entry": _groups(spec, web_form, Party.MEMBER, declarations=None),
             "web_form": web_form,
             "employer_signed": form.signatures.filter(party="employer").exists(),
             "rule_checks": checks.part_time_checks(form.member, others)
