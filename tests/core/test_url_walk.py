@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages an anonymous visitor may see: signing in and its steps, password reset, the
-# invitation link (the token is the credential), pages that only say "closed", and the
-# health probes, which answer without any data (tests/core/test_health.py).
+# invitation link and a member's form-signing link (the token is the credential), pages
+# that only say "closed", and the health probes, which answer without any data
+# (tests/core/test_health.py).
 ANONYMOUS_ALLOWED = {
     "core:healthz",
     "core:readyz",
@@ -32,6 +33,9 @@ ANONYMOUS_ALLOWED = {
     "mfa_login_webauthn",
     "mfa_signup_webauthn",
     "accounts:accept_invitation",
+    "signedforms:member_start",
+    "signedforms:member_code",
+    "signedforms:member_form",
     "django.views.static.serve",
 }
 

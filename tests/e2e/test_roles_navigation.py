@@ -62,6 +62,7 @@ SECTIONS = (
     Section("Members", "/members/", EMPLOYER_FILES),
     Section("Remittances", "/remittances/", EMPLOYER_FILES | {Role.PAYROLL_MANAGER}),
     Section("Buybacks", "/buybacks/", EMPLOYER_FILES),
+    Section("Forms and Publications", "/forms/", EMPLOYER_FILES),
     Section("Reports", "/reports/", frozenset({Role.PAYROLL_MANAGER})),
     Section("Users", "/users/", frozenset({Role.ADMINISTRATOR})),
     Section("Organizations", "/organizations/"),
