@@ -178,3 +178,32 @@ def test_a_1008_without_the_figure_on_record_is_kept_and_says_so() -> None:
     earnings = ReemploymentEarnings.objects.get()
     assert earnings.maximum is None
     assert "maximum not on record" in form.effects.get().label
+
+
+def test_the_1035_history_is_shown_on_a_buyback_of_that_service_with_its_share() -> None:
+    from django.test import Client
+
+    from pensionportal.buybacks import actions as buybacks
+    from tests.factories import make_staff
+
+    e = employer(hire_date=dt.date(2012, 5, 1), membership_date=dt.date(2015, 1, 5))
+    complete(e, "1035")
+    buyback = buybacks.create_application(
+        None,
+        e.member,
+        buybacks.ApplicationInput(
+            form="1036",
+            service_type="non-contributory",
+            service_start=dt.date(2013, 1, 1),
+            service_end=dt.date(2014, 12, 31),
+            received_date=dt.date(2015, 6, 1),
+        ),
+    )
+    client = Client()
+    client.force_login(make_staff())
+    page = client.get(f"/buybacks/{buyback.pk}/").content.decode()
+    assert "Employment history on record" in page
+    # 1200 h / (37.5 h x 365.25/7 weeks) = 0.6133; 1500.5 h -> 0.7669; average 0.6901
+    assert "0.6133" in page
+    assert "0.7669" in page
+    assert "0.6901 over these years" in page

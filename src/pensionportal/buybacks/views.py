@@ -24,7 +24,7 @@ from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_
 from pensionportal.members.access import visible_members
 from pensionportal.rules import buyback_tax
 
-from . import actions, changes, lapsing, ledger, other_apps, pdfs, tax_reporting
+from . import actions, changes, history, lapsing, ledger, other_apps, pdfs, tax_reporting
 from .access import access_buyback, visible_buybacks
 from .forms import (
     AgreementForm,
@@ -191,6 +191,7 @@ def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> Http
         "quotes": buyback.quotes.all(),
         "letters": buyback.letters.all() if is_staff else [],
         "pa": tax_reporting.pa_for(buyback),
+        "history": history.for_period(buyback.member, buyback.service_start, buyback.service_end),
         "problems": DeductionProblem.objects.filter(
             line__direction__buyback=buyback
         ).select_related("line__run"),
