@@ -228,12 +228,17 @@ def test_a_reminder_sends_the_member_a_new_link_and_the_old_one_stops() -> None:
 
 
 def test_the_daily_job_reminds_signers_who_have_waited() -> None:
-    _e, form = _sent_1030()
+    e, form = _sent_1030()
     SignedForm.objects.filter(pk=form.pk).update(sent_at=timezone.now() - dt.timedelta(days=4))
     mail.outbox.clear()
+    from pensionportal.signedforms.tasks import daily_forms_for
+
+    today = timezone.localdate().isoformat()
     with committed():
-        assert actions.send_due_reminders() == 1
-        assert actions.send_due_reminders() == 0  # reminded today already
+        assert daily_forms_for.enqueue(e.org.pk, today).return_value == 1
+        assert daily_forms_for.enqueue(e.org.pk, today).return_value == 0  # reminded today
+        other = employer("Elsewhere Ltd.")
+        assert actions.send_due_reminders(organization=other.org) == 0
     assert [m.to for m in mail.outbox] == [[MEMBER_EMAIL]]
 
 

@@ -800,12 +800,14 @@ def _apply(form: SignedForm) -> None:
             _event(form, "applied", effect.label)
 
 
-def finish_pending(now: dt.datetime | None = None) -> int:
+def finish_pending(organization: Organization | None = None) -> int:
     """The daily job's half: seal and apply completed forms still waiting (a store or a
     certificate that was down)."""
     pending = SignedForm.objects.filter(status=Status.COMPLETED).filter(
         Q(sealed_file=None) | Q(effect_applied_at=None, effect_error__in=("", INTERNAL))
     )
+    if organization is not None:
+        pending = pending.filter(organization=organization)
     count = 0
     for form_id in pending.values_list("pk", flat=True).distinct():
         seal_and_apply(form_id)
@@ -813,7 +815,9 @@ def finish_pending(now: dt.datetime | None = None) -> int:
     return count
 
 
-def send_due_reminders(now: dt.datetime | None = None) -> int:
+def send_due_reminders(
+    now: dt.datetime | None = None, organization: Organization | None = None
+) -> int:
     """Remind every signer whose turn has waited `FORM_REMINDER_DAYS` since the form was
     sent or last reminded (a member also gets a new link when theirs has expired)."""
     now = now or timezone.now()
@@ -822,6 +826,8 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
     waiting = SignedForm.objects.filter(
         status__in=(Status.AWAITING_MEMBER, Status.AWAITING_EMPLOYER), sent_at__lte=cutoff
     )
+    if organization is not None:
+        waiting = waiting.filter(organization=organization)
     for form in waiting:
         if form.last_reminder_at is not None and form.last_reminder_at > cutoff:
             continue
