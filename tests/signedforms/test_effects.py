@@ -210,18 +210,17 @@ def test_the_1035_history_is_shown_on_a_buyback_of_that_service_with_its_share()
 
 
 def test_a_refused_effect_is_shown_on_the_form_e_mailed_and_not_retried() -> None:
+    import dataclasses
+
     from django.core import mail
     from django.test import Client
     from django.utils import timezone
 
+    from pensionportal.accounts.models import Role
     from pensionportal.signedforms.tasks import daily_forms_for
+    from tests.factories import enrol_totp, make_user
 
     from .helpers import committed
-
-    import dataclasses
-
-    from pensionportal.accounts.models import Role
-    from tests.factories import enrol_totp, make_user
 
     e = employer()
     complete(e, "1074")
@@ -231,12 +230,14 @@ def test_a_refused_effect_is_shown_on_the_form_e_mailed_and_not_retried() -> Non
     colleague = make_user(e.org, [Role.FILE_UPLOAD])
     again = dataclasses.replace(e, user=colleague, secret=enrol_totp(colleague))
     second = complete(again, "1074")
-    assert second.status == Status.COMPLETED and second.sealed_file is not None
+    assert second.status == Status.COMPLETED
+    assert second.sealed_file is not None
     assert second.effect_applied_at is None
     assert second.effect_error == "A waiver is already on record for employee ID N3001."
     assert MembershipWaiver.objects.count() == 1
     notices = [m for m in mail.outbox if "could not apply" in str(m.subject)]
-    assert len(notices) == 1 and colleague.email in notices[0].to
+    assert len(notices) == 1
+    assert colleague.email in notices[0].to
     assert "A waiver is already on record for employee ID N3001." in str(notices[0].body)
     client = Client()
     client.force_login(e.user)

@@ -74,10 +74,12 @@ def test_a_store_down_at_sealing_keeps_the_signatures_and_the_daily_job_seals_it
     form = SignedForm.objects.get(pk=form.pk)
     assert form.status == Status.COMPLETED
     assert form.signatures.count() == 2
-    assert form.sealed_file is None and "did not answer" in form.seal_error
+    assert form.sealed_file is None
+    assert "did not answer" in form.seal_error
     # intake stores its file too: nothing of the effect is half-applied, it waits as well
     assert not Leave.objects.filter(member=e.member).exists()
-    assert not form.effects.exists() and form.effect_applied_at is None
+    assert not form.effects.exists()
+    assert form.effect_applied_at is None
     client = Client()
     client.force_login(e.user)
     page = client.get(f"/forms/{form.pk}/").content.decode()
@@ -89,7 +91,8 @@ def test_a_store_down_at_sealing_keeps_the_signatures_and_the_daily_job_seals_it
         result = daily_forms_for.enqueue(e.org.pk, timezone.localdate().isoformat())
     assert result.return_value == 1
     form = SignedForm.objects.get(pk=form.pk)
-    assert form.sealed_file is not None and form.seal_error == ""
+    assert form.sealed_file is not None
+    assert form.seal_error == ""
     assert pades.verify(store.read_all(form.sealed_file)).valid
     assert Leave.objects.filter(member=e.member).count() == 1
     assert form.effects.get().kind == "submission"
