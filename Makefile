@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -71,7 +71,18 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-check: lint typecheck
+# The layers of docs/architecture.md (.importlinter) and the house rules' tests: access
+# helpers only in views, function-level imports with a why, every parameter read, no day
+# counts in templates, the list of events.
+layers: install-dev
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest tests/architecture -q -n 0 -p no:cacheprovider
+
+check: lint typecheck layers
+
+# The figures of issue 13 (upward imports, cycles, ...) for this tree or another: SRC=dir
+house-counts: install-dev
+	$(BIN)/python scripts/house_counts.py $(SRC) --list
 
 # How many encrypted items are still under an older key (README "Rotating keys").
 rotate-keys-check: install

@@ -2,15 +2,20 @@
 
 A section the user's roles do not allow answers 403 (`require`); an object of an
 organization the user cannot see answers 404 (`access_*`), so its existence is not revealed.
+
+Each app's `access.py` says which of its objects a user may see (`visible_*`, `*_for`:
+querysets already limited to the user's organizations) and finds one by id with
+:func:`one_or_404`, or with :func:`access_object` straight from a model's queryset.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from .models import Membership, Organization, Role, StaffRole, User
@@ -113,18 +118,61 @@ def require_staff(user: AnyUser, role: StaffRole | None = None) -> None:
         raise PermissionDenied("This page is for the plan administrator's staff.")
 
 
+M = TypeVar("M", bound=Model)
+
+
+def pk_or_404(ref: int | str, what: str) -> int:
+    """`ref` as a primary key; anything that is not a whole number is a 404 for `what`."""
+    try:
+        return int(ref)
+    except (TypeError, ValueError):
+        raise Http404(f"No such {what}.") from None
+
+
+def one_or_404(visible: QuerySet[M], ref: int | str, what: str) -> M:
+    """The object with id `ref` among `visible` (what the user may see), otherwise 404:
+    another organization's object answers exactly as one that does not exist."""
+    found = visible.filter(pk=pk_or_404(ref, what)).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
+def visible_to(
+    user: AnyUser,
+    objects: QuerySet[M],
+    capability: Capability,
+    *,
+    organization_field: str = "organization",
+) -> QuerySet[M]:
+    """`objects` limited to the organizations in which the user may use `capability`
+    (staff: every organization); `organization_field` is the path to the organization."""
+    organizations = organizations_for(user, capability)
+    return objects.filter(**{f"{organization_field}__in": organizations})
+
+
+def access_object(
+    user: AnyUser,
+    objects: QuerySet[M],
+    ref: int | str,
+    capability: Capability,
+    *,
+    what: str,
+    organization_field: str = "organization",
+) -> M:
+    """The one generic helper: id -> object of an organization the user may see, else 404.
+
+    `access_object(user, Report.objects.all(), report_id, Capability.REPORTS, what="report")`
+    """
+    visible = visible_to(user, objects, capability, organization_field=organization_field)
+    return one_or_404(visible, ref, what)
+
+
 def access_organization(
     user: AnyUser, organization_id: int | str, capability: Capability
 ) -> Organization:
     """The organization, if the user may use `capability` in it; otherwise 404."""
-    try:
-        pk = int(organization_id)
-    except (TypeError, ValueError):
-        raise Http404("No such organization.") from None
-    organization = organizations_for(user, capability).filter(pk=pk).first()
-    if organization is None:
-        raise Http404("No such organization.")
-    return organization
+    return one_or_404(organizations_for(user, capability), organization_id, "organization")
 
 
 def manageable_users(user: AnyUser) -> QuerySet[User]:
@@ -138,31 +186,16 @@ def manageable_users(user: AnyUser) -> QuerySet[User]:
 
 
 def access_user(user: AnyUser, user_id: int | str) -> User:
-    try:
-        pk = int(user_id)
-    except (TypeError, ValueError):
-        raise Http404("No such user.") from None
-    found = manageable_users(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such user.")
-    return found
+    return one_or_404(manageable_users(user), user_id, "user")
 
 
 def access_membership(user: AnyUser, membership_id: int | str) -> Membership:
-    try:
-        pk = int(membership_id)
-    except (TypeError, ValueError):
-        raise Http404("No such membership.") from None
-    orgs = organizations_for(user, Capability.USERS)
-    query = Membership.objects.select_related("user", "organization").filter(
-        pk=pk, organization__in=orgs
+    query = visible_to(
+        user, Membership.objects.select_related("user", "organization"), Capability.USERS
     )
     if not user.is_staff:
         query = query.filter(user__is_staff=False)
-    found = query.first()
-    if found is None:
-        raise Http404("No such membership.")
-    return found
+    return one_or_404(query, membership_id, "membership")
 
 
 def mfa_required(user: AnyUser) -> bool:

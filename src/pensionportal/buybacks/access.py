@@ -4,7 +4,6 @@ their own organizations' members' buybacks (another organization's answer 404)."
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
@@ -20,11 +19,4 @@ def visible_buybacks(user: AnyUser) -> QuerySet[Buyback]:
 
 
 def access_buyback(user: AnyUser, buyback_id: int | str) -> Buyback:
-    try:
-        pk = int(buyback_id)
-    except (TypeError, ValueError):
-        raise Http404("No such buyback.") from None
-    found = visible_buybacks(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such buyback.")
-    return found
+    return access.one_or_404(visible_buybacks(user), buyback_id, "buyback")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
@@ -21,14 +20,7 @@ def files_for(user: AnyUser) -> QuerySet[ExchangedFile]:
 
 def access_file(user: AnyUser, file_id: int | str) -> ExchangedFile:
     """The file if the user may see it; otherwise 404, so its existence is not revealed."""
-    try:
-        pk = int(file_id)
-    except (TypeError, ValueError):
-        raise Http404("No such file.") from None
-    found = files_for(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such file.")
-    return found
+    return access.one_or_404(files_for(user), file_id, "file")
 
 
 def notices_for(user: AnyUser) -> QuerySet[FileNotice]:

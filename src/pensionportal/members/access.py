@@ -4,7 +4,6 @@ administrator users see their own organizations' members (the people whose data 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
@@ -18,11 +17,6 @@ def visible_members(user: AnyUser) -> QuerySet[Member]:
 
 
 def access_member(user: AnyUser, member_id: int | str) -> Member:
-    try:
-        pk = int(member_id)
-    except (TypeError, ValueError):
-        raise Http404("No such member.") from None
-    member = visible_members(user).select_related("organization").filter(pk=pk).first()
-    if member is None:
-        raise Http404("No such member.")
-    return member
+    return access.one_or_404(
+        visible_members(user).select_related("organization"), member_id, "member"
+    )

@@ -44,30 +44,15 @@ def access_thread(user: AnyUser, reference: str) -> Thread:
 
 
 def access_thread_by_id(user: AnyUser, thread_id: int | str) -> Thread:
-    try:
-        pk = int(thread_id)
-    except (TypeError, ValueError):
-        raise Http404("No such thread.") from None
-    thread = visible_threads(user).filter(pk=pk).first()
-    if thread is None:
-        raise Http404("No such thread.")
-    return thread
+    return access.one_or_404(visible_threads(user), thread_id, "thread")
 
 
 def access_attachment(user: AnyUser, reference: str, attachment_id: int | str) -> Attachment:
     thread = access_thread(user, reference)
-    try:
-        pk = int(attachment_id)
-    except (TypeError, ValueError):
-        raise Http404("No such attachment.") from None
-    attachment = (
-        Attachment.objects.select_related("message__thread__organization")
-        .filter(pk=pk, message__thread=thread)
-        .first()
+    attachments = Attachment.objects.select_related("message__thread__organization").filter(
+        message__thread=thread
     )
-    if attachment is None:
-        raise Http404("No such attachment.")
-    return attachment
+    return access.one_or_404(attachments, attachment_id, "attachment")
 
 
 def writable_mailboxes() -> QuerySet[Mailbox]:

@@ -10,21 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
 from pensionportal.accounts.models import Organization, OrganizationKind
+from pensionportal.members.access import visible_members
 from pensionportal.members.models import Member
 
 from .models import Case, Election, MemberLetter
-
-
-def _pk(value: int | str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("Not found.") from None
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -33,36 +26,25 @@ def cases_for(user: AnyUser) -> QuerySet[Case]:
 
 
 def access_case(user: AnyUser, case_id: int | str) -> Case:
-    found = cases_for(user).filter(pk=_pk(case_id)).first()
-    if found is None:
-        raise Http404("No such case.")
-    return found
+    return access.one_or_404(cases_for(user), case_id, "case")
 
 
 def access_employer(user: AnyUser, organization_id: int | str) -> Organization:
     """Staff only: an employer organization (404 for anything else)."""
     access.require_staff(user)
-    found = Organization.objects.filter(
-        pk=_pk(organization_id), kind=OrganizationKind.EMPLOYER
-    ).first()
-    if found is None:
-        raise Http404("No such employer.")
-    return found
+    employers = Organization.objects.filter(kind=OrganizationKind.EMPLOYER)
+    return access.one_or_404(employers, organization_id, "employer")
 
 
 def access_letter(user: AnyUser, letter_id: int | str) -> MemberLetter:
     """Staff only: letters to members are the administrator's correspondence."""
     access.require_staff(user)
-    found = MemberLetter.objects.filter(pk=_pk(letter_id)).select_related("case").first()
-    if found is None:
-        raise Http404("No such letter.")
-    return found
+    letters = MemberLetter.objects.select_related("case")
+    return access.one_or_404(letters, letter_id, "letter")
 
 
 def elections_visible(user: AnyUser, member: Member) -> QuerySet[Election]:
     """The member's elections, for whoever may see the member (members.access)."""
-    from pensionportal.members.access import visible_members
-
     if not access.can_use(user, Capability.FILES) and not access.is_staff_user(user):
         return Election.objects.none()
     if not visible_members(user).filter(pk=member.pk).exists():

@@ -3,9 +3,7 @@ anything outside the user's organizations."""
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from pensionportal.accounts import access
@@ -41,34 +39,20 @@ def invoices_for(user: AnyUser) -> QuerySet[Invoice]:
     )
 
 
-M = TypeVar("M", bound=Model)
-
-
-def _one(query: QuerySet[M], ref: int | str, what: str) -> M:
-    try:
-        pk = int(ref)
-    except (TypeError, ValueError):
-        raise Http404(f"No such {what}.") from None
-    found = query.filter(pk=pk).first()
-    if found is None:
-        raise Http404(f"No such {what}.")
-    return found
-
-
 def access_advice(user: AnyUser, ref: int | str) -> RemittanceAdvice:
-    return _one(advices_for(user), ref, "remittance")
+    return access.one_or_404(advices_for(user), ref, "remittance")
 
 
 def access_case(user: AnyUser, ref: int | str) -> ReconciliationCase:
-    return _one(cases_for(user), ref, "case")
+    return access.one_or_404(cases_for(user), ref, "case")
 
 
 def access_invoice(user: AnyUser, ref: int | str) -> Invoice:
-    return _one(invoices_for(user), ref, "invoice")
+    return access.one_or_404(invoices_for(user), ref, "invoice")
 
 
 def access_payment(user: AnyUser, ref: int | str) -> Payment:
     """Payments are matched by staff; unmatched ones belong to no organization yet."""
     if not access.is_staff_user(user):
         raise Http404("No such payment.")
-    return _one(Payment.objects.all(), ref, "payment")
+    return access.one_or_404(Payment.objects.all(), ref, "payment")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
@@ -20,23 +19,9 @@ def reports_for(user: AnyUser) -> QuerySet[Report]:
 
 
 def access_report(user: AnyUser, report_id: int | str) -> Report:
-    try:
-        pk = int(report_id)
-    except (TypeError, ValueError):
-        raise Http404("No such report.") from None
-    found = reports_for(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such report.")
-    return found
+    return access.one_or_404(reports_for(user), report_id, "report")
 
 
 def access_report_file(user: AnyUser, report_id: int | str, file_id: int | str) -> ReportFile:
     report = access_report(user, report_id)
-    try:
-        pk = int(file_id)
-    except (TypeError, ValueError):
-        raise Http404("No such report file.") from None
-    found = report.files.filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such report file.")
-    return found
+    return access.one_or_404(report.files.all(), file_id, "report file")

@@ -119,13 +119,18 @@ def completion_deadline(quote_mailed: dt.date) -> dt.date:
     return add_months(quote_mailed, months)
 
 
+# The OPSEU Pension Plan's contribution rates a buyback's cost is made of.
+OPSEU_RATES = {
+    "member_below": "opseu_member_rate_below_ympe",
+    "member_above": "opseu_member_rate_above_ympe",
+    "employer_below": "opseu_employer_rate_below_ympe",
+    "employer_above": "opseu_employer_rate_above_ympe",
+}
+
+
 def _pieces(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     """Split [start, end] at each 1 January and each contribution-rate change."""
-    tables = [
-        parameters.load(f"opseu_{who}_rate_{band}_ympe")
-        for who in ("member", "employer")
-        for band in ("below", "above")
-    ]
+    tables = [parameters.load(name) for name in OPSEU_RATES.values()]
     cuts = {c for t in tables for c in t.change_dates() if start < c <= end}
     cuts |= {dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)}
     pieces = []
@@ -141,11 +146,7 @@ def _lines(request: BuybackRequest) -> list[CostLine]:
     lines = []
     for first, last in _pieces(request.service_start, request.service_end):
         years = year_fraction(first, last) * request.share
-        rate = {
-            f"{who}_{band}": parameters.load(f"opseu_{who}_rate_{band}_ympe").decimal_at(first)
-            for who in ("member", "employer")
-            for band in ("below", "above")
-        }
+        rate = {key: parameters.load(name).decimal_at(first) for key, name in OPSEU_RATES.items()}
         lines.append(
             CostLine(
                 first,

@@ -77,20 +77,21 @@ def _share(
     return OpseuShare(to_cents(part_below), to_cents(part_above), below, above)
 
 
+# The four contribution rates, each a dated parameter.
+RATES = {
+    "member_rate_below_ympe": "opseu_member_rate_below_ympe",
+    "member_rate_above_ympe": "opseu_member_rate_above_ympe",
+    "employer_rate_below_ympe": "opseu_employer_rate_below_ympe",
+    "employer_rate_above_ympe": "opseu_employer_rate_above_ympe",
+}
+
+
 def compute(pay: PayBasis, pay_date: dt.date, frequency: Frequency) -> OpseuContribution:
     """Member and employer contributions for one pay period (Steps 1-5)."""
     figures = annualize(pay, frequency, pay_date)
     ympe_table = parameters.load("ympe")
     ympe = ympe_table.decimal_at(pay_date)
-    tables = {
-        name: parameters.load(f"opseu_{name}")
-        for name in (
-            "member_rate_below_ympe",
-            "member_rate_above_ympe",
-            "employer_rate_below_ympe",
-            "employer_rate_above_ympe",
-        )
-    }
+    tables = {name: parameters.load(parameter) for name, parameter in RATES.items()}
     rate = {name: table.decimal_at(pay_date) for name, table in tables.items()}
     member = _share(
         figures.earnings,

@@ -33,10 +33,18 @@ class Frequency(enum.StrEnum):
             raise ValueError(f"unknown pay frequency {text!r} (choose {choices})") from exc
 
 
+PERIODS_PER_YEAR = {
+    Frequency.WEEKLY: "pay_periods_per_year_weekly",
+    Frequency.BIWEEKLY: "pay_periods_per_year_biweekly",
+    Frequency.SEMI_MONTHLY: "pay_periods_per_year_semi_monthly",
+    Frequency.MONTHLY: "pay_periods_per_year_monthly",
+    Frequency.ANNUAL: "pay_periods_per_year_annual",
+}
+
+
 def pay_periods_per_year(frequency: Frequency, on: dt.date) -> Decimal:
     """Pay periods in a year for ``frequency``, as in force on ``on`` (a dated parameter)."""
-    name = "pay_periods_per_year_" + frequency.value.replace("-", "_")
-    return parameters.load(name).decimal_at(on)
+    return parameters.load(PERIODS_PER_YEAR[frequency]).decimal_at(on)
 
 
 def weeks_per_year(on: dt.date) -> Decimal:

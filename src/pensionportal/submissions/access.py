@@ -4,7 +4,6 @@ staff see all."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
@@ -20,11 +19,4 @@ def visible_submissions(user: AnyUser) -> QuerySet[Submission]:
 
 
 def access_submission(user: AnyUser, submission_id: int | str) -> Submission:
-    try:
-        pk = int(submission_id)
-    except (TypeError, ValueError):
-        raise Http404("No such submission.") from None
-    found = visible_submissions(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such submission.")
-    return found
+    return access.one_or_404(visible_submissions(user), submission_id, "submission")
