@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.http import HttpRequest
 
@@ -11,15 +11,27 @@ from pensionportal.core import logs
 from . import chain
 from .models import AuditEvent
 
-if TYPE_CHECKING:
-    from pensionportal.accounts.models import Organization, User
+
+# The audit trail sits below accounts (docs/architecture.md): it knows a user and an
+# organization by their id (and the user's e-mail, kept on the row), never by their model.
+class User(Protocol):
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+class Organization(Protocol):
+    @property
+    def pk(self) -> Any: ...
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # REMOTE_ADDR only: a forwarded-for header is client-controlled unless a trusted proxy
-    # rewrites it, and then the proxy should set REMOTE_ADDR (e.g. uvicorn --proxy-headers).
+    # REMOTE_ADDR only: a forwarded-for header is client-controlled. Behind a proxy this is
+    # the proxy's address unless the proxy passes the client's on as the peer address.
     value = request.META.get("REMOTE_ADDR") or None
     return str(value) if value else None
 

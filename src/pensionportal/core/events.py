@@ -22,6 +22,7 @@ needs through its own app's code, and this module imports nothing of the apps.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ class MemberEnrolled(Event):
 
     member_id: int
     organization_id: int
+    hire_date: dt.date
+    membership_date: dt.date
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,24 @@ class PaySubmissionApplied(Event):
     organization_id: int
 
 
-EVENTS: tuple[type[Event], ...] = (PensionDataFileReceived, MemberEnrolled, PaySubmissionApplied)
+@dataclass(frozen=True)
+class SubmissionApplied(Event):
+    """A pension data file (any template) was applied to the member registry.
+
+    Published by submissions, after the applying transaction commits. Subscribers:
+    memberevents (the organization's member-event work items follow the data)."""
+
+    submission_id: int
+    organization_id: int
+    template: str
+
+
+EVENTS: tuple[type[Event], ...] = (
+    PensionDataFileReceived,
+    MemberEnrolled,
+    PaySubmissionApplied,
+    SubmissionApplied,
+)
 
 # --- Publishing and subscribing --------------------------------------------------------
 

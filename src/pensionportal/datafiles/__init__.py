@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.fields import Field, Kind, TemplateSpec
-from pensionportal.datafiles.forms import FormField, FormSpec, form_spec
+from pensionportal.datafiles.form_specs import FormField, FormSpec, form_spec
 from pensionportal.datafiles.model import ParsedFile, Row, RowSet, Unreadable
 from pensionportal.datafiles.problems import RULES, Problem, Rule, Severity
 from pensionportal.datafiles.reader import read, read_records

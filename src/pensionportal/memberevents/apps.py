@@ -1,8 +1,16 @@
 from django.apps import AppConfig
 
+from pensionportal.core import events
+
 
 class MemberEventsConfig(AppConfig):
     name = "pensionportal.memberevents"
     label = "memberevents"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Member events and the plan's deadlines"
+
+    def ready(self) -> None:
+        # Here, not at the top: reactions import models, which wait for the app registry.
+        from . import reactions
+
+        events.subscribe(events.SubmissionApplied, reactions.refresh_after_applied_file)

@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import timezone
 from psycopg import sql
 
-from pensionportal.core import crypto
+from pensionportal.core import crypto, events
 from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.members.models import (
     Contribution,
@@ -143,18 +143,16 @@ def apply_enrol(submission: Submission, parsed: ParsedFile) -> int:
     MemberEvent.objects.bulk_create(
         _event(m, submission, "ENROL", "Enrolled", m.membership_date) for m in created
     )
-    for member in created:
-        _after_enrolment(member)
+    for member in created:  # buybacks quotes prior service (its subscriber)
+        events.publish(
+            events.MemberEnrolled(
+                member_id=member.pk,
+                organization_id=member.organization_id,
+                hire_date=member.hire_date,
+                membership_date=member.membership_date,
+            )
+        )
     return len(created)
-
-
-def _after_enrolment(member: Member) -> None:
-    """Buybacks: the automatic quote for prior non-contributory service (issue: Buybacks, 1)."""
-    try:
-        from pensionportal.buybacks.actions import on_member_enrolled
-    except ImportError:  # the buybacks capability is optional for intake
-        return
-    on_member_enrolled(member)
 
 
 def apply_ter(submission: Submission, parsed: ParsedFile) -> int:

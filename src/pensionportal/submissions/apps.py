@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from pensionportal.core import events, reaper
+
 
 class SubmissionsConfig(AppConfig):
     name = "pensionportal.submissions"
@@ -7,14 +9,9 @@ class SubmissionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pensionportal.exchange.intake import pension_data_file_received
-
+        # Here, not at the top: these import models, which wait for the app registry.
         from .handover import on_pension_data_file
-
-        pension_data_file_received.connect(on_pension_data_file, dispatch_uid="intake-handover")
-
-        from pensionportal.core import reaper
-
         from .recovery import reap_stuck
 
+        events.subscribe(events.PensionDataFileReceived, on_pension_data_file)
         reaper.register("submissions", reap_stuck)

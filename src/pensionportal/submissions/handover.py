@@ -1,19 +1,19 @@
 """Pension data files sent through File Upload become submissions (issue: File upload, 7).
 
-Exchange sends `pension_data_file_received` after the upload commits; the receiver queues
-a task (retried on a transient error, core/retry.py) that copies the file's bytes
-(re-encrypted, streamed) so that the submission keeps its own copy even if staff later
-delete the uploaded file. Taking an upload twice is harmless: the second finds its
-submission and stops.
+Exchange publishes `PensionDataFileReceived` after the upload commits (core/events.py); the
+subscriber queues a task (retried on a transient error, core/retry.py) that copies the
+file's bytes (re-encrypted, streamed) so that the submission keeps its own copy even if
+staff later delete the uploaded file. Taking an upload twice is harmless: the second finds
+its submission and stops.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.db import transaction
 
+from pensionportal.core.events import PensionDataFileReceived
 from pensionportal.exchange.models import ExchangedFile
 from pensionportal.files import store as files
 
@@ -23,7 +23,10 @@ from .models import Submission
 log = logging.getLogger(__name__)
 
 
-def on_pension_data_file(sender: Any, upload: ExchangedFile, **kwargs: Any) -> None:
+def on_pension_data_file(event: PensionDataFileReceived) -> None:
+    upload = ExchangedFile.objects.select_related("file", "organization", "sent_by").get(
+        pk=event.upload_id
+    )
     if upload.direction != "to_administrator" or upload.file is None:
         return
     if not upload.file.has_content:

@@ -25,6 +25,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, Plan, User
 from pensionportal.audit.record import record
+from pensionportal.core import events
 from pensionportal.core.notify import absolute_url, notify_on_commit
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Unreadable
@@ -460,27 +461,23 @@ def apply_submission(
 
 
 def _after_pay_applied(submission: Submission) -> None:
-    """Remittances: derive the advice and reconcile (issue: Remittances). Missed mandatory
-    contributions: close cases that matching R or A contributions pay (issue: Missed)."""
-    from pensionportal.missed.actions import on_pay_submission_applied as close_missed
-    from pensionportal.remittances.actions import on_pay_submission_applied as reconcile
-
-    reconcile(submission)
-    close_missed(submission)
+    """In the applying transaction: remittances reconcile, missed contributions close the
+    cases the R or A contributions pay (their subscribers, core/events.py)."""
+    events.publish(
+        events.PaySubmissionApplied(
+            submission_id=submission.pk, organization_id=submission.organization_id
+        )
+    )
 
 
 def _after_applied(submission: Submission) -> None:
-    """Member events: the work items follow the data (a TER asks for the statement of
-    benefits, a PRIORSVC or PA file closes what waited for it). After the commit, and never
-    failing the applied file: the daily refresh catches up if this one fails."""
-    from pensionportal.memberevents.actions import on_submission_applied
-
-    organization, template = submission.organization, submission.template
-
-    def refresh() -> None:
-        try:
-            on_submission_applied(organization, template)
-        except Exception:
-            log.exception("Refreshing the member-event tasks after %s failed", template)
-
-    transaction.on_commit(refresh)
+    """After the commit, and never failing the applied file: member events' work items follow
+    the data (a TER asks for the statement of benefits, a PRIORSVC or PA file closes what
+    waited for it); the daily refresh catches up if a reaction fails."""
+    events.publish_on_commit(
+        events.SubmissionApplied(
+            submission_id=submission.pk,
+            organization_id=submission.organization_id,
+            template=submission.template,
+        )
+    )
