@@ -15,7 +15,8 @@ old main). `--list` prints every finding under its figure.
 3. function-level imports outside migrations, and how many carry no comment saying why;
 4. rule numbers outside `rules/parameters/`: a day, week, month or year count written in a
    template or in user-facing text of the code, a year written as a date in the code, a
-   365/366-day year, and a module-level number named like a rule;
+   365/366-day year, and a module-level number named like a rule; a count inside a quoted
+   seed heading (`§1 '30 Days or Less'`) is a citation, counted apart;
 5. tenant queries in views: `Model.objects` of a tenant model (Organization, User, or one
    with a foreign-key path to Organization) in a view or API module;
 6. duplicate pairs: what `duplicates` reports as non-boilerplate in SRC (migrations, being
@@ -240,6 +241,7 @@ def _is_date_call(node: ast.Call) -> bool:
 
 def rule_numbers(src: Path) -> dict[str, list[str]]:
     found: list[str] = []
+    citations: list[str] = []
     package = src / PACKAGE
     for path in sorted(package.rglob("*")):
         if path.suffix not in {".html", ".txt"} or "templates" not in path.parts:
@@ -262,7 +264,12 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
                 if id(node) in docs:
                     continue
                 for match in DAY_COUNT.finditer(node.value):
-                    found.append(f"{rel}:{node.lineno} {match.group(0)!r} (text)")
+                    before = node.value[: match.start()]
+                    cited = "§" in node.value or "seeds/" in node.value or before.count("'") % 2
+                    if cited:  # a seed's own words, quoted as the source
+                        citations.append(f"{rel}:{node.lineno} {match.group(0)!r} (quoted)")
+                    else:
+                        found.append(f"{rel}:{node.lineno} {match.group(0)!r} (text)")
             elif isinstance(node, ast.Call) and _is_date_call(node) and node.args:
                 year = node.args[0]
                 if (
@@ -310,7 +317,10 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
     unique: dict[str, str] = {}
     for row in found:  # one finding a line
         unique.setdefault(row.split(" ", 1)[0], row)
-    return {"rule numbers outside parameters": list(unique.values())}
+    return {
+        "rule numbers outside parameters": list(unique.values()),
+        "  seed headings quoted as a source": citations,
+    }
 
 
 def _models(src: Path) -> tuple[dict[str, set[str]], set[str]]:

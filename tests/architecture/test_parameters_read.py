@@ -9,8 +9,9 @@ apply, or a stale one.
 from __future__ import annotations
 
 import ast
+import re
 
-from pensionportal.rules.parameters import all_parameter_names
+from pensionportal.rules.parameters import all_parameter_names, load
 
 from .source import docstring_nodes, python_sources
 
@@ -41,3 +42,18 @@ def test_every_parameter_file_is_read() -> None:
 
 def test_a_parameter_nothing_names_is_found() -> None:
     assert unread({"ympe", "no_rule_reads_this_quantity"}) == ["no_rule_reads_this_quantity"]
+
+
+TOOL_RECORD = re.compile(r"read_file|index file|@[0-9a-f]{7,}\b|\bid \d{6,}")
+
+
+def test_every_source_is_a_public_reference_not_a_tool_record() -> None:
+    """A source a reader can look up: a URL, a seed document and its section, a statute, a
+    published table; never a search tool's record id or a repository commit."""
+    found = [
+        f"{name} {value.effective}: {value.source[:80]}"
+        for name in all_parameter_names()
+        for value in load(name).values
+        if TOOL_RECORD.search(value.source)
+    ]
+    assert found == []

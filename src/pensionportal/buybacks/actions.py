@@ -199,7 +199,7 @@ def on_member_enrolled(member: Member) -> Buyback | None:
         return existing
     start = member.hire_date
     if member.organization.plan == Plan.SELECT:
-        start = max(start, eligibility.SELECT_EARLIEST_SERVICE)
+        start = max(start, eligibility.select_earliest_service(start))
     end = member.membership_date - dt.timedelta(days=1)
     if end < start:
         return None

@@ -29,9 +29,16 @@ SELECT_TYPES = frozenset(
         ServiceType.PART_TIME,
     }
 )
-SELECT_EARLIEST_SERVICE = dt.date(1987, 1, 1)  # "Periods of post-1986 employment"
-# buybacks.txt "Unpaid leaves of absence": the Income Tax Act limit is on post-1990 leaves.
-LIMIT_FROM = dt.date(1991, 1, 1)
+
+
+def select_earliest_service(on: dt.date) -> dt.date:
+    """OPTrust Select buys back "periods of post-1986 employment" (§3 'Buybacks')."""
+    return parameters.load("select_prior_service_from").date_at(on)
+
+
+def limit_counts_from(on: dt.date) -> dt.date:
+    """The Income Tax Act limit is on post-1990 leaves (buybacks.txt 'Unpaid leaves')."""
+    return parameters.load("leave_limit_service_from").date_at(on)
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,10 @@ def limited_period(
     kind: LimitKind,
 ) -> LimitedPeriod | None:
     """The part of a bought-back leave or arrangement that counts against the limit."""
-    if service_type not in LIMITED_TYPES or kind is LimitKind.EXEMPT or end < LIMIT_FROM:
+    counts_from = limit_counts_from(start)
+    if service_type not in LIMITED_TYPES or kind is LimitKind.EXEMPT or end < counts_from:
         return None
-    return LimitedPeriod(max(start, LIMIT_FROM), end, kind, share)
+    return LimitedPeriod(max(start, counts_from), end, kind, share)
 
 
 def decide(app: Application) -> Decision:
@@ -93,8 +101,11 @@ def decide(app: Application) -> Decision:
             "OPTrust Select members may buy back employment before their employer joined, "
             "unpaid leaves and part-time arrangements only (Employer Manual, Buybacks)."
         )
-    if app.plan == "select" and app.service_start < SELECT_EARLIEST_SERVICE:
-        refusals.append("OPTrust Select buybacks are for periods of employment after 1986.")
+    earliest = select_earliest_service(app.service_start)
+    if app.plan == "select" and app.service_start < earliest:
+        refusals.append(
+            f"OPTrust Select buybacks are for periods of employment after {earliest.year - 1}."
+        )
     if app.service_end >= app.received_date:
         refusals.append(
             "The period bought back must have ended before the application was received."
@@ -125,15 +136,17 @@ def decide(app: Application) -> Decision:
         if not use.within_limit:
             earlier = limit_use(app.earlier_limited, app.service_end)
             refusals.append(
-                "The Income Tax Act limits leaves and reduced-hours periods bought back after "
-                f"1990 to {use.general_limit} years, plus {use.parental_limit} for pregnancy, "
+                "The Income Tax Act limits leaves and reduced-hours periods bought back from "
+                f"{limit_counts_from(app.service_start):%Y-%m-%d} to {use.general_limit} "
+                f"years, plus {use.parental_limit} for pregnancy, "
                 f"parental and adoption leaves (shared with part-time arrangements); "
                 f"{earlier.general_remaining:.2f} years remain and this period needs "
                 f"{this.years:.2f}."
             )
     if not within and not refusals:
         notes.append(
-            f"Received after the 24-month deadline ({deadline:%Y-%m-%d}): only an open option "
+            f"Received after the {rules.application_window_months(start)}-month deadline "
+            f"({deadline:%Y-%m-%d}): only an open option "
             "buyback at the actuarial cost is possible, with no employer share."
         )
     return Decision(not refusals, tuple(refusals), start, deadline, within, tuple(notes))

@@ -8,8 +8,14 @@ user's confirmation.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass
+
+from pensionportal.rules import parameters
+
+# The first year of prior service an employer reports when it joins OPTrust Select.
+PRIOR_SERVICE_FROM = parameters.load("select_prior_service_from").date_at(dt.date.today())
 
 
 class Severity(enum.StrEnum):
@@ -138,7 +144,8 @@ _ALL = (
     Rule(
         "priorsvc.year",
         E,
-        "A prior-service year outside 1987/hire year to membership year.",
+        f"A prior-service year before the later of {PRIOR_SERVICE_FROM:%Y} (the parameter "
+        "select_prior_service_from) and the hire year, or after the membership year.",
         f"{MANUAL} 'Prior Service Data'",
     ),
     Rule(

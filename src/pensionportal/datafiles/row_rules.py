@@ -16,6 +16,8 @@ from pensionportal.datafiles.fields import AddressGroup, TemplateSpec
 from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.datafiles.problems import Problem, rule
 from pensionportal.datafiles.values import as_text
+from pensionportal.rules import parameters
+from pensionportal.rules.pay_cycles import weeks_per_year
 
 CANADIAN_PROVINCES = frozenset(
     ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -23,7 +25,6 @@ CANADIAN_PROVINCES = frozenset(
 # Canada Post: no D, F, I, O, Q or U; W and Z never first.
 _FIRST = frozenset("ABCEGHJKLMNPRSTVXY")
 _OTHER = frozenset("ABCEGHJKLMNPRSTVWXYZ")
-WEEKS_PER_YEAR = Decimal("365.25") / Decimal(7)
 HOURS_SLACK = Decimal("1.05")
 
 _NINE_DIGITS = re.compile(r"^(?:\d{9}|\d{3}-\d{3}-\d{3})$", re.MULTILINE)
@@ -280,12 +281,13 @@ def check_leave(parsed: ParsedFile, row: Row, problems: list[Problem]) -> None:
 
 
 def check_prior_service(parsed: ParsedFile, row: Row, problems: list[Problem]) -> None:
-    """select-employer-manual.txt §2 'Prior Service Data': years from the later of 1987 and
-    the hire year up to the membership year; hours at most a full-time year."""
+    """select-employer-manual.txt §2 'Prior Service Data': years from the later of the
+    parameter `select_prior_service_from` (1987) and the hire year up to the membership year;
+    hours at most a full-time year (standard weekly hours times the weeks in a year)."""
     values = row.values
     year, hire, member = values.get("year"), values.get("hire_date"), values.get("membership_date")
     if isinstance(year, int) and isinstance(hire, dt.date) and isinstance(member, dt.date):
-        first = max(1987, hire.year)
+        first = max(parameters.load("select_prior_service_from").date_at(hire).year, hire.year)
         if not first <= year <= member.year:
             problems.append(
                 rule("priorsvc.year").problem(
@@ -299,7 +301,8 @@ def check_prior_service(parsed: ParsedFile, row: Row, problems: list[Problem]) -
             )
     hours, standard = values.get("hours_worked"), values.get("standard_hours")
     if isinstance(hours, Decimal) and isinstance(standard, Decimal):
-        full_year = standard * WEEKS_PER_YEAR
+        on = values.get("membership_date")
+        full_year = standard * weeks_per_year(on if isinstance(on, dt.date) else dt.date.today())
         if hours > full_year * HOURS_SLACK:
             problems.append(
                 rule("priorsvc.hours").problem(

@@ -7,6 +7,7 @@ Lengths, aliases and samples are our choices (docs/datafiles.md, "Choices").
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from pensionportal.datafiles.fields import (
@@ -25,6 +26,8 @@ from pensionportal.datafiles.fields import (
     Pair,
     TemplateSpec,
 )
+from pensionportal.datafiles.problems import PRIOR_SERVICE_FROM
+from pensionportal.rules import parameters
 
 S2 = "select-employer-manual.txt §2"
 CONTRIBUTION = f"{S2} 'Contribution Data'"
@@ -56,9 +59,14 @@ CONTRIBUTION_TYPES = (
     Choice("R", "Retroactive"),
     Choice("A", "Adjustment"),
 )
+# The longest unpaid leave whose contributions are mandatory (a dated parameter).
+SHORT_LEAVE_DAYS = parameters.load("unpaid_leave_short_max_days").int_at(dt.date.today())
 SERVICE_TYPES = (
     Choice("REG", "Regular"),
-    Choice("LOAM", "Leave of Absence Matched (paid leave, or a leave of 30 days or less)"),
+    Choice(
+        "LOAM",
+        f"Leave of Absence Matched (paid leave, or a leave of {SHORT_LEAVE_DAYS} days or less)",
+    ),
     Choice("LTIP", "LTIP provisions"),
 )
 BUYBACK_CODE_CHOICES = (
@@ -577,8 +585,8 @@ PAY = TemplateSpec(
             "service_type",
             "Service Type",
             SERVICE_TYPES,
-            "Regular, Leave of Absence Matched (paid leave or a leave of 30 days or less), "
-            "or LTIP provisions.",
+            "Regular, Leave of Absence Matched (paid leave or a leave of "
+            f"{SHORT_LEAVE_DAYS} days or less), or LTIP provisions.",
             "REG",
             CONTRIBUTION,
             required=True,
@@ -957,8 +965,8 @@ PRIORSVC = TemplateSpec(
     code="PRIORSVC",
     title="Prior Service Data",
     description="Past service when the employer joins OPTrust Select: one row per employee and "
-    "calendar year, from the later of 1 January 1987 and the hire date to the employer's plan "
-    "participation date.",
+    f"calendar year, from the later of {PRIOR_SERVICE_FROM.day} {PRIOR_SERVICE_FROM:%B %Y} and "
+    "the hire date to the employer's plan participation date.",
     source=PRIOR,
     online_transmission=False,
     one_row_per="employee and calendar year",
@@ -989,7 +997,7 @@ PRIORSVC = TemplateSpec(
             "The calendar year of the past service.",
             "2012",
             required=True,
-            minimum=Decimal(1987),
+            minimum=Decimal(PRIOR_SERVICE_FROM.year),
             source=PRIOR,
         ),
         Field(

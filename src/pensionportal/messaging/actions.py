@@ -28,7 +28,7 @@ from pensionportal.core.notify import absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.files.serving import serve_file
 from pensionportal.files.uploads import ReceivedUpload
-from pensionportal.rules.business_days import add_business_days
+from pensionportal.rules.deadlines import pension_partner_reply_by
 
 from . import conf, references
 from .access import visible_threads
@@ -199,11 +199,9 @@ def _add_message(
     if from_staff:
         thread.respond_by = None
     else:
-        # select-employer-manual.txt Section 4: answered within two business days
-        # (Ontario holidays) of the employer's last message; a new message reopens.
-        thread.respond_by = add_business_days(
-            timezone.localdate(now), conf.respond_within_business_days()
-        )
+        # Answered within the Pension Partner's business days (Ontario holidays) of the
+        # employer's last message; a new message reopens.
+        thread.respond_by = pension_partner_reply_by(timezone.localdate(now))
         thread.status = ThreadStatus.OPEN
     thread.save()
     ThreadRead.objects.update_or_create(thread=thread, user=actor, defaults={"read_at": now})

@@ -36,16 +36,6 @@ def max_attachments_per_message() -> int:
     return _int_env("PORTAL_MESSAGING_MAX_ATTACHMENTS", 10)
 
 
-def respond_within_business_days() -> int:
-    """select-employer-manual.txt Section 4: the Pension Partner answers within two."""
-    return _int_env("PORTAL_MESSAGING_RESPOND_BUSINESS_DAYS", 2)
-
-
-def escalate_after_business_days() -> int:
-    """select-employer-manual.txt Section 4: unanswered inquiries escalated after five."""
-    return _int_env("PORTAL_MESSAGING_ESCALATE_BUSINESS_DAYS", 5)
-
-
 PAGE_SIZE = 25
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 20_000

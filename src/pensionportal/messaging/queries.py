@@ -14,9 +14,8 @@ from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from pensionportal.accounts.access import AnyUser
-from pensionportal.rules.business_days import add_business_days
+from pensionportal.rules.deadlines import inquiry_escalation_date
 
-from . import conf
 from .access import visible_threads
 from .models import Message, Thread, ThreadRead, ThreadStatus
 
@@ -122,7 +121,7 @@ def escalation_date(thread: Thread) -> date | None:
     if thread.status != ThreadStatus.OPEN or not thread.last_message_from_staff:
         return None
     waiting_since = timezone.localdate(thread.last_message_at)
-    return add_business_days(waiting_since, conf.escalate_after_business_days())
+    return inquiry_escalation_date(waiting_since)
 
 
 def _containing_words(threads: QuerySet[Thread], words: str) -> list[int]:

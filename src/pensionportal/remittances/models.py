@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.rules import deadlines, interest
+
 ZERO = Decimal("0.00")
 
 
@@ -298,6 +300,15 @@ class Invoice(models.Model):
     @property
     def paid(self) -> Decimal:
         return sum((p.amount for p in self.payments.all()), ZERO)
+
+    @property
+    def payment_business_days(self) -> int:
+        """The business days this invoice gives to pay (the parameter on its date)."""
+        return deadlines.invoice_payment_business_days(self.invoice_date)
+
+    @property
+    def interest_days_in_year(self) -> Decimal:
+        return interest.days_in_year(self.invoice_date)
 
     @property
     def balance(self) -> Decimal:

@@ -32,12 +32,15 @@ COLUMNS = (
     Column("Amount", 1.5, align="R"),
 )
 
-INTEREST_NOTE = (
-    "Interest is charged at the higher of the fund's earning rate and the pre-judgment "
-    "interest rate under the Courts of Justice Act on each day, simple interest over 365 "
-    "days, from the day the contributions became delinquent until they were received. If "
-    "this invoice is not paid by its due date, interest is recalculated."
-)
+
+def interest_note(invoice: Invoice) -> str:
+    return (
+        "Interest is charged at the higher of the fund's earning rate and the pre-judgment "
+        "interest rate under the Courts of Justice Act on each day, simple interest over "
+        f"{invoice.interest_days_in_year} days, from the day the contributions became "
+        "delinquent until they were received. If this invoice is not paid by its due date, "
+        "interest is recalculated."
+    )
 
 
 def payment_instructions(invoice: Invoice, who: Issuer) -> str:
@@ -78,7 +81,10 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     facts = [
         ("Invoice number", invoice.number),
         ("Invoice date", fmt.iso_date(invoice.invoice_date)),
-        ("Due date", f"{fmt.iso_date(invoice.due_date)} (10 business days)"),
+        (
+            "Due date",
+            f"{fmt.iso_date(invoice.due_date)} ({invoice.payment_business_days} business days)",
+        ),
         ("Plan", organization.get_plan_display() if organization.plan else ""),
         ("Quarter", invoice.period_label),
     ]
@@ -107,7 +113,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             label_width=40,
         )
     if late:
-        doc.paragraph(INTEREST_NOTE, size=8.5)
+        doc.paragraph(interest_note(invoice), size=8.5)
     doc.heading("How to pay")
     doc.paragraph(payment_instructions(invoice, who), bold=True)
     eft = who.eft_facts()

@@ -108,8 +108,11 @@ class BuybackQuote:
 def application_deadline(window_start: dt.date) -> dt.date:
     """Last day to apply: 24 months after the later of the membership date and the leave's
     last day ('Application and eligibility' / '24-month application deadline')."""
-    months = parameters.load("buyback_application_window_months").int_at(window_start)
-    return add_months(window_start, months)
+    return add_months(window_start, application_window_months(window_start))
+
+
+def application_window_months(window_start: dt.date) -> int:
+    return parameters.load("buyback_application_window_months").int_at(window_start)
 
 
 def completion_deadline(quote_mailed: dt.date) -> dt.date:
@@ -238,7 +241,8 @@ def quote(request: BuybackRequest) -> BuybackQuote:
                 deadline,
                 within,
                 f"{_COSTS} / 'Temporary part-time work arrangements on or after February 1, "
-                "2022': applied more than 24 months after the arrangement ended",
+                f"2022': applied more than {application_window_months(request.window_start)} "
+                "months after the arrangement ended",
             )
         else:
             reason = f"{_COSTS} / 'Temporary part-time work arrangements on or after Feb 1, 2022'"
@@ -247,8 +251,9 @@ def quote(request: BuybackRequest) -> BuybackQuote:
             request,
             deadline,
             within,
-            "seeds/buybacks.txt 'Application and eligibility': the 24-month window has "
-            "expired, so only an open option (actuarial) buyback is possible",
+            "seeds/buybacks.txt 'Application and eligibility': the "
+            f"{application_window_months(request.window_start)}-month window has expired, so "
+            "only an open option (actuarial) buyback is possible",
         )
     else:
         reason = {

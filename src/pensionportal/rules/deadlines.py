@@ -59,7 +59,11 @@ def delinquency_start(kind: ContributionKind, deduction_date: dt.date) -> dt.dat
 
 def invoice_due_date(invoice_date: dt.date) -> dt.date:
     """A late-contribution invoice must be paid within 10 business days of its date."""
-    return add_business_days(invoice_date, _n("invoice_payment_business_days", invoice_date))
+    return add_business_days(invoice_date, invoice_payment_business_days(invoice_date))
+
+
+def invoice_payment_business_days(invoice_date: dt.date) -> int:
+    return _n("invoice_payment_business_days", invoice_date)
 
 
 def reconciliation_notice_by(received: dt.date) -> dt.date:
@@ -86,6 +90,12 @@ def missed_mandatory_member_due_date(letter_date: dt.date) -> dt.date:
 def pension_partner_reply_by(asked: dt.date) -> dt.date:
     """The Pension Partner answers within two business days (§4 'Pension Partner')."""
     return add_business_days(asked, _n("pension_partner_response_business_days", asked))
+
+
+def inquiry_escalation_date(asked: dt.date) -> dt.date:
+    """An inquiry of the administrator not answered or acknowledged within five business
+    days may be escalated within the employer's organization (§4 'Pension Partner')."""
+    return add_business_days(asked, _n("inquiry_escalation_business_days", asked))
 
 
 @dataclass(frozen=True)

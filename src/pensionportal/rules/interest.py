@@ -15,7 +15,8 @@ Method:
   force that day. A day for which either table has no rate raises ``ParameterNotInForce``
   (a missing rate is never taken as zero).
 * Consecutive days at the same rate form one line: ``principal x rate x days / 365``
-  (simple interest, a 365-day year even in leap years), rounded to the cent half up. The
+  (simple interest, a 365-day year even in leap years: the parameter
+  ``late_interest_days_in_year``), rounded to the cent half up. The
   total is the sum of the rounded lines, so the itemised invoice adds up.
 """
 
@@ -29,9 +30,13 @@ from pensionportal.rules import parameters
 from pensionportal.rules.money import to_cents
 from pensionportal.rules.parameters import DatedTable
 
-DAYS_IN_YEAR = Decimal(365)
 FUND = "fund earning rate"
 PREJUDGMENT = "pre-judgment interest rate"
+
+
+def days_in_year(on: dt.date) -> Decimal:
+    """The year simple interest divides by (365, even in leap years: a dated parameter)."""
+    return parameters.load("late_interest_days_in_year").decimal_at(on)
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ def late_interest(
                 rate=rate,
                 rate_name=name,
                 source=source,
-                interest=to_cents(principal * rate * days / DAYS_IN_YEAR),
+                interest=to_cents(principal * rate * days / days_in_year(first)),
             )
         )
         day = stop

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from pensionportal.presentation import formatting
+from pensionportal.rules import parameters
 
 register = template.Library()
 
@@ -83,3 +84,16 @@ def period(start: Any, end: Any) -> str:
     if not isinstance(start, dt.date) and not isinstance(end, dt.date):
         return ""
     return format_html("{} to {}", isodate(start), isodate(end))
+
+
+@register.simple_tag
+def parameter(name: str, on: dt.date | None = None) -> object:
+    """The value of a dated parameter in force on `on` (today when not given):
+    `{% parameter "missed_mandatory_member_days" case.invoice_date %} days`. Pages state a
+    rule's number this way, never written in the template (tests/architecture)."""
+    day = on or timezone.localdate()
+    value = parameters.load(name).entry_at(day).value
+    if isinstance(value, dt.date):
+        return formatting.iso_date(value)
+    places = max(0, -int(value.normalize().as_tuple().exponent))
+    return formatting.decimal(value, places, _locale())
