@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -412,8 +413,6 @@ def update_profile(
 
 def reset_mfa(actor: User, user: User, request: HttpRequest | None) -> None:
     """Staff remove a user's authenticators (a lost phone); the user enrols again at sign-in."""
-    from allauth.mfa.models import Authenticator
-
     access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
     with transaction.atomic():
         removed = Authenticator.objects.filter(user=user).delete()[0]

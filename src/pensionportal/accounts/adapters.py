@@ -16,6 +16,8 @@ from django.http import HttpRequest
 
 from pensionportal.core import outbox
 
+from .access import mfa_required
+
 _UNITS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
 
 
@@ -77,6 +79,4 @@ class PortalAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 class PortalMFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Those for whom MFA is required cannot switch it off themselves (staff can reset)."""
-        from .access import mfa_required
-
         return not mfa_required(authenticator.user)

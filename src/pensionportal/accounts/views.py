@@ -6,6 +6,8 @@ Views parse input, call one action from `actions`, and render; tenant lookups go
 
 from __future__ import annotations
 
+from allauth.mfa.utils import is_mfa_enabled
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,8 +40,6 @@ def _acting(request: HttpRequest) -> User:
 
 
 def _form_error(form: object, error: ActionError) -> None:
-    from django import forms
-
     assert isinstance(form, forms.Form)
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
@@ -177,7 +177,6 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         staff_roles_form = StaffRolesForm(
             initial={"staff_roles": list(subject.staff_role_grants.values_list("role", flat=True))}
         )
-    from allauth.mfa.utils import is_mfa_enabled
 
     return render(
         request,

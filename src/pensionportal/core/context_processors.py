@@ -10,6 +10,9 @@ from django.urls import reverse
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import StaffRole
+from pensionportal.messaging.queries import unread_count
+
+from .issuer import issuer
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,8 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
 
 def _unread_messages(request: HttpRequest) -> int:
     """Issue 4: the user's unread threads as the badge of the Messages item."""
-    from pensionportal.messaging.queries import unread_count
-
     return unread_count(request.user)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    from .issuer import issuer
-
     return {"nav_items": nav_items_for(request), "issuer": issuer()}

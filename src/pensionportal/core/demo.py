@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from pensionportal.accounts.models import (
@@ -87,10 +92,6 @@ def _organizations() -> dict[str, Organization]:
 
 
 def _enrol_totp(user: User, secret: str) -> None:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP
-
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, secret)
         RecoveryCodes.activate(user)
@@ -121,9 +122,6 @@ DEMO_EXTENSIONS = [
 
 
 def _run_extensions() -> None:
-    import importlib
-    import importlib.util
-
     for module_name in DEMO_EXTENSIONS:
         if importlib.util.find_spec(module_name) is not None:
             importlib.import_module(module_name).load()

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import compress, repeat
 from operator import gt, is_, mul, sub
 
+from pensionportal.datafiles import layout
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.datafiles.problems import Problem, rule
@@ -160,8 +161,6 @@ def check_details(parsed: ParsedFile, problems: list[Problem]) -> None:
 
 
 def _present(parsed: ParsedFile) -> set[str]:
-    from pensionportal.datafiles import layout
-
     columns = layout.match_columns(parsed.columns, layout.lookup(parsed.template))
     return columns.keys()
 

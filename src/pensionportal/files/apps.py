@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from pensionportal.core import rotation
+
 
 class FilesConfig(AppConfig):
     name = "pensionportal.files"
@@ -7,8 +9,6 @@ class FilesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pensionportal.core import rotation
-
         rotation.register_encrypted_field("files.StoredFile", "wrapped_key", what="file keys")
         rotation.register_encrypted_field(
             "files.StoredFile", "filename_encrypted", what="file names"

@@ -19,6 +19,7 @@ second pass) and gives its verdict at the end, with a seekable reader for the ZI
 from __future__ import annotations
 
 import codecs
+import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -402,8 +403,6 @@ def _ole_has_macros(head: bytes, member: IO[bytes]) -> bool:
 def _inspect_nested(
     name: str, inner: str, entry: zipfile.ZipInfo, head: bytes, member: IO[bytes], depth: int
 ) -> None:
-    import io
-
     if depth + 1 >= _MAX_DEPTH or entry.file_size > _MAX_NESTED_BYTES:
         raise FileRefused(
             f"{name} holds {inner}, an archive inside the archive that is too large or too "

@@ -16,6 +16,8 @@ from typing import ClassVar
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.core.crypto import decrypt_text
+
 
 class FileState(models.TextChoices):
     PENDING = "pending", "Received, not yet kept"
@@ -59,8 +61,6 @@ class StoredFile(models.Model):
 
     @property
     def filename(self) -> str:
-        from pensionportal.core.crypto import decrypt_text
-
         return decrypt_text(self.filename_encrypted)
 
     @property

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Protocol
 
+from clamav_client import clamd
 from django.conf import settings
 
 
@@ -36,16 +37,12 @@ class ClamdScanner:
         self.address = address
 
     def _client(self) -> object:
-        from clamav_client import clamd
-
         if self.address.startswith("tcp://"):
             host, _, port = self.address.removeprefix("tcp://").rpartition(":")
             return clamd.ClamdNetworkSocket(host=host, port=int(port), timeout=60)
         return clamd.ClamdUnixSocket(path=self.address, timeout=60)
 
     def scan(self, stream: IO[bytes]) -> ScanResult:
-        from clamav_client import clamd
-
         client = self._client()
         try:
             result = client.instream(stream)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ writes plaintext anywhere: the sealer's output is the only thing handed to stora
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
@@ -230,8 +231,6 @@ def read_all(stored: StoredFile) -> bytes:
 
 def open_reader(stored: StoredFile) -> BinaryIO:
     """A seekable, read-only plaintext view (ZIP inspection, spreadsheets)."""
-    import io
-
     if not stored.has_content:
         raise FileNotFoundError("The file's content was removed.")
     reader = sealing.SealedReader(

@@ -2,10 +2,11 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from pensionportal.core import rotation
+from pensionportal.core.crypto import decrypt_text
+
 
 def _sin(member: Any) -> str:
-    from pensionportal.core.crypto import decrypt_text
-
     return decrypt_text(member.sin_encrypted)
 
 
@@ -15,8 +16,6 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pensionportal.core import rotation
-
         rotation.register_encrypted_field("members.Member", "sin_encrypted", what="SINs")
         rotation.register_blind_index(
             "members.Member",

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from pensionportal.core import rotation
+
 
 class MessagingConfig(AppConfig):
     name = "pensionportal.messaging"
@@ -7,8 +9,6 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from pensionportal.core import rotation
-
         rotation.register_encrypted_field(
             "messaging.Thread", "subject_encrypted", what="message subjects"
         )

@@ -7,6 +7,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from pensionportal.core.crypto import decrypt_text
+
 
 class Mailbox(models.Model):
     """One of the administrator's shared mailboxes. Employers write to a mailbox, never to a
@@ -97,8 +99,6 @@ class Thread(models.Model):
 
     @property
     def subject(self) -> str:
-        from pensionportal.core.crypto import decrypt_text
-
         return decrypt_text(self.subject_encrypted)
 
     @property
@@ -123,8 +123,6 @@ class Message(models.Model):
 
     @property
     def body(self) -> str:
-        from pensionportal.core.crypto import decrypt_text
-
         return decrypt_text(self.body_encrypted)
 
 
@@ -149,8 +147,6 @@ class Attachment(models.Model):
 
     @property
     def filename(self) -> str:
-        from pensionportal.core.crypto import decrypt_text
-
         return decrypt_text(self.filename_encrypted)
 
 

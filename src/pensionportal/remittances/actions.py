@@ -52,7 +52,7 @@ from .models import (
     ReconciliationCase,
     RemittanceAdvice,
 )
-from .rates import interest_rates
+from .rates import dated_table, interest_rates
 from .reconciliation import Outcome, reconcile
 
 SYSTEM = "system:remittances"
@@ -466,7 +466,6 @@ def add_rate(
     row = InterestRate.objects.create(
         table=table, effective=effective, until=until, rate=rate, source=source, entered_by=staff
     )
-    from .rates import dated_table
 
     try:
         dated_table(table)

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from pensionportal.core import events, reaper
+from pensionportal.core import events
 
 
 class SubmissionsConfig(AppConfig):
@@ -10,6 +10,8 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: these import models, which wait for the app registry.
+        from pensionportal.core import reaper
+
         from .handover import on_pension_data_file
         from .recovery import reap_stuck
 

@@ -16,6 +16,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.core.query_filters import QueryFilters
+from pensionportal.datafiles import templates
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
@@ -308,8 +309,6 @@ def formats(request: HttpRequest) -> HttpResponse:
 @login_required
 def template_download(request: HttpRequest, template: str, fmt: str) -> HttpResponse:
     """A blank template with a sample row, generated from the spec."""
-    from pensionportal.datafiles import templates
-
     access.require(request.user, Capability.FILES)
     code = template.upper()
     if code not in SPECS or fmt not in ("csv", "xlsx"):
