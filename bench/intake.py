@@ -2,7 +2,7 @@
 
 A PAY file of 100,000 detail rows for one employer with 100,000 enrolled members:
 validation + expected-contribution check + apply, on PostgreSQL, timed as the worker runs
-them (`pipeline.validate_submission` then `pipeline.apply_submission`). Target: median
+them (`intake.validate_submission` then `intake.apply_submission`). Target: median
 <= 3 s, peak memory <= 400 MB. The same detail table is validated by frictionless against
 an equivalent Table Schema, the peer the figures are compared with.
 
@@ -41,7 +41,7 @@ from pensionportal.core import crypto  # noqa: E402
 from pensionportal.datafiles import bench as data  # noqa: E402
 from pensionportal.files import store  # noqa: E402
 from pensionportal.members.models import Contribution, Member  # noqa: E402
-from pensionportal.submissions import pipeline  # noqa: E402
+from pensionportal.submissions import intake  # noqa: E402
 from pensionportal.submissions.models import Status, Submission  # noqa: E402
 
 RUNS = 3
@@ -122,7 +122,7 @@ def one_run(n: int, k: int) -> tuple[float, float, float]:
     )
     _warm_up()
     apply_seconds: list[float] = []
-    real_apply = pipeline.apply_submission
+    real_apply = intake.apply_submission
 
     def timed_apply(*args: object, **kwargs: object) -> Submission:
         began = time.perf_counter()
@@ -131,13 +131,13 @@ def one_run(n: int, k: int) -> tuple[float, float, float]:
         finally:
             apply_seconds.append(time.perf_counter() - began)
 
-    pipeline.apply_submission = timed_apply  # type: ignore[assignment]
+    intake.apply_submission = timed_apply  # type: ignore[assignment]
     started = time.perf_counter()
     # The worker's task: read, validate (with the expected-contribution check) and, the file
     # being clean, apply it in the same task.
-    applied = pipeline.validate_submission(submission.pk)
+    applied = intake.validate_submission(submission.pk)
     finished = time.perf_counter()
-    pipeline.apply_submission = real_apply  # type: ignore[assignment]
+    intake.apply_submission = real_apply  # type: ignore[assignment]
     if applied.status != Status.APPLIED:
         problems = list(applied.problems.values_list("message", flat=True)[:5])
         raise SystemExit(f"bench file not applied: {applied.status} {problems}")

@@ -776,7 +776,7 @@ def report(
     from django_tasks_db.models import DBTaskResult
 
     from pensionportal.core.models import EmailStatus, OutgoingEmail
-    from pensionportal.core.reaper import LOST_WORKER_CLASS
+    from pensionportal.operations.reaper import LOST_WORKER_CLASS
 
     failures: list[str] = []
     samples = stats.samples

@@ -200,10 +200,19 @@ def _python_files(src: Path) -> Iterable[Path]:
 
 
 def _comment_near(lines: list[str], node: ast.stmt) -> bool:
-    end = node.end_lineno or node.lineno
-    span = lines[node.lineno - 1 : end]
-    before = lines[node.lineno - 2].strip() if node.lineno > 1 else ""
-    return any("#" in line for line in span) or before.startswith("#")
+    """A comment on the import's lines, or on the line above its block of imports."""
+    span = lines[node.lineno - 1 : node.end_lineno or node.lineno]
+    if any("#" in line for line in span):
+        return True
+    number = node.lineno - 1
+    while number > 0:
+        above = lines[number - 1].strip()
+        if above.startswith("#"):
+            return True
+        if not (above == "" or above.startswith(("import ", "from ", ")")) or above.endswith(",")):
+            return False
+        number -= 1
+    return False
 
 
 def function_imports(src: Path) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from pensionportal.accounts.models import Role
 from pensionportal.audit.models import AuditEvent
 from pensionportal.core import outbox
 from pensionportal.core.models import EmailStatus, OutgoingEmail
-from pensionportal.core.reaper import LOST_WORKER_CLASS
+from pensionportal.operations.reaper import LOST_WORKER_CLASS
 from tests.factories import make_org, make_staff, make_user
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import TestCase
 from django_tasks_db.models import DBTaskResult
 
 from pensionportal.core.models import ScheduledRun
-from pensionportal.core.scheduling import DAILY_TASKS, run_due_jobs
+from pensionportal.operations.scheduling import DAILY_TASKS, run_due_jobs
 from tests.factories import make_org
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.test import TestCase
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.datafiles.specs import SPECS
-from pensionportal.submissions import pipeline
+from pensionportal.submissions import actions
 from pensionportal.submissions.models import Submission
 from pensionportal.submissions.online import to_csv
 
@@ -105,6 +105,6 @@ def submit(
 ) -> Submission:
     """Receive a file and run the pipeline as the worker would (tasks run at once in tests)."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        submission = pipeline.receive(user, org, name, [data], test_mode=test_mode)
+        submission = actions.receive(user, org, name, [data], test_mode=test_mode)
     submission.refresh_from_db()
     return submission

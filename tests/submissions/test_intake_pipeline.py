@@ -10,7 +10,7 @@ from pensionportal.accounts.models import Organization, Plan, Role, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.core import crypto
 from pensionportal.members.models import Contribution, Leave, Member, MemberStatus
-from pensionportal.submissions import appliers, pipeline
+from pensionportal.submissions import actions, appliers
 from pensionportal.submissions.models import Status, Submission
 from tests.factories import make_member, make_org, make_user
 
@@ -93,7 +93,7 @@ def test_warnings_wait_for_confirmation_then_apply(org: Organization, clerk: Use
     assert "75.00" in warning.message
     assert not Contribution.objects.exists()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        pipeline.confirm(clerk, submission, None)
+        actions.confirm(clerk, submission, None)
     submission.refresh_from_db()
     assert submission.status == Status.APPLIED
     assert Contribution.objects.count() == 1
@@ -143,7 +143,7 @@ def test_applying_is_all_or_nothing_when_it_fails_midway(
     monkeypatch.setattr(Member.objects, "create", real_create)
     staff_user = clerk  # run_again is an action; the view restricts it to staff
     with TestCase.captureOnCommitCallbacks(execute=True):
-        pipeline.run_again(staff_user, submission, None)
+        actions.run_again(staff_user, submission, None)
     submission.refresh_from_db()
     assert submission.status == Status.APPLIED
     assert Member.objects.filter(employee_id__in=["E100", "E101"]).count() == 2

@@ -16,9 +16,9 @@ from django_tasks_db.models import DBTaskResult
 
 from pensionportal.accounts.models import Organization, Plan, Role, User
 from pensionportal.audit.models import AuditEvent
-from pensionportal.core.reaper import reap
 from pensionportal.members.models import Contribution
-from pensionportal.submissions import pipeline, recovery
+from pensionportal.operations.reaper import reap
+from pensionportal.submissions import actions, intake, recovery
 from pensionportal.submissions.models import Status, Submission
 from tests.factories import make_member, make_org, make_user
 
@@ -48,7 +48,7 @@ def _received(clerk: User, org: Organization, settings: LazySettings) -> Submiss
     """A PAY file received, its check queued in the database (no worker has run it)."""
     settings.TASKS = DB_TASKS
     with TestCase.captureOnCommitCallbacks(execute=True):
-        submission = pipeline.receive(
+        submission = actions.receive(
             clerk, org, "pay.csv", [pay_file([pay_row("E1"), pay_row("E2", "3000.00")])]
         )
     return submission
@@ -66,7 +66,7 @@ def test_a_check_that_fails_for_a_passing_reason_is_retried_later(
     def database_away(submission: Submission) -> object:
         raise OperationalError("the database went away")
 
-    monkeypatch.setattr(pipeline, "read_submission", database_away)
+    monkeypatch.setattr(intake, "read_submission", database_away)
     [queued] = DBTaskResult.objects.filter(status="READY")
     queued.task.call(*queued.args_kwargs["args"])
     submission.refresh_from_db()
@@ -90,7 +90,7 @@ def test_when_the_retries_run_out_the_submission_says_so_and_staff_can_run_it_ag
     monkeypatch.setenv("PORTAL_TASK_MAX_ATTEMPTS", "1")
     submission = _received(clerk, org, settings)
     monkeypatch.setattr(
-        pipeline, "read_submission", lambda s: (_ for _ in ()).throw(OperationalError("down"))
+        intake, "read_submission", lambda s: (_ for _ in ()).throw(OperationalError("down"))
     )
     [queued] = DBTaskResult.objects.filter(status="READY")
     with pytest.raises(OperationalError):
@@ -101,7 +101,7 @@ def test_when_the_retries_run_out_the_submission_says_so_and_staff_can_run_it_ag
     monkeypatch.undo()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with TestCase.captureOnCommitCallbacks(execute=True):
-        pipeline.run_again(clerk, submission, None)
+        actions.run_again(clerk, submission, None)
     submission.refresh_from_db()
     assert submission.status == Status.APPLIED
 
@@ -111,9 +111,9 @@ def test_applying_the_same_submission_twice_writes_its_rows_once(
 ) -> None:
     submission = submit(clerk, org, pay_file([pay_row("E1"), pay_row("E2", "3000.00")]))
     assert submission.status == Status.APPLIED
-    again = pipeline.apply_submission(submission.pk)  # a retry, a re-queue, "Run again"
+    again = intake.apply_submission(submission.pk)  # a retry, a re-queue, "Run again"
     assert again.status == Status.APPLIED
-    again = pipeline.validate_submission(submission.pk)
+    again = intake.validate_submission(submission.pk)
     assert again.status == Status.APPLIED
     assert _ledger(submission) == 2
 

@@ -12,7 +12,7 @@ import pytest
 
 from pensionportal.buybacks import tasks as buyback_tasks
 from pensionportal.buybacks.models import IssuedQuote, QuoteOutcome
-from pensionportal.core.scheduling import DAILY_TASKS
+from pensionportal.operations.scheduling import DAILY_TASKS
 from pensionportal.memberevents import tasks as memberevent_tasks
 from pensionportal.members.models import MemberEvent, MemberStatus
 from pensionportal.remittances import actions as remittance_actions

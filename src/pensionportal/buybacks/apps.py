@@ -9,7 +9,10 @@ class BuybacksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Here, not at the top: reactions import models, which wait for the app registry.
-        from . import reactions
+        # Here, not at the top: these import models, which wait for the app registry.
+        from pensionportal.operations import scheduling
+
+        from . import reactions, tasks
 
         events.subscribe(events.MemberEnrolled, reactions.quote_prior_service)
+        scheduling.register_daily(tasks.run_buybacks_daily_for)

@@ -1,5 +1,5 @@
 """Background task of the buybacks' daily job, one per employer a day (the scheduler
-enqueues it, core/scheduling.py), retried with backoff on a transient error: reminders and
+enqueues it, operations/scheduling.py), retried with backoff on a transient error: reminders and
 lapses of the 1017, quarterly employer invoices, the yearly tax-reporting tasks."""
 
 from __future__ import annotations

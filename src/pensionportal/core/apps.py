@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django_tasks.signals import task_finished, task_started
+
+from . import issuer, rotation
+from .logs import task_context, task_done
 
 
 class CoreConfig(AppConfig):
@@ -7,16 +11,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_tasks.signals import task_finished, task_started
-
-        from . import issuer  # noqa: F401  (registers the deployment check)
-        from .logs import task_context, task_done
-
+        issuer.register_checks()
         task_started.connect(task_context, dispatch_uid="portal-task-log-context")
         task_finished.connect(task_done, dispatch_uid="portal-task-log-context-done")
-
-        from . import rotation
-
         # Queued and undelivered e-mail (sent e-mail is blanked): `manage.py rotate_keys`.
         rotation.register_encrypted_field(
             "core.OutgoingEmail", "body_encrypted", what="queued e-mail bodies"

@@ -17,6 +17,9 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +43,7 @@ def _storage() -> None:
 
 
 def _task_queue() -> None:
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
     if isinstance(task_backends["default"], DatabaseBackend):
-        from django_tasks_db.models import DBTaskResult
-
         DBTaskResult.objects.filter(status="READY").exists()
 
 

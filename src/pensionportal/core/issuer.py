@@ -66,7 +66,6 @@ def issuer() -> Issuer:
     )
 
 
-@checks.register(checks.Tags.compatibility, deploy=True)
 def issuer_is_configured(**_: object) -> list[checks.CheckMessage]:
     """`manage.py check --deploy`: an invoice must say who to pay and how."""
     found = issuer()
@@ -89,3 +88,8 @@ def issuer_is_configured(**_: object) -> list[checks.CheckMessage]:
             id="pensionportal.W001",
         )
     ]
+
+
+def register_checks() -> None:
+    """`manage.py check --deploy` warns while the issuer or its EFT account is missing."""
+    checks.register(issuer_is_configured, checks.Tags.compatibility, deploy=True)

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import health, operations, views
+from pensionportal.operations import views as operations
+
+from . import health, views
 
 app_name = "core"
 urlpatterns = [

@@ -11,6 +11,9 @@ class MemberEventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: reactions import models, which wait for the app registry.
-        from . import reactions
+        from pensionportal.operations import scheduling
+
+        from . import reactions, tasks
 
         events.subscribe(events.SubmissionApplied, reactions.refresh_after_applied_file)
+        scheduling.register_daily(tasks.refresh_member_events_for)

@@ -1,5 +1,5 @@
 """Background task of the daily refresh of member-event work items, one per employer a day
-(the scheduler enqueues it, core/scheduling.py), retried with backoff on a transient error."""
+(the scheduler enqueues it, operations/scheduling.py), retried with backoff on a transient error."""
 
 from __future__ import annotations
 

@@ -9,7 +9,10 @@ class MissedConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Here, not at the top: reactions import models, which wait for the app registry.
-        from . import reactions
+        # Here, not at the top: these import models, which wait for the app registry.
+        from pensionportal.operations import scheduling
+
+        from . import reactions, tasks
 
         events.subscribe(events.PaySubmissionApplied, reactions.close_cases_paid)
+        scheduling.register_daily(tasks.run_missed_contributions_for)

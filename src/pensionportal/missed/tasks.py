@@ -1,11 +1,12 @@
 """Background tasks of the daily missed-contributions run: one per employer (the scheduler
-enqueues them, core/scheduling.py), retried with backoff on a transient error."""
+enqueues them, operations/scheduling.py), retried with backoff on a transient error."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from pensionportal.accounts.models import Organization
@@ -33,8 +34,6 @@ def run_missed_contributions_for(organization_id: int, day: str) -> dict[str, in
 @task()
 def publish_missed_contributions_reports_task() -> dict[str, int]:
     """Every employer in one task (kept for cron set-ups that enqueue it by hand)."""
-    from django.utils import timezone
-
     result = run_cycle(timezone.localdate())
     return {
         "organizations": result.organizations,

@@ -9,7 +9,11 @@ class RemittancesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Here, not at the top: reactions import models, which wait for the app registry.
-        from . import reactions
+        # Here, not at the top: these import models, which wait for the app registry.
+        from pensionportal.operations import scheduling
+
+        from . import reactions, tasks
 
         events.subscribe(events.PaySubmissionApplied, reactions.reconcile_applied_pay)
+        scheduling.register_daily(tasks.send_due_date_reminders_for)
+        scheduling.register_daily(tasks.draft_regulator_notices_for)

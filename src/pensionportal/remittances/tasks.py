@@ -1,5 +1,5 @@
 """Background tasks of the due-date reminders: one per employer a day (the scheduler
-enqueues them, core/scheduling.py), retried with backoff on a transient error."""
+enqueues them, operations/scheduling.py), retried with backoff on a transient error."""
 
 from __future__ import annotations
 

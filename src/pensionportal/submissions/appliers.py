@@ -1,7 +1,7 @@
 """Applying a validated file to the member registry, one function per template.
 
 Seed: select-employer-manual.txt Section 2 "Content". Each applier runs inside the one
-transaction of `pipeline.apply_submission`, so a file is applied whole or not at all. The
+transaction of `intake.apply_submission`, so a file is applied whole or not at all. The
 validators have already checked every rule (unknown Employee IDs, a return to work without
 an open leave, ...); an applier that still finds something impossible raises `ApplyError`
 and the transaction rolls back.

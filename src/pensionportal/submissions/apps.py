@@ -10,10 +10,10 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: these import models, which wait for the app registry.
-        from pensionportal.core import reaper
+        from pensionportal.operations import reaper
 
-        from .handover import on_pension_data_file
+        from . import reactions
         from .recovery import reap_stuck
 
-        events.subscribe(events.PensionDataFileReceived, on_pension_data_file)
+        events.subscribe(events.PensionDataFileReceived, reactions.take_pension_data_file)
         reaper.register("submissions", reap_stuck)

@@ -17,7 +17,7 @@ from pensionportal.datafiles.specs import SPECS
 from pensionportal.files import store as files
 from pensionportal.members.models import Member
 
-from . import pipeline
+from . import actions, intake
 from .models import Status, Submission
 from .online import to_csv
 
@@ -130,11 +130,11 @@ def run_file(user: User, org: Organization, name: str, data: bytes) -> Submissio
         organization=org,
         keep_now=False,
     )
-    submission = pipeline.receive_stored(user, org, name, stored)
-    checked = pipeline.validate_submission(submission.pk)
+    submission = actions.receive_stored(user, org, name, stored)
+    checked = intake.validate_submission(submission.pk)
     if checked.status == Status.AWAITING_CONFIRMATION:
-        pipeline.confirm(user, checked, None)
-    return pipeline.apply_submission(submission.pk)
+        actions.confirm(user, checked, None)
+    return intake.apply_submission(submission.pk)
 
 
 def load() -> None:

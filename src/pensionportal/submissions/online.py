@@ -14,6 +14,7 @@ from pensionportal.datafiles.fields import TemplateSpec
 from pensionportal.datafiles.model import ParsedFile, Unreadable
 from pensionportal.datafiles.specs import SPECS
 
+from .intake import read_submission
 from .models import Status, Submission
 
 logger = logging.getLogger(__name__)
@@ -63,8 +64,6 @@ def last_pay_rows(organization_id: int) -> LastPay:
     """ "Start from last pay period": the last applied PAY file's pay cycle and detail rows
     (amounts included, dates and the payment reference left for the clerk). A file that
     cannot be read leaves the form empty and says so: a convenience never fails a page."""
-    from .pipeline import read_submission
-
     last = (
         Submission.objects.filter(
             organization_id=organization_id, template="PAY", status=Status.APPLIED

@@ -1,8 +1,8 @@
 """Submissions whose worker was lost (killed, machine gone) are found and queued again.
 
-Registered with the reaper (core/reaper.py). A submission in `validating` or `applying`
+Registered with the reaper (operations/reaper.py). A submission in `validating` or `applying`
 is lost when no worker holds it: the check and the apply each hold the submission's row
-lock for their whole run (pipeline.py), so on PostgreSQL a row that is not locked has no
+lock for their whole run (intake.py), so on PostgreSQL a row that is not locked has no
 live worker, and after a short grace (the moment between setting the status and taking the
 lock) it is queued again. SQLite cannot tell, so there a submission is taken as lost after
 PORTAL_STUCK_AFTER_SECONDS. A submission lost MAX_RECOVERIES times (a file that kills its
@@ -24,7 +24,7 @@ from django.utils import timezone
 from pensionportal.audit.record import record
 from pensionportal.core import conf
 
-from . import pipeline
+from . import tasks
 from .models import Status, Submission
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def reap_stuck() -> dict[str, int]:
                 Submission.objects.filter(pk=submission.pk).update(
                     recoveries=F("recoveries") + 1, worker_started_at=timezone.now()
                 )
-                pipeline.requeue(submission.pk)
+                tasks.requeue(submission.pk)
                 requeued += 1
                 outcome = "requeued"
             record(
@@ -101,7 +101,7 @@ def reap_stuck() -> dict[str, int]:
         .values_list("pk", flat=True)[:200]
     ):
         with transaction.atomic():
-            pipeline.requeue(submission_id)
+            tasks.requeue(submission_id)
         orphans += 1
     return {
         "submissions_requeued": requeued,

@@ -9,6 +9,7 @@ from pensionportal.datafiles.model import ParsedFile, Unreadable
 from pensionportal.datafiles.problems import Problem
 from pensionportal.datafiles.problems import Severity as ProblemSeverity
 
+from .intake import read_submission
 from .models import Severity, Submission
 
 
@@ -29,8 +30,6 @@ def _problems(submission: Submission) -> list[Problem]:
 
 
 def _parsed(submission: Submission) -> ParsedFile | Unreadable:
-    from .pipeline import read_submission
-
     return read_submission(submission)
 
 

@@ -21,7 +21,7 @@ from pensionportal.datafiles.specs import SPECS
 from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
 
-from . import conf, online, pipeline
+from . import actions, conf, online
 from .access import access_submission, visible_submissions
 from .models import Severity, Source, Status
 from .report import problem_report_csv, problem_report_xlsx
@@ -92,7 +92,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "errors": problems.filter(severity=Severity.ERROR).count(),
             "warnings": problems.filter(severity=Severity.WARNING).count(),
             "can_run_again": access.is_staff_user(request.user)
-            and submission.status in pipeline.RUNNABLE_AGAIN,
+            and submission.status in actions.RUNNABLE_AGAIN,
         },
     )
 
@@ -105,8 +105,8 @@ def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
         messages.error(request, "Tick the box to confirm that you have read the warnings.")
         return redirect("submissions:detail", submission.pk)
     try:
-        pipeline.confirm(_user(request), submission, request)
-    except pipeline.IntakeError as error:
+        actions.confirm(_user(request), submission, request)
+    except actions.IntakeError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Confirmed. The data is being applied.")
@@ -119,8 +119,8 @@ def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
     access.require_staff(request.user)
     try:
-        pipeline.run_again(_user(request), submission, request)
-    except pipeline.IntakeError as error:
+        actions.run_again(_user(request), submission, request)
+    except actions.IntakeError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, "Queued to run again.")
@@ -196,10 +196,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     last = None
     for item in arrived:
         try:
-            last = pipeline.receive_stored(
+            last = actions.receive_stored(
                 user, organization, item.name, item.stored, test_mode=test_mode, request=request
             )
-        except pipeline.IntakeError as error:
+        except actions.IntakeError as error:
             messages.error(request, f"{item.name}: {error.message}")
     if last is None:
         return redirect("submissions:list")
@@ -251,7 +251,7 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
         elif not filled:
             messages.error(request, "Enter at least one row.")
         else:
-            submission = pipeline.receive(
+            submission = actions.receive(
                 user,
                 organization,
                 f"online-{spec.code}.csv",

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from pensionportal.core import conf
-from pensionportal.core.reaper import reap
-from pensionportal.core.scheduling import run_due_jobs
+from pensionportal.operations.reaper import reap
+from pensionportal.operations.scheduling import run_due_jobs
 
 
 class Command(BaseCommand):

@@ -24,10 +24,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pensionportal.audit.chain import seal
+from pensionportal.core import conf, outbox
+from pensionportal.core.models import EmailStatus, OutgoingEmail
 from pensionportal.files import store as files
-
-from . import conf, outbox
-from .models import EmailStatus, OutgoingEmail
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ LOST_WORKER = (
     "machine was lost). The work it was doing is queued again by the reaper where it "
     "can be; see the Operations page."
 )
-LOST_WORKER_CLASS = "pensionportal.core.reaper.WorkerLost"
+LOST_WORKER_CLASS = f"{__name__}.WorkerLost"
 
 Sweeper = Callable[[], dict[str, int]]
 _SWEEPERS: dict[str, Sweeper] = {}

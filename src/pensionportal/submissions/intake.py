@@ -1,19 +1,20 @@
-"""The intake pipeline: receive → validate → (confirm) → apply.
+"""The intake pipeline's steps: record → validate → (confirm, actions.py) → apply.
 
-Validation and applying run in the task worker (`tasks.py`), retried with backoff on a
+The user-facing actions that start them are in `actions.py`; validation and applying run in
+the task worker (`tasks.py`, which also queues them), retried with backoff on a
 transient error (core/retry.py). Each holds the submission's row lock for its whole run and
 checks the status under it, so a second run of the same work (a retry, the reaper, staff's
 "Run again") waits for the first and then finds nothing to do: a file is never applied
 twice. Applying is one transaction: the whole file or nothing. A worker killed while
 validating or applying leaves the status `validating` or `applying` with nothing written;
-the reaper (core/reaper.py, run by the scheduler) finds it once the lock is gone and queues
+the reaper (operations/reaper.py, run by the scheduler) finds it once the lock is gone and queues
 the work again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -64,68 +65,34 @@ class IntakeError(Exception):
         self.field = field
 
 
-# --- Receive -------------------------------------------------------------------------------
+# --- Record --------------------------------------------------------------------------------
 
 
-def receive(
-    actor: User,
-    organization: Organization,
-    filename: str,
-    chunks: Iterable[bytes],
-    *,
-    source: str = Source.UPLOAD,
-    test_mode: bool = False,
-    upload_id: int | None = None,
-    row_offset: int = 0,
-    request: HttpRequest | None = None,
-) -> Submission:
-    """Store the file encrypted, record the submission and queue its validation (online
-    entries and files the product makes; uploads arrive already stored)."""
-    _check_sender(actor, organization)
-    stored = files.store(
-        chunks,
-        purpose="submissions.pension_data",
-        filename=filename,
-        organization=organization,
-        max_size=conf.max_file_bytes(),
-        keep_now=False,
-    )
-    return receive_stored(
-        actor,
-        organization,
-        filename,
-        stored,
-        source=source,
-        test_mode=test_mode,
-        upload_id=upload_id,
-        row_offset=row_offset,
-        request=request,
-    )
-
-
-def _check_sender(actor: User, organization: Organization) -> None:
+def check_sender(actor: User, organization: Organization) -> None:
     if not access.organizations_for(actor, Capability.FILES).filter(pk=organization.pk).exists():
         raise IntakeError("Choose one of your organizations.", "organization")
     if not organization.is_employer:
         raise IntakeError("Pension data files come from employers.", "organization")
 
 
-def receive_stored(
+def record_submission(
     actor: User,
     organization: Organization,
     filename: str,
     stored: StoredFile,
     *,
+    then: Callable[[int], None],
     source: str = Source.UPLOAD,
     test_mode: bool = False,
     upload_id: int | None = None,
     row_offset: int = 0,
     request: HttpRequest | None = None,
 ) -> Submission:
-    """Record a submission for a file already stored and pending (a streamed upload); the
-    file is purged if anything is refused."""
+    """Record a submission for a file already stored and pending (a streamed upload), and
+    call `then(submission id)` in the same transaction (tasks.queue_validation: the steps
+    do not know the queue). The file is purged if anything is refused."""
     try:
-        _check_sender(actor, organization)
+        check_sender(actor, organization)
     except IntakeError:
         files.purge(stored)
         raise
@@ -155,38 +122,11 @@ def receive_stored(
                 details={"source": source, "test_mode": test_mode, "sha256": stored.sha256},
             )
             files.keep(stored, organization=organization)
-            _queue_validation(submission.pk)
+            then(submission.pk)
     except BaseException:
         files.purge(stored)
         raise
     return submission
-
-
-def _queue_validation(submission_id: int) -> None:
-    from .tasks import validate_submission
-
-    Submission.objects.filter(pk=submission_id).update(queued_at=timezone.now())
-    # robust: a queue unreachable right after the commit is logged; the reaper re-queues.
-    transaction.on_commit(lambda: validate_submission.enqueue(submission_id), robust=True)
-
-
-def _queue_apply(submission_id: int) -> None:
-    from .tasks import apply_submission
-
-    Submission.objects.filter(pk=submission_id).update(queued_at=timezone.now())
-    transaction.on_commit(lambda: apply_submission.enqueue(submission_id), robust=True)
-
-
-def requeue(submission_id: int) -> str | None:
-    """Queue the work a submission is waiting for (the reaper, staff); None if none."""
-    status = Submission.objects.filter(pk=submission_id).values_list("status", flat=True).first()
-    if status in (Status.RECEIVED, Status.VALIDATING):
-        _queue_validation(submission_id)
-        return "validation"
-    if status in (Status.ACCEPTED, Status.APPLYING):
-        _queue_apply(submission_id)
-        return "apply"
-    return None
 
 
 # --- Validate ------------------------------------------------------------------------------
@@ -346,47 +286,7 @@ def _notify_result(submission: Submission) -> None:
     )
 
 
-# --- Confirm and apply -------------------------------------------------------------------------
-
-
-def confirm(actor: User, submission: Submission, request: HttpRequest | None) -> Submission:
-    """The user has read the warnings and confirms the file."""
-    with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        if locked.status != Status.AWAITING_CONFIRMATION:
-            raise IntakeError("This submission is not waiting for a confirmation.")
-        locked.status = Status.ACCEPTED
-        locked.confirmed_by = actor
-        locked.confirmed_at = timezone.now()
-        locked.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-        record(
-            "submission.confirmed",
-            request=request,
-            actor=actor,
-            organization=locked.organization,
-            target=locked.reference,
-            details={"warnings": locked.warning_count},
-        )
-        _queue_apply(locked.pk)
-    return locked
-
-
-def run_again(actor: User, submission: Submission, request: HttpRequest | None) -> None:
-    """Queue a check or an apply that failed or was interrupted (the worker died) once
-    more; running twice is harmless (see the module's docstring)."""
-    if submission.status not in RUNNABLE_AGAIN:
-        raise IntakeError(
-            "Only a submission that is not checked yet, or accepted and not applied, can run again."
-        )
-    with transaction.atomic():
-        record(
-            "submission.run_again",
-            request=request,
-            actor=actor,
-            organization=submission.organization,
-            target=submission.reference,
-        )
-        requeue(submission.pk)
+# --- Apply ---------------------------------------------------------------------------------
 
 
 RUNNABLE_AGAIN = (Status.RECEIVED, Status.VALIDATING, Status.ACCEPTED, Status.APPLYING)

@@ -19,12 +19,14 @@ from django_tasks_db.models import DBTaskResult
 
 from pensionportal.accounts import access
 from pensionportal.audit.record import record
+from pensionportal.core import outbox
+from pensionportal.core.models import EmailStatus, OutgoingEmail
 
-from . import outbox
-from .models import EmailStatus, OutgoingEmail
 from .reaper import LOST_WORKER_CLASS
 
 LISTED = 50
+# How far back the page lists the tasks that failed.
+FAILED_TASKS_DAYS = 30
 
 
 def _failure(task: Any) -> str:
@@ -48,7 +50,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "next_attempt_at"
         )[:LISTED]
     )
-    since = timezone.now() - dt.timedelta(days=30)
+    since = timezone.now() - dt.timedelta(days=FAILED_TASKS_DAYS)
     dead = [
         {
             "task": task,
@@ -65,6 +67,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "core/operations.html",
         {
+            "failed_tasks_days": FAILED_TASKS_DAYS,
             "email_counts": {
                 "queued": email_counts.get(EmailStatus.QUEUED, 0),
                 "sent": email_counts.get(EmailStatus.SENT, 0),

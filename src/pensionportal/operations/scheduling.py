@@ -15,27 +15,29 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 from pensionportal.accounts.models import Organization, OrganizationKind
-
-from .models import ScheduledRun
+from pensionportal.core.models import ScheduledRun
 
 log = logging.getLogger(__name__)
 
-# Dotted paths of django-tasks Task objects taking (organization_id, day as YYYY-MM-DD),
-# enqueued once a day for each active employer.
-DAILY_TASKS = [
-    "pensionportal.remittances.tasks.send_due_date_reminders_for",
-    "pensionportal.missed.tasks.run_missed_contributions_for",
-    "pensionportal.remittances.tasks.draft_regulator_notices_for",
-    "pensionportal.buybacks.tasks.run_buybacks_daily_for",
-    "pensionportal.memberevents.tasks.refresh_member_events_for",
-    "pensionportal.signedforms.tasks.daily_forms_for",
-]
+# The django-tasks Task objects taking (organization_id, day as YYYY-MM-DD) enqueued once a
+# day for each active employer, registered by the apps that own them (their `ready()`), and
+# their dotted paths (the job's name in ScheduledRun).
+_DAILY: dict[str, Task[..., Any]] = {}
+DAILY_TASKS: list[str] = []
+
+
+def register_daily(task: Task[..., Any]) -> None:
+    """Enqueue `task(organization_id, day)` once a day for every active employer."""
+    if task.module_path not in _DAILY:
+        _DAILY[task.module_path] = task
+        DAILY_TASKS.append(task.module_path)
 
 
 def _employers() -> Iterable[int]:
@@ -51,7 +53,7 @@ def run_due_jobs(today: dt.date | None = None) -> list[str]:
     enqueued = []
     employers = list(_employers())
     for path in DAILY_TASKS:
-        task = import_string(path)
+        task = _DAILY[path]
         done = set(
             ScheduledRun.objects.filter(job=path, day=today).values_list(
                 "organization_id", flat=True
