@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from pensionportal.audit.models import AuditEvent
+
 from .models import Membership, Organization, Role, StaffRole, User
 
 
@@ -183,6 +185,34 @@ def manageable_users(user: AnyUser) -> QuerySet[User]:
         return User.objects.all()
     orgs = organizations_for(user, Capability.USERS)
     return User.objects.filter(is_staff=False, memberships__organization__in=orgs).distinct()
+
+
+def manageable_memberships(user: AnyUser, of: User | None = None) -> QuerySet[Membership]:
+    """Memberships in the organizations whose users `user` may manage (optionally of one
+    user), with their organization."""
+    query = visible_to(user, Membership.objects.select_related("organization"), Capability.USERS)
+    return query.filter(user=of) if of is not None else query
+
+
+def own_memberships(user: User) -> QuerySet[Membership]:
+    """The user's own memberships of active organizations (the home page)."""
+    return (
+        Membership.objects.filter(user=user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def all_organizations(user: AnyUser, role: StaffRole | None = None) -> QuerySet[Organization]:
+    """Every organization, for staff (with `role`, when given); 403 for anyone else."""
+    require_staff(user, role)
+    return Organization.objects.all()
+
+
+def audit_events(user: AnyUser) -> QuerySet[AuditEvent]:
+    """The audit trail is the administrator's: staff only (403 for anyone else)."""
+    require_staff(user)
+    return AuditEvent.objects.all()
 
 
 def access_user(user: AnyUser, user_id: int | str) -> User:

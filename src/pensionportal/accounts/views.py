@@ -31,7 +31,7 @@ from .forms import (
     StaffRolesForm,
     StaffUserForm,
 )
-from .models import Membership, Organization, StaffRole, User
+from .models import StaffRole, User
 
 
 def _acting(request: HttpRequest) -> User:
@@ -56,9 +56,7 @@ def users(request: HttpRequest) -> HttpResponse:
     query = access.manageable_users(actor).prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.filter(organization__in=orgs).select_related(
-                "organization"
-            ),
+            queryset=access.manageable_memberships(actor),
             to_attr="visible_memberships",
         )
     )
@@ -148,12 +146,7 @@ def invite_staff(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
     subject = access.access_user(actor, user_id)
-    orgs = access.organizations_for(actor, Capability.USERS)
-    memberships = (
-        Membership.objects.filter(user=subject, organization__in=orgs)
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    memberships = access.manageable_memberships(actor, of=subject).order_by("organization__name")
     rows = [
         (m, MembershipRolesForm(initial={"roles": [r.value for r in m.roles]}, prefix=f"m{m.pk}"))
         for m in memberships
@@ -294,8 +287,7 @@ def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 def organizations(request: HttpRequest) -> HttpResponse:
-    access.require_staff(request.user, StaffRole.ACCOUNT_ADMINISTRATION)
-    query = Organization.objects.all()
+    query = access.all_organizations(request.user, StaffRole.ACCOUNT_ADMINISTRATION)
     search = request.GET.get("q", "").strip()
     if search:
         query = query.filter(name__icontains=search)

@@ -9,17 +9,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pensionportal.accounts import access
-from pensionportal.accounts.models import Organization
 from pensionportal.core.query_filters import QueryFilters
 
 from .labels import action_label, target_label
-from .models import AuditEvent
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    access.require_staff(request.user)
-    query = AuditEvent.objects.all()
+    query = access.audit_events(request.user)
     found = QueryFilters(request.GET)
     actor = request.GET.get("actor", "").strip()
     if actor:
@@ -37,10 +34,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         query = query.filter(at__lte=timezone.make_aware(datetime.combine(last, time.max)))
     errors = found.errors
     page = Paginator(query.order_by("-id"), 50).get_page(request.GET.get("page"))
-    organizations = {o.pk: o.name for o in Organization.objects.all()}
+    organizations = {o.pk: o.name for o in access.all_organizations(request.user)}
     actions = [
         (a, action_label(a))
-        for a in sorted(set(AuditEvent.objects.values_list("action", flat=True).distinct()))
+        for a in sorted(set(access.audit_events(request.user).values_list("action", flat=True)))
     ]
     for event in page:
         event.action_label = action_label(event.action)  # type: ignore[attr-defined]

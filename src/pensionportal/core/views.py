@@ -5,18 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pensionportal.accounts import access
-from pensionportal.accounts.models import Membership, User
+from pensionportal.accounts.models import User
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    memberships = (
-        Membership.objects.filter(user=user, organization__is_active=True)
-        .select_related("organization")
-        .order_by("organization__name")
-    )
+    memberships = access.own_memberships(user)
     return render(
         request,
         "core/home.html",

@@ -25,7 +25,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.files.uploads import accepts_uploads, handler_of
-from pensionportal.submissions.models import Submission
+from pensionportal.submissions.access import intake_by_upload
 
 from . import actions, conf, policies
 from .access import access_file, files_for, notices_for
@@ -69,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "exchange/index.html",
         {
             "page": page,
-            "intake": intake_by_upload([f.pk for f in page]),
+            "intake": intake_by_upload(user, [f.pk for f in page]),
             "filters": filters,
             "unread_ids": unread_ids,
             "is_staff": is_staff,
@@ -102,13 +102,6 @@ def plain_reason(reason: str) -> str:
     if code == "empty":
         return "The file is empty: it has no content. Check that you chose the right file."
     return f"{lead}: {rest}"
-
-
-def intake_by_upload(upload_ids: list[int]) -> dict[int, Submission]:
-    """What intake made of each pension data file sent through File Upload (issue 15,
-    item 8: a clerk on File Upload must learn that a file was rejected). One query."""
-    found = Submission.objects.filter(upload_id__in=upload_ids).order_by("id")
-    return {s.upload_id: s for s in found if s.upload_id is not None}
 
 
 def _limits() -> dict[str, object]:
@@ -285,7 +278,7 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
         "exchange/detail.html",
         {
             "file": upload,
-            "submission": intake_by_upload([upload.pk]).get(upload.pk),
+            "submission": intake_by_upload(user, [upload.pk]).get(upload.pk),
             "is_staff": is_staff,
             "delete_form": DeleteForm() if is_staff and not upload.is_deleted else None,
         },

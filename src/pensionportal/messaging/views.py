@@ -192,7 +192,7 @@ def _render_thread(
         "thread_messages": thread_messages,
         "reply_form": reply_form or ReplyForm(),
         "is_staff": is_staff,
-        "is_overdue": overdue(Thread.objects.filter(pk=thread.pk)).exists(),
+        "is_overdue": overdue(visible_threads(user).filter(pk=thread.pk)).exists(),
         "archived_here": thread.archived_by_staff if is_staff else thread.archived_by_organization,
     }
     if is_staff:

@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
+from pensionportal.accounts.models import User
 
-from .models import Report, ReportFile
+from .models import Report, ReportFile, ReportRead
 
 
 def reports_for(user: AnyUser) -> QuerySet[Report]:
@@ -15,6 +16,15 @@ def reports_for(user: AnyUser) -> QuerySet[Report]:
     organizations = access.organizations_for(user, Capability.REPORTS)
     return Report.objects.filter(organization__in=organizations).select_related(
         "organization", "published_by"
+    )
+
+
+def read_report_ids(user: User, report_ids: list[int]) -> set[int]:
+    """Which of these reports the user has opened."""
+    return set(
+        ReportRead.objects.filter(user=user, report_id__in=report_ids).values_list(
+            "report_id", flat=True
+        )
     )
 
 

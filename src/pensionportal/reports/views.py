@@ -18,9 +18,9 @@ from pensionportal.accounts.models import User
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
 
 from . import conf, publishing
-from .access import access_report, access_report_file, reports_for
+from .access import access_report, access_report_file, read_report_ids, reports_for
 from .forms import PublishForm
-from .models import ReportFormat, ReportRead
+from .models import ReportFormat
 
 PAGE_SIZE = 25
 MAX_FILES = 3  # one report in up to three formats
@@ -39,11 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = _reports_section(request)
     reports = reports_for(user).prefetch_related("files")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    read_ids = set(
-        ReportRead.objects.filter(user=user, report__in=[r.pk for r in page]).values_list(
-            "report_id", flat=True
-        )
-    )
+    read_ids = read_report_ids(user, [r.pk for r in page])
     return render(
         request,
         "reports/index.html",

@@ -18,5 +18,12 @@ def visible_submissions(user: AnyUser) -> QuerySet[Submission]:
     ).select_related("organization", "submitted_by")
 
 
+def intake_by_upload(user: AnyUser, upload_ids: list[int]) -> dict[int, Submission]:
+    """What intake made of each pension data file sent through File Upload (issue 15,
+    item 8: a clerk on File Upload must learn that a file was rejected). One query."""
+    found = visible_submissions(user).filter(upload_id__in=upload_ids).order_by("id")
+    return {s.upload_id: s for s in found if s.upload_id is not None}
+
+
 def access_submission(user: AnyUser, submission_id: int | str) -> Submission:
     return access.one_or_404(visible_submissions(user), submission_id, "submission")
