@@ -7,7 +7,7 @@ from pensionportal.files import storage
 from pensionportal.files.models import StoredFile
 from pensionportal.files.store import read_all
 
-__all__ = ["exists", "plaintext", "raw_bytes", "stored_names"]
+__all__ = ["exists", "plaintext", "raw_bytes", "raw_bytes_named", "stored_names"]
 
 
 def stored_names(prefix: str = "") -> list[str]:
@@ -23,9 +23,15 @@ def stored_names(prefix: str = "") -> list[str]:
     return sorted(names)
 
 
+def raw_bytes_named(name: str) -> bytes:
+    """The ciphertext as stored, to prove that no plaintext is kept."""
+    with storage.open_stream(name) as handle:
+        return handle.read()
+
+
 def raw_bytes(stored: StoredFile | None) -> bytes:
     assert stored is not None
-    return storage.raw_bytes(stored.name)
+    return raw_bytes_named(stored.name)
 
 
 def plaintext(stored: StoredFile | None) -> bytes:

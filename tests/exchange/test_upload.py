@@ -14,8 +14,7 @@ from django.urls import reverse
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.exchange.models import Category, ExchangedFile, FileNotice, Status
-from pensionportal.files import storage as files_storage
-from tests.stored import plaintext, raw_bytes, stored_names
+from tests.stored import plaintext, raw_bytes, raw_bytes_named, stored_names
 
 from .helpers import flash_texts, post_files
 
@@ -66,7 +65,7 @@ def test_an_upload_is_encrypted_listed_notified_and_receipted(
     assert upload.file is not None
     assert "pay" not in upload.file.name.lower()
     assert plaintext(upload.file) == PAY_CSV
-    assert all(b"ALASTNAME" not in files_storage.raw_bytes(name) for name in stored_names())
+    assert all(b"ALASTNAME" not in raw_bytes_named(name) for name in stored_names())
     # Staff are told in the portal and by a content-free e-mail; the uploader gets a receipt.
     assert FileNotice.objects.filter(file=upload, recipient=staff, read_at=None).exists()
     staff_mail = [m for m in mail.outbox if m.to == [staff.email]]

@@ -105,17 +105,6 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
-    conditions: tuple[Condition, ...]
-
-    def holds(self, values: Mapping[str, object]) -> bool:
-        return any(c.holds(values) for c in self.conditions)
-
-    def describe(self, label: Labels) -> str:
-        return " or ".join(f"({c.describe(label)})" for c in self.conditions)
-
-
-@dataclass(frozen=True)
 class Not:
     condition: Condition
 

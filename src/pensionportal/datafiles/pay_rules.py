@@ -17,7 +17,7 @@ from operator import gt, is_, mul, sub
 
 from pensionportal.datafiles import layout
 from pensionportal.datafiles.context import ValidationContext
-from pensionportal.datafiles.model import ParsedFile, Row
+from pensionportal.datafiles.model import ParsedFile
 from pensionportal.datafiles.problems import Problem, rule
 from pensionportal.datafiles.registry import MemberFacts
 from pensionportal.rules.contributions import (
@@ -76,16 +76,6 @@ def check_header(parsed: ParsedFile, problems: list[Problem]) -> None:
                 field="pay_date",
             )
         )
-
-
-def _period(row: Row, header: Row | None) -> tuple[dt.date | None, dt.date | None]:
-    defaults = header.values if header is not None else {}
-    start = row.values.get("period_start") or defaults.get("period_start")
-    end = row.values.get("period_end") or defaults.get("period_end")
-    return (
-        start if isinstance(start, dt.date) else None,
-        end if isinstance(end, dt.date) else None,
-    )
 
 
 def periods(parsed: ParsedFile) -> tuple[list[dt.date | None], list[dt.date | None]]:

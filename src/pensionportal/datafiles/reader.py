@@ -19,7 +19,7 @@ from pensionportal.datafiles import layout, sin
 from pensionportal.datafiles.columns import fast_column
 from pensionportal.datafiles.csv_reader import read_csv
 from pensionportal.datafiles.errors import CellError
-from pensionportal.datafiles.fields import Field, TemplateSpec
+from pensionportal.datafiles.fields import Field
 from pensionportal.datafiles.gcpause import without_gc
 from pensionportal.datafiles.limits import MAX_FILE_BYTES
 from pensionportal.datafiles.model import Column, ParsedFile, Row, RowSet, Unreadable
@@ -401,7 +401,3 @@ def read_records(
         )
         header_row = hrows[0]
     return ParsedFile(spec, columns.labels, parsed, header_row, header_labels, tuple(problems))
-
-
-def template_spec(code: str) -> TemplateSpec:
-    return SPECS[code]

@@ -8,34 +8,29 @@ resident's SIN, valid but worth a warning. An Employee ID must never be a SIN
 
 from __future__ import annotations
 
+from stdnum.ca import sin as stdnum_sin
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+
 from pensionportal.datafiles.errors import CellError
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = ord(char) - 48
-        if position % 2:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10 == 0
-
-
 def normalise(text: str) -> str:
-    """The SIN as 9 digits, or :class:`CellError` (format, never issued, check digit)."""
-    digits = text.replace(" ", "").replace("-", "")
-    if len(digits) != 9 or not digits.isdigit() or not digits.isascii():
-        raise CellError("sin.format", "A SIN must be 9 digits (e.g. 123 456 789).")
-    if digits[0] in "08":
+    """The SIN as 9 digits, or :class:`CellError` (format, never issued, check digit):
+    python-stdnum's `stdnum.ca.sin` checks it; the messages are the portal's."""
+    try:
+        return str(stdnum_sin.validate(text))
+    except InvalidComponent:
+        digits = stdnum_sin.compact(text)
         raise CellError(
             "sin.never_issued",
             f"A SIN never starts with {digits[0]}; please check the number.",
-        )
-    if not luhn_valid(digits):
-        raise CellError("sin.check_digit", "This SIN is not valid (its check digit is wrong).")
-    return digits
+        ) from None
+    except InvalidChecksum:
+        raise CellError(
+            "sin.check_digit", "This SIN is not valid (its check digit is wrong)."
+        ) from None
+    except ValidationError:
+        raise CellError("sin.format", "A SIN must be 9 digits (e.g. 123 456 789).") from None
 
 
 def looks_like_sin(text: str) -> bool:

@@ -159,12 +159,6 @@ def exists(name: str) -> bool:
     return bool(backend().exists(checked(name)))
 
 
-def raw_bytes(name: str) -> bytes:
-    """The ciphertext as stored: for tests and checks proving no plaintext is kept."""
-    with open_stream(name) as handle:
-        return handle.read()
-
-
 def is_reachable() -> bool:
     """Whether the file store answers (for a readiness check): False, never an exception."""
     storage = backend()

@@ -466,9 +466,3 @@ def financing_schedule(
             f"{len(plan.payments)} payments exceed the {years}-year maximum ({most} payments)"
         )
     return plan
-
-
-def matching_deadline(quote_mailed: dt.date) -> dt.date:
-    """Employer matching contributions may be payable until 10 years 3 months after the
-    quote (same as the completion deadline)."""
-    return completion_deadline(quote_mailed)

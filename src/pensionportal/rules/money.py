@@ -16,16 +16,3 @@ def to_cents(amount: Decimal) -> Decimal:
 def up_to_cents(amount: Decimal) -> Decimal:
     """Round up to the next cent (used for a level payment, so that it never falls short)."""
     return amount.quantize(CENT, rounding=ROUND_CEILING)
-
-
-def as_decimal(value: Decimal | int | str, what: str = "amount") -> Decimal:
-    """Convert an input to Decimal, refusing floats, NaN and infinities."""
-    if isinstance(value, float):  # pragma: no cover - guarded by typing
-        raise TypeError(f"{what} must be a Decimal, not a float")
-    try:
-        result = Decimal(value)
-    except ArithmeticError as exc:
-        raise ValueError(f"{what} is not a number: {value!r}") from exc
-    if not result.is_finite():
-        raise ValueError(f"{what} is not a finite number: {value!r}")
-    return result

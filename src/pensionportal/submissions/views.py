@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
@@ -293,10 +292,6 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
             "more_rows": min(len(rows) + 5, online.MAX_ROWS),
         },
     )
-
-
-def list_url() -> str:
-    return reverse("submissions:list")
 
 
 @login_required
