@@ -13,7 +13,7 @@ import pytest
 
 from pensionportal.accounts.models import Role
 from pensionportal.audit.models import AuditEvent
-from pensionportal.buybacks import actions, changes, employer_invoices, ledger
+from pensionportal.buybacks import actions, changes, credit, employer_invoices, ledger
 from pensionportal.buybacks.models import (
     Buyback,
     BuybackLetter,
@@ -175,7 +175,7 @@ def test_a_part_paid_deduction_pays_its_interest_first() -> None:
     buyback = financed(staff, member)
     first = DeductionDirection.objects.get(buyback=buyback).lines.all()[0]
     _pay(member, first.due_date, first.interest + D("10.00"))
-    assert changes.principal_paid(buyback, first.due_date) == D("10.00")
+    assert credit.principal_paid(buyback, first.due_date) == D("10.00")
 
 
 # --- payments made directly ------------------------------------------------------------------

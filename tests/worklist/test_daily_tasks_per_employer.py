@@ -12,9 +12,9 @@ import pytest
 
 from pensionportal.buybacks import tasks as buyback_tasks
 from pensionportal.buybacks.models import IssuedQuote, QuoteOutcome
-from pensionportal.operations.scheduling import DAILY_TASKS
 from pensionportal.memberevents import tasks as memberevent_tasks
 from pensionportal.members.models import MemberEvent, MemberStatus
+from pensionportal.operations.scheduling import DAILY_TASKS
 from pensionportal.remittances import actions as remittance_actions
 from pensionportal.remittances import tasks as remittance_tasks
 from pensionportal.remittances.models import RegulatorNotice

@@ -33,6 +33,7 @@ from pensionportal.worklist.actions import TaskSpec
 from pensionportal.worklist.models import Audience
 
 from . import dsfile, eligibility, other_apps, pdfs, schedule
+from .credit import stop_effects
 from .models import (
     ApplicationForm,
     Buyback,
@@ -807,8 +808,6 @@ def stop_buyback(
     member asks the administrator to stop the buyback. The rest of the schedule is
     cancelled; the member is credited with the service paid for (pro rata, principal only);
     the employer is told to stop the deductions; the member gets a letter."""
-    from .changes import stop_effects
-
     access.require_staff(actor)
     if reason not in StopReason.values:
         raise BuybackError(

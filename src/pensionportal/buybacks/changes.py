@@ -1,4 +1,4 @@
-"""Changing a financed buyback's deduction amount, and what a stop credits.
+"""Changing a financed buyback's deduction amount (what a stop credits: credit.py).
 
 Seeds: reporting-pension-data.txt "Employer-administered deductions" ("Members must contact
 OPTrust directly to change the deduction amount"; the 1016 gives start date, end date,
@@ -27,60 +27,17 @@ from django.utils import timezone
 from pensionportal.accounts import access
 from pensionportal.accounts.models import User
 from pensionportal.files import store as files
-from pensionportal.rules import buybacks as rules
-from pensionportal.rules.dates import year_fraction
-from pensionportal.rules.money import to_cents
 from pensionportal.rules.pay_cycles import Frequency as RuleFrequency
 
-from . import ledger, schedule
+from . import schedule
+from .actions import BuybackError, create_direction, deliver_direction
 from .models import Buyback, DeductionDirection, Status
 
 ZERO = Decimal("0.00")
 
 
 def _error(message: str, field: str | None = None) -> Exception:
-    from .actions import BuybackError
-
     return BuybackError(message, field)
-
-
-def principal_paid(buyback: Buyback, until: dt.date) -> Decimal:
-    """The cost the member has paid by ``until``: direct payments in full, and the principal
-    part of each payroll deduction reported in the PAY data (a deduction paid in part pays
-    its interest first). With two financed buybacks at once, a reported amount is shared in
-    proportion to their scheduled deductions."""
-    paid = sum((p.amount for p in buyback.lump_sums.all() if p.received_date <= until), ZERO)
-    tracking = ledger.tracking_for(buyback, as_of=until)
-    if tracking is None:
-        return to_cents(paid)
-    by_date = {line.due_date: line for line in tracking.lines}
-    for direction in buyback.directions.all():
-        for line in direction.lines.all():
-            if line.due_date > until:
-                continue
-            if direction.superseded_from and line.due_date >= direction.superseded_from:
-                continue
-            tracked = by_date.get(line.due_date)
-            if tracked is None or tracked.expected <= 0:
-                continue
-            got = min(tracked.reported, tracked.expected) * line.member_payment / tracked.expected
-            if got >= line.member_payment:
-                paid += line.principal
-            else:
-                paid += max(got - line.interest, ZERO)
-    return to_cents(paid)
-
-
-def years_bought(buyback: Buyback) -> Decimal:
-    if buyback.years is not None:
-        return buyback.years
-    return year_fraction(buyback.service_start, buyback.service_end) * buyback.share
-
-
-def stop_effects(buyback: Buyback, on: dt.date) -> tuple[Decimal, Decimal]:
-    """(principal paid, years credited) when the buyback stops on ``on``."""
-    paid = principal_paid(buyback, on)
-    return paid, rules.credited_years(years_bought(buyback), buyback.member_cost or ZERO, paid)
 
 
 @dataclass(frozen=True)
@@ -95,8 +52,6 @@ def change_deduction(
     actor: User, buyback: Buyback, data: ChangeInput, request: HttpRequest | None = None
 ) -> DeductionDirection:
     """The member asked to change the deduction amount: a new schedule and a new 1016."""
-    from .actions import create_direction, deliver_direction
-
     access.require_staff(actor)
     if buyback.status != Status.IN_PAYMENT:
         raise _error("Only a buyback paid by payroll deductions can have its amount changed.")

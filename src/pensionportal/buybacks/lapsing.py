@@ -24,8 +24,10 @@ from pensionportal.audit.record import record
 
 from . import other_apps
 from .actions import BuybackError, _response_key, issue_quote
+from .employer_invoices import invoice_ended_quarters
 from .letters import write_letter
 from .models import Buyback, IssuedQuote, LetterKind, QuoteOutcome, Status
+from .tax_reporting import sync_year_tasks
 
 SYSTEM = "system:buybacks"
 
@@ -145,9 +147,6 @@ def run_daily(today: dt.date, organization: Organization | None = None) -> Daily
     """The buybacks' daily job: reminders, lapses, the quarterly employer invoices and the
     yearly tax-reporting tasks; for one employer (the scheduler's per-employer task) or
     for all."""
-    from .employer_invoices import invoice_ended_quarters
-    from .tax_reporting import sync_year_tasks
-
     reminders = write_reminders(today, organization)
     lapsed = lapse_quotes(today, organization)
     invoices = invoice_ended_quarters(today, organization)

@@ -1,6 +1,8 @@
-"""Every call the buybacks app makes into another app, in one place (issue 13 will turn them
-into events): deliver a file to the employer, write to it from the Buybacks mailbox, invoice
-its share of direct payments, keep its work items, and read its payroll data."""
+"""Every call the buybacks app makes into the apps below it (docs/architecture.md), in one
+place: deliver a file to the employer (exchange), write to it from the Buybacks mailbox
+(messaging), invoice its share of direct payments (remittances), keep its work items
+(worklist), and read its payroll data (members). Calls go down only: nothing below
+buybacks calls it back."""
 
 from __future__ import annotations
 
@@ -9,9 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Sum
 from django.http import HttpRequest
 
 from pensionportal.accounts.models import Organization, User
+from pensionportal.exchange.actions import deliver_file
+from pensionportal.exchange.models import Category
+from pensionportal.members.models import Contribution
+from pensionportal.messaging.actions import start_thread
+from pensionportal.messaging.models import BUYBACKS_MAILBOX, Mailbox
+from pensionportal.remittances.actions import issue_buyback_share_invoice
+from pensionportal.remittances.models import Invoice, InvoiceKind
 from pensionportal.worklist import actions as worklist
 from pensionportal.worklist.actions import TaskSpec
 
@@ -26,9 +36,6 @@ def deliver(
     """A file from the administrator in the employer's File Upload list (category: buyback
     deductions). Returns its id, reference, name and stored name (to delete it if the
     surrounding transaction fails)."""
-    from pensionportal.exchange.actions import deliver_file
-    from pensionportal.exchange.models import Category
-
     delivery = deliver_file(
         actor, organization, filename, [content], Category.BUYBACK_DEDUCTIONS, request=request
     )
@@ -44,9 +51,6 @@ def message(
     request: HttpRequest | None,
 ) -> str:
     """A secure message to the employer from the Buybacks mailbox; returns its reference."""
-    from pensionportal.messaging.actions import start_thread
-    from pensionportal.messaging.models import BUYBACKS_MAILBOX, Mailbox
-
     thread = start_thread(
         actor,
         organization=organization,
@@ -67,8 +71,6 @@ def invoice_employer_share(
 ) -> tuple[int, str]:
     """The quarterly invoice for the employer's share of direct payments (remittances'
     invoice ledger, paid like any invoice). Returns its id and number."""
-    from pensionportal.remittances.actions import issue_buyback_share_invoice
-
     invoice = issue_buyback_share_invoice(organization, quarter, invoice_date, lines, actor)
     return invoice.pk, invoice.number
 
@@ -87,8 +89,6 @@ class ShareInvoice:
 
 def share_invoices(organization_ids: Sequence[int], limit: int = 20) -> list[ShareInvoice]:
     """The latest quarterly employer-share invoices of the given organizations."""
-    from pensionportal.remittances.models import Invoice, InvoiceKind
-
     found = (
         Invoice.objects.filter(
             kind=InvoiceKind.BUYBACK_SHARE, organization_id__in=list(organization_ids)
@@ -116,10 +116,6 @@ def payroll_buyback_amounts(
 ) -> list[tuple[int, Decimal]]:
     """(member id, total) of the buyback contributions reported in PAY rows with a pay date
     in ``year``, for the members of the given organizations."""
-    from django.db.models import Sum
-
-    from pensionportal.members.models import Contribution
-
     rows = (
         Contribution.objects.filter(
             organization_id__in=list(organization_ids), pay_date__year=year, buyback__gt=0

@@ -11,16 +11,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from pensionportal.core.issuer import issuer
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
 
 from .models import Buyback, DeductionDirection, ScheduledDeduction
-
-if TYPE_CHECKING:
-    from .tax_reporting import TaxLine as TaxNoticeLine
+from .tax_lines import TaxLine as TaxNoticeLine
 
 
 def _money(amount: Decimal | None) -> str:

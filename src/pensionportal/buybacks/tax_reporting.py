@@ -19,7 +19,6 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -33,7 +32,6 @@ from pensionportal.audit.record import record
 from pensionportal.datafiles.escaping import safe_text
 from pensionportal.files import store as files
 from pensionportal.members.models import Member
-from pensionportal.presentation import formatting as fmt
 from pensionportal.rules import buyback_tax as rules
 from pensionportal.rules.buybacks import ServiceType
 from pensionportal.worklist.actions import TaskSpec
@@ -48,6 +46,7 @@ from .models import (
     Status,
     TaxNoticeRun,
 )
+from .tax_lines import TaxLine
 
 AGREED = (Status.AWAITING_PAYMENT, Status.IN_PAYMENT, Status.COMPLETED, Status.STOPPED)
 HEADINGS = (
@@ -67,36 +66,6 @@ HEADINGS = (
 
 class TaxNoticeError(ValueError):
     """A refusal whose message says why; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class TaxLine:
-    year: int
-    organization: Organization
-    member: Member
-    buyback: str  # a reference, or "" for the member's payroll deductions
-    what: str
-    amount: Decimal | None
-    who: str
-    due: dt.date | None
-    reason: str
-    employer_acts: bool  # the employer must report it (T4, PA amendment, reduced hours)
-    administrator_files_pa: bool = False
-
-    def cells(self) -> list[object]:
-        return [
-            self.year,
-            self.organization.name,
-            self.member.employee_id,
-            self.member.last_name,
-            self.member.first_name,
-            self.buyback,
-            self.what,
-            "" if self.amount is None else fmt.money_plain(self.amount),
-            self.who,
-            self.due.isoformat() if self.due else "",
-            self.reason,
-        ]
 
 
 def _corpay_ids() -> set[int]:

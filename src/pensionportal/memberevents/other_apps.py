@@ -1,20 +1,21 @@
-"""Every read the member-events app makes of another app's data, in one place (issue 13
-will turn these into events): applied submissions, the TER history, delivered PA files and
-the next pay date of a pay cycle."""
+"""Every read the member-events app makes of the apps below it (docs/architecture.md), in
+one place: applied submissions, the TER history, delivered PA files and the next pay date of
+a pay cycle. Reads go down only; what it reacts to arrives by an event (reactions.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from pensionportal.accounts.models import Organization
+from pensionportal.exchange.models import Category, Direction, ExchangedFile
+from pensionportal.remittances.timing import next_pay_date as following
+from pensionportal.submissions.models import Status, Submission
 
 
 def applied(organization: Organization, template: str) -> list[tuple[dt.date | None, str, dt.date]]:
     """(pay date, pay cycle, day applied) of the organization's applied submissions."""
-    from django.utils import timezone
-
-    from pensionportal.submissions.models import Status, Submission
-
     rows = Submission.objects.filter(
         organization=organization, template=template, status=Status.APPLIED, test_mode=False
     ).values_list("pay_date", "pay_cycle", "applied_at", "submitted_at")
@@ -25,8 +26,6 @@ def applied(organization: Organization, template: str) -> list[tuple[dt.date | N
 
 
 def next_pay_date(cycle: str, last: dt.date) -> dt.date | None:
-    from pensionportal.remittances.timing import next_pay_date as following
-
     try:
         return following(cycle, last)
     except ValueError:
@@ -35,10 +34,6 @@ def next_pay_date(cycle: str, last: dt.date) -> dt.date | None:
 
 def pa_file_delivered_since(organization: Organization, since: dt.date) -> dt.date | None:
     """The first day after ``since`` the administrator delivered a PA file to the employer."""
-    from django.utils import timezone
-
-    from pensionportal.exchange.models import Category, Direction, ExchangedFile
-
     found = (
         ExchangedFile.objects.filter(
             organization=organization,

@@ -7,8 +7,6 @@ own members' pages (through `members.access`). Anything else answers 404.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from pensionportal.accounts import access
@@ -17,7 +15,7 @@ from pensionportal.accounts.models import Organization, OrganizationKind
 from pensionportal.members.access import visible_members
 from pensionportal.members.models import Member
 
-from .models import Case, Election, MemberLetter
+from .models import BridgingLeave, Case, Election, MemberLetter, WrongPlanTransfer
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -52,13 +50,11 @@ def elections_visible(user: AnyUser, member: Member) -> QuerySet[Election]:
     return Election.objects.filter(member=member)
 
 
-def staff_facts_visible(user: AnyUser, member: Member) -> tuple[list[Any], list[Any]]:
+def staff_facts_visible(
+    user: AnyUser, member: Member
+) -> tuple[list[BridgingLeave], list[WrongPlanTransfer]]:
     """The member's bridging leaves and contributions found at another plan, for whoever may
     see the member."""
-    from pensionportal.members.access import visible_members
-
-    from .models import BridgingLeave, WrongPlanTransfer
-
     if not access.can_use(user, Capability.FILES) and not access.is_staff_user(user):
         return [], []
     if not visible_members(user).filter(pk=member.pk).exists():
@@ -69,16 +65,8 @@ def staff_facts_visible(user: AnyUser, member: Member) -> tuple[list[Any], list[
     )
 
 
-def access_transfer(user: AnyUser, transfer_id: int | str) -> Any:
+def access_transfer(user: AnyUser, transfer_id: int | str) -> WrongPlanTransfer:
     """A wrong-plan transfer, for staff (404 when there is none)."""
-    from .models import WrongPlanTransfer
-
     access.require_staff(user)
-    try:
-        pk = int(transfer_id)
-    except (TypeError, ValueError):
-        raise Http404("No such transfer.") from None
-    found = WrongPlanTransfer.objects.select_related("member__organization").filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such transfer.")
-    return found
+    transfers = WrongPlanTransfer.objects.select_related("member__organization")
+    return access.one_or_404(transfers, transfer_id, "transfer")
