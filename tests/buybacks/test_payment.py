@@ -22,7 +22,7 @@ from tests.factories import make_staff, make_user
 from .helpers import QUOTE_DATE, application, financed, opseu_member, opseu_org, quoted
 
 
-def plan(**more: object) -> schedule.Plan:
+def plan(**more: object) -> schedule.DeductionPlan:
     values: dict[str, object] = {
         "member_cost": Decimal("1000.00"),
         "employer_cost": Decimal("800.00"),

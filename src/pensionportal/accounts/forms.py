@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.db.models import QuerySet
 
-from .models import Organization, OrganizationKind, Plan, Role, StaffRole, VendorType
+from .models import PLAN_CHOICES, Organization, OrganizationKind, Role, StaffRole, VendorType
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -75,7 +75,7 @@ class OrganizationForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     kind = forms.ChoiceField(label="Type", choices=OrganizationKind.choices)
     plan = forms.ChoiceField(
-        label="Plan (employers)", choices=[("", "—"), *Plan.choices], required=False
+        label="Plan (employers)", choices=[("", "—"), *PLAN_CHOICES], required=False
     )
     plan_participation_date = forms.DateField(
         label="Plan participation date (employers)",

@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.rules.contributions import Plan as Plan  # re-exported: the apps' Plan
+
 
 class OrganizationKind(models.TextChoices):
     EMPLOYER = "employer", "Employer"
@@ -27,16 +29,15 @@ class VendorType(models.TextChoices):
     UNION = "union", "Union"
 
 
-class Plan(models.TextChoices):
-    OPSEU = "opseu", "OPSEU Pension Plan"
-    SELECT = "select", "OPTrust Select"
+# The plans are the rules' (one Plan): an organization's `plan` is one of its values.
+PLAN_CHOICES = [(plan.value, plan.label) for plan in Plan]
 
 
 class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=10, choices=OrganizationKind.choices)
     vendor_type = models.CharField(max_length=12, choices=VendorType.choices, blank=True)
-    plan = models.CharField(max_length=10, choices=Plan.choices, blank=True)
+    plan = models.CharField(max_length=10, choices=PLAN_CHOICES, blank=True)
     plan_participation_date = models.DateField(null=True, blank=True)
     # Printed on invoices and statements (issue 15): lines as the post office wants them.
     mailing_address = models.TextField(blank=True)

@@ -21,6 +21,8 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, Plan, User
 from pensionportal.audit.record import record
+from pensionportal.exchange.actions import deliver_file
+from pensionportal.exchange.models import Category
 from pensionportal.files import store as files
 from pensionportal.files.models import StoredFile
 from pensionportal.members.models import EmploymentType, Member, MemberStatus
@@ -34,6 +36,7 @@ from pensionportal.worklist.models import Audience
 
 from . import dsfile, eligibility, other_apps, pdfs, schedule
 from .credit import stop_effects
+from .letters import write_letter
 from .models import (
     ApplicationForm,
     Buyback,
@@ -476,7 +479,7 @@ class AgreementInput:
     first_deduction: dt.date | None = None
 
 
-def _plan(buyback: Buyback, data: AgreementInput) -> schedule.Plan | None:
+def _plan(buyback: Buyback, data: AgreementInput) -> schedule.DeductionPlan | None:
     assert buyback.member_cost is not None
     assert buyback.quote_date is not None
     options = _options(buyback, data.agreement_date)
@@ -615,7 +618,7 @@ def _issue_direction(
     actor: User,
     buyback: Buyback,
     data: AgreementInput,
-    plan: schedule.Plan,
+    plan: schedule.DeductionPlan,
     request: HttpRequest | None,
 ) -> str:
     direction = create_direction(actor, buyback, data.frequency, plan)
@@ -634,7 +637,7 @@ def create_direction(
     actor: User,
     buyback: Buyback,
     frequency: str,
-    plan: schedule.Plan,
+    plan: schedule.DeductionPlan,
     replaces: DeductionDirection | None = None,
     reason: str = "",
 ) -> DeductionDirection:
@@ -859,8 +862,6 @@ def stop_buyback(
                 "credited_years": str(credited),
             },
         )
-        from .letters import write_letter
-
         write_letter(locked, LetterKind.STOPPED, on)
         if was == Status.IN_PAYMENT:
             member = locked.member
@@ -968,9 +969,6 @@ def produce_deduction_file(
     request: HttpRequest | None = None,
 ) -> DeductionFileRun:
     """The pay's deduction file (CSV), delivered to the employer through File Upload."""
-    from pensionportal.exchange.actions import deliver_file
-    from pensionportal.exchange.models import Category
-
     access.require_staff(actor)
     if not takes_deduction_file(organization):
         raise BuybackError("This employer does not take a deduction file.", "organization")

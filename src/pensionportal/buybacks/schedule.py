@@ -40,7 +40,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Plan:
+class DeductionPlan:
     financed: Decimal
     employer_financed: Decimal
     member_amount: Decimal  # the regular payment (the last may differ)
@@ -97,7 +97,7 @@ def build(
     first_deduction: dt.date,
     agreed_on: dt.date,
     quote_date: dt.date,
-) -> Plan:
+) -> DeductionPlan:
     """The deduction plan; ``ValueError`` with a plain reason when a payment rule is broken."""
     financed = (
         rules.financed_after_lump_sum(member_cost, lump_sum, agreed_on) if lump_sum else member_cost
@@ -130,7 +130,7 @@ def build(
             f"The last deduction ({lines[-1].due_date:%Y-%m-%d}) would fall after the "
             f"10-year-3-month completion deadline ({deadline:%Y-%m-%d}); raise the payment."
         )
-    return Plan(financed, employer_financed, payment, employer_payments[0], lines)
+    return DeductionPlan(financed, employer_financed, payment, employer_payments[0], lines)
 
 
 def rebuild(
@@ -143,7 +143,7 @@ def rebuild(
     first_deduction: dt.date,
     changed_on: dt.date,
     completion_deadline: dt.date,
-) -> Plan:
+) -> DeductionPlan:
     """A new schedule for a changed deduction amount: the remaining balance at the same rate
     from the effective pay date, the employer's remaining share spread over the new number
     of payments; the same rules as the first schedule ($10 at least, within 10 years, the
@@ -177,4 +177,6 @@ def rebuild(
             f"10-year-3-month completion deadline ({completion_deadline:%Y-%m-%d}); raise the "
             "payment."
         )
-    return Plan(remaining, max(employer_remaining, ZERO), payment, employer_payments[0], lines)
+    return DeductionPlan(
+        remaining, max(employer_remaining, ZERO), payment, employer_payments[0], lines
+    )

@@ -9,7 +9,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,14 +18,25 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.core.query_filters import QueryFilters
-from pensionportal.exchange.models import ExchangedFile
+from pensionportal.exchange.access import files_for
 from pensionportal.files.serving import serve_file, serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
 from pensionportal.members.access import visible_members
 from pensionportal.rules import buyback_tax
 
 from . import actions, changes, history, lapsing, ledger, other_apps, pdfs, tax_reporting
-from .access import access_buyback, visible_buybacks
+from .access import (
+    access_buyback,
+    access_letter,
+    deduction_file_employer_ids,
+    deduction_problems_for,
+    deduction_runs_for,
+    directions_of,
+    employer_choices,
+    problems_of,
+    tax_notice_runs,
+    visible_buybacks,
+)
 from .forms import (
     AgreementForm,
     ApplicationEntryForm,
@@ -42,13 +53,7 @@ from .forms import (
 )
 from .models import (
     Buyback,
-    BuybackLetter,
-    DeductionDirection,
-    DeductionFileEmployer,
-    DeductionFileRun,
-    DeductionProblem,
     Status,
-    TaxNoticeRun,
 )
 
 MAX_REPORT_BYTES = 2 * 1024 * 1024
@@ -61,20 +66,12 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _orgs(request: HttpRequest) -> list[tuple[int, str]]:
-    return [
-        (org.pk, org.name)
-        for org in access.organizations_for(request.user, Capability.FILES).filter(
-            kind="employer", is_active=True
-        )
-    ]
+    return employer_choices(request.user)
 
 
 def _ds_orgs(request: HttpRequest) -> list[tuple[int, str]]:
-    return [
-        (org_id, name)
-        for org_id, name in _orgs(request)
-        if DeductionFileEmployer.objects.filter(organization_id=org_id, enabled=True).exists()
-    ]
+    takes_file = deduction_file_employer_ids(request.user)
+    return [(org_id, name) for org_id, name in _orgs(request) if org_id in takes_file]
 
 
 def _apply_error(form: django_forms.Form, error: actions.BuybackError) -> None:
@@ -100,7 +97,7 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
     is_staff = access.is_staff_user(request.user)
     orgs = _orgs(request)
     ds_orgs = _ds_orgs(request)
-    runs = DeductionFileRun.objects.filter(organization_id__in=[o for o, _ in orgs])[:20]
+    runs = deduction_runs_for(request.user).filter(organization_id__in=[o for o, _ in orgs])[:20]
     context.setdefault("page", None)
     if context["page"] is None:
         context["page"] = Paginator(
@@ -118,9 +115,9 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
             "statuses": Status.choices,
             "runs": runs,
             "share_invoices": other_apps.share_invoices([o for o, _ in orgs]),
-            "problems": DeductionProblem.objects.filter(
+            "problems": deduction_problems_for(request.user).filter(
                 line__run__organization_id__in=[o for o, _ in orgs]
-            ).select_related("line__run", "line__direction__buyback__member")[:50],
+            )[:50],
         }
     )
     return render(request, "buybacks/index.html", context)
@@ -171,9 +168,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> HttpResponse:
     is_staff = access.is_staff_user(request.user)
-    directions = list(
-        DeductionDirection.objects.filter(buyback=buyback).order_by("-issued_at", "-id")
-    )
+    directions = list(directions_of(buyback))
     direction = directions[0] if directions else None
     options = None
     if buyback.member_cost is not None and buyback.quote_date is not None:
@@ -192,9 +187,7 @@ def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> Http
         "letters": buyback.letters.all() if is_staff else [],
         "pa": tax_reporting.pa_for(buyback),
         "history": history.for_period(buyback.member, buyback.service_start, buyback.service_end),
-        "problems": DeductionProblem.objects.filter(
-            line__direction__buyback=buyback
-        ).select_related("line__run"),
+        "problems": problems_of(buyback),
     }
     if is_staff:
         context["quote_form"] = forms.get("quote_form") or QuoteForm(
@@ -354,7 +347,7 @@ def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     before deliveries were stored, as it reads now."""
     buyback = access_buyback(request.user, buyback_id)
     assert isinstance(request.user, User)
-    directions = DeductionDirection.objects.filter(buyback=buyback).order_by("-issued_at", "-id")
+    directions = directions_of(buyback)
     wanted = request.GET.get("direction", "")
     direction = (
         directions.filter(pk=int(wanted)).first() if wanted.isdigit() else directions.first()
@@ -364,7 +357,10 @@ def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
         return redirect("buybacks:detail", buyback.pk)
     filename = f"1016_{buyback.reference}_{direction.pk}.pdf"
     delivered = (
-        ExchangedFile.objects.filter(pk=direction.delivered_file_id).select_related("file").first()
+        files_for(request.user)
+        .filter(pk=direction.delivered_file_id)
+        .select_related("file")
+        .first()
         if direction.delivered_file_id
         else None
     )
@@ -528,9 +524,8 @@ def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
 @login_required
 def letter(request: HttpRequest, letter_id: int) -> HttpResponseBase:
     staff = _staff(request)
-    found = BuybackLetter.objects.filter(pk=letter_id).select_related("file").first()
-    if found is None or found.file is None:
-        raise Http404("No such letter.")
+    found = access_letter(staff, letter_id)
+    assert found.file is not None
     return serve_file(
         staff,
         found.file,
@@ -579,7 +574,7 @@ def tax(request: HttpRequest) -> HttpResponseBase:
             "form": form,
             "year": year,
             "lines": lines,
-            "runs": TaxNoticeRun.objects.filter(year=year).select_related("organization"),
+            "runs": tax_notice_runs(staff, year),
             "t4a_due": buyback_tax.t4a_due(year),
         },
     )

@@ -17,7 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, Plan
-from pensionportal.members.models import Member, MemberEvent, MemberStatus, PensionAdjustment
+from pensionportal.members.models import (
+    Member,
+    MemberEvent,
+    MemberStatus,
+    OptionalMember,
+    PensionAdjustment,
+)
 from pensionportal.rules import member_events as rules
 from pensionportal.rules.membership import end_of_year_turning_max_age
 from pensionportal.worklist import actions as worklist
@@ -265,8 +271,6 @@ def _prior_service(run: _Run) -> None:
 def _optional_members(run: _Run) -> None:
     """The administrator informs each optional member of the right to join within 60 days
     of hire or eligibility (§2 'Optional Member Data'); the due date is the intake's."""
-    from pensionportal.members.models import OptionalMember
-
     since = run.today - dt.timedelta(days=LOOK_BACK_DAYS)
     for optional in OptionalMember.objects.filter(
         organization=run.organization, notice_due_date__gte=since, optional_status_end_date=None

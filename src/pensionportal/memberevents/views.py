@@ -14,11 +14,12 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.members.access import access_member
-from pensionportal.worklist.models import Audience, Task, TaskStatus
+from pensionportal.worklist.models import Audience
+from pensionportal.worklist.queries import open_tasks_of
 
 from . import actions
+from .access import pa_arrangement_of
 from .forms import PaArrangementForm, RetirementNoticeForm
-from .models import PaArrangement
 
 
 @login_required
@@ -59,7 +60,7 @@ def employer(request: HttpRequest, org_id: int) -> HttpResponse:
     access.require_staff(request.user)
     assert isinstance(request.user, User)
     organization = access.access_organization(request.user, org_id, Capability.FILES)
-    arrangement = PaArrangement.objects.filter(organization=organization).first()
+    arrangement = pa_arrangement_of(request.user, organization)
     form = PaArrangementForm(
         request.POST or None,
         initial={"employer_calculates": bool(arrangement and arrangement.employer_calculates)},
@@ -71,9 +72,7 @@ def employer(request: HttpRequest, org_id: int) -> HttpResponse:
         messages.success(request, "Pension adjustment arrangement saved.")
         return redirect("memberevents:employer", organization.pk)
     today = timezone.localdate()
-    tasks = Task.objects.filter(organization=organization, status=TaskStatus.OPEN).order_by(
-        "due_date", "id"
-    )
+    tasks = open_tasks_of(request.user, organization)
     return render(
         request,
         "memberevents/employer.html",

@@ -15,7 +15,14 @@ from pensionportal.accounts.models import Organization, OrganizationKind
 from pensionportal.members.access import visible_members
 from pensionportal.members.models import Member
 
-from .models import BridgingLeave, Case, Election, MemberLetter, WrongPlanTransfer
+from .models import (
+    BridgingLeave,
+    Case,
+    Election,
+    Finding,
+    MemberLetter,
+    WrongPlanTransfer,
+)
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -32,6 +39,18 @@ def access_employer(user: AnyUser, organization_id: int | str) -> Organization:
     access.require_staff(user)
     employers = Organization.objects.filter(kind=OrganizationKind.EMPLOYER)
     return access.one_or_404(employers, organization_id, "employer")
+
+
+def employers(user: AnyUser) -> QuerySet[Organization]:
+    """Staff only: every employer, by name."""
+    access.require_staff(user)
+    return Organization.objects.filter(kind=OrganizationKind.EMPLOYER).order_by("name")
+
+
+def findings_for(user: AnyUser) -> QuerySet[Finding]:
+    """Staff only: the periods detection found short, of every employer."""
+    access.require_staff(user)
+    return Finding.objects.all()
 
 
 def access_letter(user: AnyUser, letter_id: int | str) -> MemberLetter:

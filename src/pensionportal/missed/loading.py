@@ -16,8 +16,8 @@ from django.db.models.functions import Cast
 
 from pensionportal.accounts.models import Organization, Plan
 from pensionportal.members.models import Contribution, EmploymentChange, Leave, Member
+from pensionportal.remittances.rates import interest_rates
 from pensionportal.rules import parameters
-from pensionportal.rules.contributions import Plan as RulesPlan
 from pensionportal.rules.contributions_select import Participation
 from pensionportal.rules.pay_cycles import Frequency
 from pensionportal.submissions.models import Status, Submission
@@ -82,7 +82,7 @@ def pay_periods(organization: Organization) -> list[PayPeriod]:
 
 
 def employer_of(organization: Organization) -> Employer:
-    plan = RulesPlan.OPSEU if organization.plan == Plan.OPSEU else RulesPlan.SELECT
+    plan = Plan.OPSEU if organization.plan == Plan.OPSEU else Plan.SELECT
     participation = (
         Participation(organization.plan_participation_date)
         if organization.plan_participation_date
@@ -92,8 +92,6 @@ def employer_of(organization: Organization) -> Employer:
 
 
 def settings_for(organization: Organization) -> Settings:
-    from pensionportal.remittances.rates import interest_rates
-
     # select-employer-manual.txt §1 'Leave Contributions': the OPTrust Select COLA raises
     # the leave base; the OPSEU Pension Plan's leave base is the pay before the leave.
     cola = parameters.load("select_cola") if organization.plan == Plan.SELECT else None

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
-from pensionportal.accounts.models import Organization, OrganizationKind, User
+from pensionportal.accounts.models import User
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.files.serving import serve_file
 from pensionportal.members.access import access_member
@@ -25,9 +25,17 @@ from pensionportal.members.models import Member
 from pensionportal.reports.publishing import PublishError
 
 from . import actions
-from .access import access_case, access_employer, access_letter, access_transfer
+from .access import (
+    access_case,
+    access_employer,
+    access_letter,
+    access_transfer,
+    cases_for,
+    employers,
+    findings_for,
+)
 from .forms import BridgingForm, ElectionEntryForm, TransferReceivedForm, WrongPlanForm
-from .models import OPEN_STAGES, Case, Finding, FindingStatus
+from .models import OPEN_STAGES, FindingStatus
 
 
 def _staff(request: HttpRequest) -> User:
@@ -39,9 +47,10 @@ def _staff(request: HttpRequest) -> User:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    user = _staff(request)
     summary = (
-        Finding.objects.filter(status=FindingStatus.OPEN)
+        findings_for(user)
+        .filter(status=FindingStatus.OPEN)
         .values("organization_id", "organization__name")
         .annotate(
             periods=Count("id"),
@@ -51,12 +60,11 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         .order_by("organization__name")
     )
-    cases = Case.objects.filter(stage__in=OPEN_STAGES).select_related("organization")
-    employers = Organization.objects.filter(kind=OrganizationKind.EMPLOYER).order_by("name")
+    cases = cases_for(user).filter(stage__in=OPEN_STAGES)
     return render(
         request,
         "missed/index.html",
-        {"summary": summary, "cases": cases, "employers": employers},
+        {"summary": summary, "cases": cases, "employers": employers(user)},
     )
 
 
@@ -79,7 +87,8 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _staff(request)
     employer = access_employer(user, organization_id)
     findings = (
-        Finding.objects.filter(organization=employer)
+        findings_for(user)
+        .filter(organization=employer)
         .select_related("member", "case")
         .order_by("status", "member__employee_id", "period_start")
     )
@@ -96,7 +105,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
             "status": status,
             "statuses": FindingStatus.choices,
             "errors": found.errors,
-            "cases": Case.objects.filter(organization=employer),
+            "cases": cases_for(user).filter(organization=employer),
         },
     )
 

@@ -10,7 +10,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
 from pensionportal.accounts.models import Organization
 
-from .models import Invoice, Payment, ReconciliationCase, RemittanceAdvice
+from .models import Invoice, Payment, ReconciliationCase, RegulatorNotice, RemittanceAdvice
 
 
 def organizations(user: AnyUser) -> QuerySet[Organization]:
@@ -56,3 +56,28 @@ def access_payment(user: AnyUser, ref: int | str) -> Payment:
     if not access.is_staff_user(user):
         raise Http404("No such payment.")
     return access.one_or_404(Payment.objects.all(), ref, "payment")
+
+
+def unmatched_payments(user: AnyUser) -> QuerySet[Payment]:
+    """Staff only: payments matched to no remittance advice or invoice yet."""
+    access.require_staff(user)
+    return Payment.objects.filter(advice__isnull=True, invoice__isnull=True)
+
+
+def payments_of(user: AnyUser, organization: Organization) -> QuerySet[Payment]:
+    """The organization's payments, for whoever may see its remittances."""
+    return Payment.objects.filter(
+        organization__in=organizations(user), organization=organization
+    ).select_related("advice", "invoice")
+
+
+def regulator_notices(user: AnyUser) -> QuerySet[RegulatorNotice]:
+    """Staff only: the notices to the regulator, latest due first."""
+    access.require_staff(user)
+    return RegulatorNotice.objects.select_related("organization", "advice").order_by(
+        "-due_date", "-id"
+    )
+
+
+def access_notice(user: AnyUser, ref: int | str) -> RegulatorNotice:
+    return access.one_or_404(regulator_notices(user), ref, "notice")

@@ -23,7 +23,15 @@ from pensionportal.submissions import demo as intake_demo
 from pensionportal.submissions.online import to_csv
 
 from . import actions
-from .models import InterestRate, RateTable, RemittanceAdvice
+from .models import (
+    InterestRate,
+    InvoiceKind,
+    LineKind,
+    RateTable,
+    RegulatorNotice,
+    RemittanceAdvice,
+)
+from .regulator import draft_notices, record_filing, review_notice
 
 DEMO_RATE_NOTE = "DEMO ONLY - illustrative fund earning rate, not a published figure"
 DEMO_PJI_NOTE = (
@@ -101,9 +109,6 @@ def _notices_and_recovery() -> None:
     """The notices to the regulator for the periods not paid when due (one reviewed and
     filed, one drafted), and the later costs of recovering the late period's contributions
     on their own invoice (a fee and an expense)."""
-    from .models import InvoiceKind, LineKind, RegulatorNotice
-    from .regulator import draft_notices, record_filing, review_notice
-
     if RegulatorNotice.objects.exists():
         return
     staff = User.objects.get(email=f"staff@{DEMO_DOMAIN}")

@@ -12,6 +12,7 @@ from pensionportal.accounts.models import Organization
 from pensionportal.core import conf
 from pensionportal.core.retry import retrying
 
+from .regulator import draft_notices
 from .reminders import send_due_date_reminders, send_reminders_for
 
 
@@ -35,8 +36,6 @@ def send_due_date_reminders_task() -> int:
 def draft_regulator_notices_for(organization_id: int, day: str) -> int:
     """One employer's notices to the regulator: its pay periods not paid in full by their
     due date (issue 21)."""
-    from .regulator import draft_notices
-
     organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
     if organization is None:
         return 0

@@ -28,12 +28,16 @@ from .access import (
     access_advice,
     access_case,
     access_invoice,
+    access_notice,
     access_org,
     access_payment,
     advices_for,
     cases_for,
     invoices_for,
     organizations,
+    payments_of,
+    regulator_notices,
+    unmatched_payments,
 )
 from .bank_file import BankFileError
 from .categories import CATEGORIES
@@ -56,7 +60,6 @@ from .models import (
     InvoiceKind,
     InvoiceStatus,
     NoticeStatus,
-    Payment,
     RateTable,
     RegulatorNotice,
 )
@@ -99,7 +102,7 @@ def _staff_overview(request: HttpRequest, user: User) -> HttpResponse:
         {
             "late_remittances": [p for p in periods if p.remittance_late],
             "late_data": [p for p in periods if p.data_late],
-            "unmatched": Payment.objects.filter(advice__isnull=True, invoice__isnull=True),
+            "unmatched": unmatched_payments(user),
             "open_cases": cases_for(user).exclude(status=CaseStatus.RESOLVED),
             "overdue_invoices": invoices_for(user).filter(
                 status=InvoiceStatus.ISSUED, due_date__lt=today
@@ -376,9 +379,7 @@ def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
             "entries": entries,
             "balance": entries[-1].balance if entries else Decimal("0.00"),
             "form": form,
-            "payments": Payment.objects.filter(organization=organization).select_related(
-                "advice", "invoice"
-            )[:50],
+            "payments": payments_of(user, organization)[:50],
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -529,7 +530,7 @@ def regulator(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     today = timezone.localdate()
     status = request.GET.get("status", "")
-    notices = _notices(status)
+    notices = _notices(staff, status)
     return render(
         request,
         "remittances/regulator.html",
@@ -543,10 +544,8 @@ def regulator(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _notices(status: str) -> list[RegulatorNotice]:
-    query = RegulatorNotice.objects.select_related("organization", "advice").order_by(
-        "-due_date", "-id"
-    )
+def _notices(staff: User, status: str) -> list[RegulatorNotice]:
+    query = regulator_notices(staff)
     if status in NoticeStatus.values:
         query = query.filter(status=status)
     return list(query[:500])
@@ -559,7 +558,7 @@ def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
     today = timezone.localdate()
-    notices = _notices(request.GET.get("status", ""))
+    notices = _notices(staff, request.GET.get("status", ""))
     if fmt == "csv":
         content, mime = regulator_documents.list_csv(notices, today), "text/csv"
     else:
@@ -582,13 +581,7 @@ def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     staff = _staff(request)
-    notice = (
-        RegulatorNotice.objects.select_related("organization", "advice")
-        .filter(pk=notice_id)
-        .first()
-    )
-    if notice is None:
-        raise Http404("No such notice.")
+    notice = access_notice(staff, notice_id)
     review_form = NoticeReviewForm(request.POST if request.POST.get("step") == "review" else None)
     filing_form = NoticeFilingForm(
         request.POST if request.POST.get("step") == "file" else None,
@@ -635,13 +628,7 @@ def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_GET
 def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponseBase:
     staff = _staff(request)
-    notice = (
-        RegulatorNotice.objects.select_related("organization", "advice")
-        .filter(pk=notice_id)
-        .first()
-    )
-    if notice is None:
-        raise Http404("No such notice.")
+    notice = access_notice(staff, notice_id)
     return serve_generated(
         staff,
         regulator_documents.notice_pdf(notice, timezone.localdate()),

@@ -25,8 +25,15 @@ __all__ = [
 
 
 class Plan(enum.StrEnum):
+    """The two plans the administrator runs: the one Plan of the code (an organization's
+    `plan` field takes its values and labels, accounts/models.py)."""
+
     OPSEU = "opseu"
     SELECT = "select"
+
+    @property
+    def label(self) -> str:
+        return "OPSEU Pension Plan" if self is Plan.OPSEU else "OPTrust Select"
 
 
 def compute(

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
-from pensionportal.accounts.models import Organization
+from pensionportal.accounts.models import Organization, OrganizationKind
 
 from .models import Audience, Task, TaskStatus
 
@@ -112,4 +112,24 @@ def recently_closed(organization: Organization, audience: Audience, limit: int =
         Task.objects.filter(organization=organization, audience=audience)
         .exclude(status=TaskStatus.OPEN)
         .order_by("-closed_on", "-id")[:limit]
+    )
+
+
+def staff_employers(user: AnyUser) -> QuerySet[Organization]:
+    """Staff only: every employer, for the queue's filter."""
+    return access.all_organizations(user).filter(kind=OrganizationKind.EMPLOYER).order_by("name")
+
+
+def access_staff_task(user: AnyUser, task_id: int | str) -> Task:
+    """Staff only: a task of the staff queue (404 for anything else)."""
+    access.require_staff(user)
+    return access.one_or_404(Task.objects.filter(audience=Audience.STAFF), task_id, "task")
+
+
+def open_tasks_of(user: AnyUser, organization: Organization) -> QuerySet[Task]:
+    """Staff only: every open task of one organization, staff's and the employer's, soonest
+    due first."""
+    access.require_staff(user)
+    return Task.objects.filter(organization=organization, status=TaskStatus.OPEN).order_by(
+        "due_date", "id"
     )

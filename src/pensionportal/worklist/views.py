@@ -6,18 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import Organization, User
+from pensionportal.accounts.models import User
 
 from . import actions, queries
 from .forms import DoneForm
-from .models import Audience, Task
+from .models import Audience
 
 
 @login_required
@@ -38,7 +38,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "kinds": queries.staff_kinds(),
             "kind": kind,
-            "organizations": Organization.objects.filter(kind="employer").order_by("name"),
+            "organizations": queries.staff_employers(request.user),
             "organization_id": organization_id,
             "overdue": overdue,
             "today": today,
@@ -52,9 +52,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 def mark_done(request: HttpRequest, task_id: int) -> HttpResponse:
     access.require_staff(request.user)
     assert isinstance(request.user, User)
-    task = Task.objects.filter(pk=task_id, audience=Audience.STAFF).first()
-    if task is None:
-        raise Http404("No such task.")
+    task = queries.access_staff_task(request.user, task_id)
     form = DoneForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():

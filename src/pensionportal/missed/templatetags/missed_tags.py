@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from pensionportal.members.models import Member
 
-from ..access import elections_visible
+from ..access import elections_visible, staff_facts_visible
 from ..models import Election
 
 register = template.Library()
@@ -28,8 +28,6 @@ def member_elections(context: dict[str, Any], member: Member) -> QuerySet[Electi
 def member_missed_facts(context: dict[str, Any], member: Member) -> dict[str, list[Any]]:
     """`{% member_missed_facts member as facts %}`: bridging leaves and transfers found at
     another plan (facts staff recorded), for the acting user."""
-    from ..access import staff_facts_visible
-
     request = context.get("request")
     if request is None:
         return {"bridging": [], "wrong_plan": []}
