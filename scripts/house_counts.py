@@ -16,7 +16,8 @@ old main). `--list` prints every finding under its figure.
 4. rule numbers outside `rules/parameters/`: a day, week, month or year count written in a
    template or in user-facing text of the code, a year written as a date in the code, a
    365/366-day year, and a module-level number named like a rule; a count inside a quoted
-   seed heading (`§1 '30 Days or Less'`) is a citation, counted apart;
+   seed heading (`§1 '30 Days or Less'`) or in quotation marks is a citation, counted apart, and
+   a constant whose comment says "not a plan rule" (how far a job looks back) is operational;
 5. tenant queries in views: `Model.objects` of a tenant model (Organization, User, or one
    with a foreign-key path to Organization) in a view or API module;
 6. duplicate pairs: what `duplicates` reports as non-boilerplate in SRC (migrations, being
@@ -248,9 +249,20 @@ def _is_date_call(node: ast.Call) -> bool:
     return name == "date"
 
 
+def _says_not_a_rule(lines: list[str], lineno: int) -> bool:
+    """The statement, or the comment block just above it, says "not a plan rule"."""
+    i = lineno - 1
+    block = [lines[i]]
+    while i > 0 and lines[i - 1].lstrip().startswith("#"):
+        i -= 1
+        block.append(lines[i])
+    return "not a plan rule" in " ".join(block).lower()
+
+
 def rule_numbers(src: Path) -> dict[str, list[str]]:
     found: list[str] = []
     citations: list[str] = []
+    operational: list[str] = []
     package = src / PACKAGE
     for path in sorted(package.rglob("*")):
         if path.suffix not in {".html", ".txt"} or "templates" not in path.parts:
@@ -266,7 +278,9 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
             or "management" in rel.parts
         ):
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        source_lines = text.splitlines()
+        tree = ast.parse(text)
         docs = _docstrings(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -274,7 +288,12 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
                     continue
                 for match in DAY_COUNT.finditer(node.value):
                     before = node.value[: match.start()]
-                    cited = "§" in node.value or "seeds/" in node.value or before.count("'") % 2
+                    cited = (
+                        "§" in node.value
+                        or "seeds/" in node.value
+                        or before.count("'") % 2
+                        or before.count('"') % 2  # the seed's words in quotation marks
+                    )
                     if cited:  # a seed's own words, quoted as the source
                         citations.append(f"{rel}:{node.lineno} {match.group(0)!r} (quoted)")
                     else:
@@ -286,7 +305,11 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
                     and isinstance(year.value, int)
                     and 1900 < year.value < 2100
                 ):
-                    found.append(f"{rel}:{node.lineno} {ast.unparse(node)} (a date)")
+                    where = f"{rel}:{node.lineno} {ast.unparse(node)} (a date)"
+                    if _says_not_a_rule(source_lines, node.lineno):
+                        operational.append(where)
+                    else:
+                        found.append(where)
             elif isinstance(node, ast.BinOp | ast.Compare | ast.Call):
                 for child in ast.iter_child_nodes(node):
                     if (
@@ -317,7 +340,11 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
                     )
                 ]
                 if numbers:
-                    found.append(f"{rel}:{statement.lineno} {ast.unparse(statement)} (a constant)")
+                    where = f"{rel}:{statement.lineno} {ast.unparse(statement)} (a constant)"
+                    if _says_not_a_rule(source_lines, statement.lineno):
+                        operational.append(where)
+                    else:
+                        found.append(where)
     settings = package / "settings.py"
     if settings.exists():
         for number, line in enumerate(settings.read_text(encoding="utf-8").splitlines(), 1):
@@ -329,6 +356,7 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
     return {
         "rule numbers outside parameters": list(unique.values()),
         "  seed headings quoted as a source": citations,
+        "  operational numbers (a comment says: not a plan rule)": operational,
     }
 
 

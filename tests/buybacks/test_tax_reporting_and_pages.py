@@ -160,7 +160,9 @@ def test_the_detail_page_shows_the_quote_history_and_the_letters(client: Any) ->
     lapsing.lapse_quotes(QUOTE_DATE + dt.timedelta(days=46))
     client.force_login(staff)
     page = client.get(f"/buybacks/{buyback.pk}/").content.decode()
-    assert "Lapsed: no answer within 45 days" in page
+    # The status names no number (issue 13); the page states the window in force.
+    assert "Lapsed: no answer in time" in page
+    assert "(45 days)" in page
     assert "Issue a new quote" in page
     letter = BuybackLetter.objects.get(buyback=buyback)
     download = client.get(f"/buybacks/letters/{letter.pk}/")

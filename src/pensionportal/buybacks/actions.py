@@ -558,14 +558,16 @@ def record_agreement(
     if data.agreement_date > buyback.response_deadline:
         # seeds/buybacks.txt 'Buyback procedures' step 3: "The member must respond within
         # 45 days" -- a signed form received later answers a lapsed quote.
+        days = rules.response_days(buyback.quote_date or data.agreement_date)
         raise BuybackError(
-            f"The signed agreement arrived after the 45-day window closed on "
+            f"The signed agreement arrived after the {days}-day window closed on "
             f"{buyback.response_deadline:%Y-%m-%d}: the quote has lapsed. Issue a new quote "
             "(costed as of the new date).",
             "agreement_date",
         )
     if data.agreement_date > buyback.completion_deadline:
-        raise BuybackError("The 10-year-3-month completion window has closed.", "agreement_date")
+        window = rules.completion_window_words(buyback.original_quote_date or data.agreement_date)
+        raise BuybackError(f"The {window} completion window has closed.", "agreement_date")
     plan = _plan(buyback, data)
     delivered = None
     try:

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
+from pensionportal.rules import buybacks as rules
 
 from . import other_apps
 from .actions import BuybackError, _response_key, issue_quote
@@ -101,7 +102,10 @@ def lapse_quotes(today: dt.date, organization: Organization | None = None) -> in
                 },
             )
             other_apps.task_cancelled(
-                _response_key(issued), today, "The quote lapsed: no answer within 45 days."
+                _response_key(issued),
+                today,
+                f"The quote lapsed: no answer within {rules.response_days(issued.quote_date)} "
+                "days.",
             )
             count += 1
     return count

@@ -9,6 +9,7 @@ import datetime as dt
 
 from pensionportal.files import store as files
 from pensionportal.presentation import formatting as fmt
+from pensionportal.rules import buybacks as rules
 
 from . import pdfs
 from .models import Buyback, BuybackLetter, LetterKind
@@ -34,7 +35,8 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
             ],
             paragraphs=[
                 "We sent you an Agreement to Purchase Credit for the service shown on it. You "
-                "must respond within 45 days of the quote. If we do not receive your signed "
+                f"must respond within {rules.response_days(buyback.quote_date or on)} days of the "
+                "quote. If we do not receive your signed "
                 f"agreement by {fmt.iso_date(buyback.response_deadline)}, the quote lapses.",
                 "You are not committed to the purchase until you sign the agreement. If the "
                 "quote lapses you may ask for a new one; it will be costed as of the new date.",
@@ -53,13 +55,15 @@ def _content(buyback: Buyback, kind: LetterKind, on: dt.date) -> bytes:
             ],
             paragraphs=[
                 "We did not receive your signed Agreement to Purchase Credit (OPTrust 1017) "
-                "within 45 days of the quote, so the quote has lapsed.",
+                f"within {rules.response_days(buyback.quote_date or on)} days of the quote, so the "
+                "quote has lapsed.",
                 "If you still wish to buy back this service, contact us: we will send you a new "
                 "quote, costed as of the new date. "
                 + (
                     "The purchase must be completed by "
                     f"{fmt.iso_date(buyback.completion_deadline)}, "
-                    "10 years and 3 months from the original quote."
+                    f"{rules.completion_window_words(buyback.original_quote_date or on)} from "
+                    "the original quote."
                     if buyback.completion_deadline
                     else ""
                 ),

@@ -29,8 +29,8 @@ class ServiceType(models.TextChoices):
 class LimitKind(models.TextChoices):
     """How a leave counts against the Income Tax Act limit (buybacks.txt 'Unpaid leaves')."""
 
-    GENERAL = "general", "Counts against the 5-year limit"
-    PARENTAL = "parental", "Pregnancy, parental or adoption leave (additional 3 years)"
+    GENERAL = "general", "Counts against the general limit on leaves"
+    PARENTAL = "parental", "Pregnancy, parental or adoption leave (an additional limit of its own)"
     EXEMPT = "exempt", "Illness/WSIB or family medical leave (no limit)"
 
 
@@ -44,7 +44,7 @@ class Status(models.TextChoices):
     RECEIVED = "received", "Application received"
     REFUSED = "refused", "Refused"
     QUOTED = "quoted", "Quoted (Agreement to Purchase Credit sent)"
-    LAPSED = "lapsed", "Lapsed: no answer within 45 days"
+    LAPSED = "lapsed", "Lapsed: no answer in time"
     AWAITING_PAYMENT = "awaiting_payment", "Agreed: awaiting lump-sum payment"
     IN_PAYMENT = "in_payment", "Agreed: payroll deductions"
     COMPLETED = "completed", "Completed"
@@ -158,7 +158,7 @@ class Buyback(models.Model):
 class QuoteOutcome(models.TextChoices):
     OPEN = "open", "Awaiting the member's answer"
     AGREED = "agreed", "Signed and returned"
-    LAPSED = "lapsed", "Lapsed: no answer within 45 days"
+    LAPSED = "lapsed", "Lapsed: no answer in time"
     REPLACED = "replaced", "Replaced by a new quote"
 
 

@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from pensionportal.core.issuer import issuer
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
+from pensionportal.rules import buybacks as rules
 
 from .models import Buyback, DeductionDirection, ScheduledDeduction
 from .tax_lines import TaxLine as TaxNoticeLine
@@ -99,7 +102,8 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
     pdf.line_of("Employer share", _money(buyback.employer_cost))
     pdf.line_of("Basis", buyback.cost_basis or "")
     pdf.line_of("Quote date", fmt.iso_date(buyback.quote_date))
-    pdf.line_of("Respond by", f"{fmt.iso_date(buyback.response_deadline)} (45 days)")
+    days = rules.response_days(buyback.quote_date) if buyback.quote_date else None
+    pdf.line_of("Respond by", f"{fmt.iso_date(buyback.response_deadline)} ({days} days)")
     pdf.line_of("Complete the purchase by", fmt.iso_date(buyback.completion_deadline))
     pdf.heading("Payment options")
     if options.lump_sum:
@@ -109,10 +113,13 @@ def agreement_1017(buyback: Buyback, options: OptionsText) -> bytes:
         )
     if options.financing:
         rate = buyback.interest_rate
-        text = "Payroll deductions: a series of payroll deductions of at least $10 a pay"
+        floor, years = rules.financing_terms(buyback.quote_date or timezone.localdate())
+        text = (
+            f"Payroll deductions: a series of payroll deductions of at least {_money(floor)} a pay"
+        )
         if options.minimum_payment is not None:
             text += f" (for you, at least {_money(options.minimum_payment)} a pay)"
-        text += ", over at most 10 years; the cost then includes interest"
+        text += f", over at most {years} years; the cost then includes interest"
         if rate is not None:
             text += f" at {fmt.rate(rate)} a year"
         pdf.para(text + ". A declining-balance amortization schedule will be provided.")

@@ -103,10 +103,11 @@ def build(
         rules.financed_after_lump_sum(member_cost, lump_sum, agreed_on) if lump_sum else member_cost
     )
     minimum = rules.minimum_payment(financed, annual_rate, frequency, agreed_on)
+    floor, years = rules.financing_terms(agreed_on)
     if payment < minimum:
         raise ValueError(
-            f"The payment must be at least ${minimum} a pay (at least $10, and enough to repay "
-            "within 10 years)."
+            f"The payment must be at least ${minimum} a pay (at least ${floor}, and enough to "
+            f"repay within {years} years)."
         )
     amortized = rules.financing_schedule(financed, annual_rate, frequency, payment, agreed_on)
     count = len(amortized.payments)
@@ -128,7 +129,8 @@ def build(
     if lines[-1].due_date > deadline:
         raise ValueError(
             f"The last deduction ({lines[-1].due_date:%Y-%m-%d}) would fall after the "
-            f"10-year-3-month completion deadline ({deadline:%Y-%m-%d}); raise the payment."
+            f"{rules.completion_window_words(quote_date)} completion deadline "
+            f"({deadline:%Y-%m-%d}); raise the payment."
         )
     return DeductionPlan(financed, employer_financed, payment, employer_payments[0], lines)
 
@@ -149,10 +151,11 @@ def rebuild(
     of payments; the same rules as the first schedule ($10 at least, within 10 years, the
     last deduction inside the completion window)."""
     minimum = rules.minimum_payment(remaining, annual_rate, frequency, changed_on)
+    floor, years = rules.financing_terms(changed_on)
     if payment < minimum:
         raise ValueError(
-            f"The payment must be at least ${minimum} a pay (at least $10, and enough to repay "
-            f"the remaining ${remaining} within 10 years)."
+            f"The payment must be at least ${minimum} a pay (at least ${floor}, and enough to "
+            f"repay the remaining ${remaining} within {years} years)."
         )
     amortized = rules.financing_schedule(remaining, annual_rate, frequency, payment, changed_on)
     count = len(amortized.payments)
@@ -174,8 +177,7 @@ def rebuild(
     if lines[-1].due_date > completion_deadline:
         raise ValueError(
             f"The last deduction ({lines[-1].due_date:%Y-%m-%d}) would fall after the "
-            f"10-year-3-month completion deadline ({completion_deadline:%Y-%m-%d}); raise the "
-            "payment."
+            f"completion deadline ({completion_deadline:%Y-%m-%d}); raise the payment."
         )
     return DeductionPlan(
         remaining, max(employer_remaining, ZERO), payment, employer_payments[0], lines

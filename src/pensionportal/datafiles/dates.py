@@ -34,8 +34,9 @@ MONTHS = {
     )
     for name in names
 }
+# Not a plan rule: the range of dates a data file may hold at all (typos beyond it).
 EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2099, 12, 31)
+LATEST = dt.date(2099, 12, 31)  # not a plan rule (as above)
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})").fullmatch
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[- ]([A-Za-z]{3,9})\.?[- ](\d{4})").fullmatch

@@ -36,7 +36,7 @@ from .models import PaArrangement, RetirementNotice
 S3 = "seeds/select-employer-manual.txt §3"
 S2 = "seeds/select-employer-manual.txt §2"
 # Terminations reported longer ago than this are history, not work (first run after an
-# upgrade): the statement of each was due long ago.
+# upgrade): the statement of each was due long ago. Not a plan rule: how far the job looks.
 LOOK_BACK_DAYS = 400
 # Termination reasons that end employment (TER data "Termination Reason"): a statement of
 # benefits and options follows; death and shortened life expectancy have their own paths.
@@ -101,7 +101,7 @@ def _terminations(run: _Run) -> None:
                 due_date=due,
                 listed_from=on,
                 url=_member_url(member),
-                source=f"{S3} 'Termination' (30 days following the termination of employment)",
+                source=f"{S3} 'Termination': \"30 days following the termination of employment\"",
             )
         )
 
@@ -236,7 +236,7 @@ def _prior_service(run: _Run) -> None:
         "listed_from": participation,
         "organization_id": run.organization.pk,
         "subject": run.organization.name,
-        "source": f"{S2} 'Prior Service Data' (within 30 days of your plan participation date)",
+        "source": f"{S2} 'Prior Service Data': \"within 30 days of your plan participation date\"",
     }
     run.put(
         TaskSpec(
@@ -291,8 +291,8 @@ def _optional_members(run: _Run) -> None:
                 subject=f"{name} ({optional.employee_id})",
                 due_date=optional.notice_due_date,
                 url="",
-                source=f"{S2} 'Optional Member Data' (within 60 days of their date of hire or "
-                "the date they became eligible)",
+                source=f"{S2} 'Optional Member Data': \"within 60 days of their date of hire "
+                'or the date they became eligible"',
             )
         )
 
@@ -373,8 +373,8 @@ def _pension_adjustments(run: _Run) -> None:
             "listed_from": dt.date(year + 1, 1, 1),
             "organization_id": organization.pk,
             "subject": organization.name,
-            "source": f"{S2} 'Pension Adjustment Data' (5 business days following the CRA "
-            "deadline)",
+            "source": f"{S2} 'Pension Adjustment Data': \"5 business days following the "
+            'CRA deadline"',
         }
         run.put(
             TaskSpec(
@@ -427,8 +427,8 @@ def _pension_adjustments(run: _Run) -> None:
             due_date=rules.pa_calculation_due(received),
             listed_from=received,
             url=reverse("exchange:index"),
-            source=f"{S2} 'Pension Adjustment Data' (within 15 business days of receipt of all "
-            "required data for the tax year)",
+            source=f"{S2} 'Pension Adjustment Data': \"within 15 business days of receipt "
+            'of all required data for the tax year"',
         )
     )
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from pensionportal.rules import contributions, leaves, part_time
+from pensionportal.rules import contributions, leaves, parameters, part_time
 from pensionportal.rules.contributions import Plan
 from pensionportal.rules.contributions_select import Participation
 from pensionportal.rules.deadlines import ContributionKind, delinquency_start
@@ -145,6 +145,10 @@ class Employer:
     periods: Sequence[PayPeriod]  # from the organization's applied PAY submissions
 
 
+def _ltip_escalation_from() -> dt.date:
+    return parameters.load("ltip_escalation_from").date_at(dt.date.today())
+
+
 @dataclass(frozen=True)
 class Settings:
     short_tolerance: Decimal = Decimal("0.05")  # a period short by more than this share
@@ -154,7 +158,7 @@ class Settings:
     # the salary escalation factor of LTIP contributions (OPSEU: its COLA; Select: its COLA)
     ltip_escalation: DatedTable | None = None
     # before this day LTIP contributions are on the actual salary rate (cause 6)
-    ltip_escalation_from: dt.date = dt.date(1990, 1, 1)
+    ltip_escalation_from: dt.date = field(default_factory=_ltip_escalation_from)
 
 
 @dataclass(frozen=True, slots=True)

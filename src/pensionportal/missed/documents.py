@@ -24,6 +24,7 @@ from pensionportal.datafiles.escaping import safe_text
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
 from pensionportal.presentation.spreadsheet import DATE, MONEY, TEXT, append_typed
+from pensionportal.rules import parameters
 
 HEADINGS = (
     "Case",
@@ -259,18 +260,22 @@ def member_letter_pdf(
     )
     doc.facts([("Reference", case_number), ("Employer", employer)], label_width=30)
     total = sum((p.amount for p in periods), Decimal("0.00"))
+    member_days = parameters.load("missed_mandatory_member_days").int_at(letter_date)
+    employer_days = parameters.load("missed_mandatory_employer_days").int_at(letter_date)
     if closing:
         body = (
             "We wrote to you about mandatory pension contributions that were not remitted for "
-            "the periods listed below. The payment was not received within 45 days. We have "
-            "closed the case: you will not be allocated pension credit for these periods."
+            f"the periods listed below. The payment was not received within {member_days} days. "
+            "We have closed the case: you will not be allocated pension credit for these "
+            "periods."
         )
     else:
         body = (
             "Mandatory pension contributions were not remitted to the Plan for the periods "
-            "listed below, and your employer did not remit them within the 90 days allowed. "
+            f"listed below, and your employer did not remit them within the {employer_days} days "
+            "allowed. "
             f"Please arrange payment of {fmt.money(total)} to the Plan by "
-            f"{fmt.iso_date(due_date)} (45 days from this letter). If the "
+            f"{fmt.iso_date(due_date)} ({member_days} days from this letter). If the "
             "payment is not received by then, the case will be closed and you will not be "
             "allocated pension credit for these periods."
         )

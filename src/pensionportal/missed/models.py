@@ -90,7 +90,7 @@ class Cause(models.TextChoices):
     )
     SHORT_LEAVE = (
         "short_leave",
-        "Leave of absence of 30 days or less: no contributions for the leave",
+        "Short leave of absence: no contributions for the leave",
     )
     STATUTORY_NO_ELECTION = (
         "statutory_no_election",
@@ -192,8 +192,8 @@ class FindingStatus(models.TextChoices):
 
 
 class CaseStage(models.TextChoices):
-    EMPLOYER = "employer", "Employer window (90 days)"
-    MEMBER = "member", "Member stage (45 days)"
+    EMPLOYER = "employer", "Employer window"
+    MEMBER = "member", "Member stage"
     CLOSED_PAID = "closed_paid", "Closed: paid"
     CLOSED_NO_CREDIT = "closed_no_credit", "Closed without credit"
 
@@ -309,7 +309,7 @@ class CaseEvent(models.Model):
 
 
 class LetterKind(models.TextChoices):
-    REQUEST = "request", "Request for payment (45 days)"
+    REQUEST = "request", "Request for payment"
     CLOSED = "closed", "Case closed without credit"
 
 

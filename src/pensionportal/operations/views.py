@@ -25,7 +25,7 @@ from pensionportal.core.models import EmailStatus, OutgoingEmail
 from .reaper import LOST_WORKER_CLASS
 
 LISTED = 50
-# How far back the page lists the tasks that failed.
+# How far back the page lists the tasks that failed (not a plan rule: a page setting).
 FAILED_TASKS_DAYS = 30
 
 

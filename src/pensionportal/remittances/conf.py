@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+# Not a plan rule: how early the portal reminds (REMITTANCE_REMINDER_LEAD_DAYS).
 DEFAULT_REMINDER_LEAD_DAYS = 2
 
 

@@ -40,6 +40,7 @@ from .models import ZERO, NoticeStatus, RegulatorNotice, RemittanceAdvice
 from .timing import PeriodTiming, period_timing
 
 SYSTEM = "system:remittances"
+# Not a plan rule: how far back the daily job looks for pay periods to notify.
 LOOK_BACK_DAYS = 400
 SOURCE = (
     "seeds/remittance-timing.txt and select-employer-manual.txt §1 'Notice to Regulator' "

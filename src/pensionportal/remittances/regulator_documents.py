@@ -19,6 +19,7 @@ from pensionportal.datafiles.escaping import safe_text
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Document
 from pensionportal.presentation.spreadsheet import DATE, MONEY, NUMBER, TEXT, append_typed
+from pensionportal.rules import parameters
 
 from . import conf
 from .models import RegulatorNotice
@@ -67,6 +68,10 @@ KINDS = (
     DATE,
     TEXT,
 )
+
+
+def _remittance_days(pay_date: dt.date) -> int:
+    return parameters.load("contribution_remittance_business_days").int_at(pay_date)
 
 
 def days_late(notice: RegulatorNotice, today: dt.date) -> int:
@@ -161,7 +166,8 @@ def notice_pdf(notice: RegulatorNotice, today: dt.date) -> bytes:
         ("Deduction (pay) date", fmt.iso_date(advice.pay_date)),
         (
             "Contributions due",
-            f"{fmt.iso_date(notice.due_date)} (5 business days after the deduction)",
+            f"{fmt.iso_date(notice.due_date)} ({_remittance_days(advice.pay_date)} business days "
+            "after the deduction)",
         ),
         ("Remittance reference", advice.payment_reference),
         ("Amount due", fmt.money(notice.amount_due)),

@@ -122,6 +122,27 @@ def completion_deadline(quote_mailed: dt.date) -> dt.date:
     return add_months(quote_mailed, months)
 
 
+def completion_window_words(quote_mailed: dt.date) -> str:
+    """The completion window in words for letters and messages ("10 years and 3 months")."""
+    months = parameters.load("buyback_completion_window_months").int_at(quote_mailed)
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return " and ".join(parts)
+
+
+def response_days(quote_mailed: dt.date) -> int:
+    """Days the member has to answer a quote mailed on ``quote_mailed``."""
+    return parameters.load("buyback_agreement_response_days").int_at(quote_mailed)
+
+
+def financing_terms(on: dt.date) -> tuple[Decimal, int]:
+    """(least payment a pay, most years) of payroll-deduction financing on ``on``."""
+    floor = parameters.load("buyback_minimum_payment_per_pay").decimal_at(on)
+    return floor, parameters.load("buyback_maximum_financing_years").int_at(on)
+
+
 # The OPSEU Pension Plan's contribution rates a buyback's cost is made of.
 OPSEU_RATES = {
     "member_below": "opseu_member_rate_below_ympe",
@@ -409,8 +430,7 @@ def combined_option(
 def response_deadline(quote_mailed: dt.date) -> dt.date:
     """The member must respond to the Agreement to Purchase Credit within 45 days of its
     mailing ('Buyback procedures' step 3): the 45th day is the last."""
-    days = parameters.load("buyback_agreement_response_days").int_at(quote_mailed)
-    return quote_mailed + dt.timedelta(days=days)
+    return quote_mailed + dt.timedelta(days=response_days(quote_mailed))
 
 
 def reminder_date(quote_mailed: dt.date) -> dt.date:
