@@ -6,7 +6,7 @@ import pytest
 
 from pensionportal.buybacks import demo
 from pensionportal.buybacks.models import Buyback, DeductionDirection, Status
-from pensionportal.core.demo import load_demo_data
+from pensionportal.demo import load_demo_data
 
 pytestmark = pytest.mark.django_db
 

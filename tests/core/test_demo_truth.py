@@ -12,8 +12,8 @@ from collections import defaultdict
 
 import pytest
 
-from pensionportal.core.demo import load_demo_data
 from pensionportal.core.reference_data import ensure
+from pensionportal.demo import load_demo_data
 from pensionportal.files.store import read_all
 from pensionportal.missed.models import Finding
 from pensionportal.remittances.models import InterestRate, Invoice, LineKind

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 
 from pensionportal.accounts.models import User
-from pensionportal.core.demo import DEMO_DOMAIN, load_demo_data
+from pensionportal.core.demo import DEMO_DOMAIN
 from pensionportal.core.reference_data import ensure
+from pensionportal.demo import load_demo_data
 from tests.core.test_url_walk import _all_urls
 
 SKIP = ("/accounts/logout/", "/accounts/password/reset/key/", "/invitation/")

@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from pensionportal.accounts.models import User
-from pensionportal.core.demo import DEMO_DOMAIN, load_demo_data
+from pensionportal.core.demo import DEMO_DOMAIN
 from pensionportal.core.reference_data import ensure
+from pensionportal.demo import load_demo_data
 
 MONEY_TOO_PRECISE = re.compile(r"\$\s?-?[\d,\u00a0 ]*\d\.\d{3,}|-?\$[\d,]*\d\.\d{3,}")
 NOISE_DECIMALS = re.compile(r"\b\d+\.\d{5,}\b")  # 0.025000, 669.810000000000

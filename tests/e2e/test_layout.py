@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
-from pensionportal.core.demo import DEMO_TOTP_SECRETS, load_demo_data
+from pensionportal.core.demo import DEMO_TOTP_SECRETS
+from pensionportal.demo import load_demo_data
 from pensionportal.missed.models import Case
 from pensionportal.remittances.models import Invoice
 from pensionportal.submissions.models import Status, Submission

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pensionportal.core.demo import load_demo_data
+from pensionportal.demo import load_demo_data
 from pensionportal.memberevents import demo
 from pensionportal.worklist.models import Task, TaskStatus
 

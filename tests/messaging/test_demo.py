@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pensionportal.core.demo import load_demo_data
+from pensionportal.demo import load_demo_data
 from pensionportal.messaging.models import Thread
 
 from .helpers import ensure_standard_mailboxes

@@ -47,7 +47,8 @@ def test_the_task_runs_the_cycle() -> None:
 
 
 def test_the_demo_has_findings_elections_and_a_published_report() -> None:
-    from pensionportal.core.demo import DEMO_EMPLOYER, load_demo_data
+    from pensionportal.core.demo import DEMO_EMPLOYER
+    from pensionportal.demo import load_demo_data
     from pensionportal.missed import demo
 
     load_demo_data()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pensionportal.core import demo as core_demo
-from pensionportal.core.demo import load_demo_data
+from pensionportal import demo as portal_demo
+from pensionportal.demo import load_demo_data
 from pensionportal.remittances import demo
 from pensionportal.remittances.models import (
     Invoice,
@@ -19,7 +19,7 @@ def test_demo_data_has_a_late_invoice_and_a_mismatch_case_and_is_idempotent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Only this app's demo: the others are tested in their own packages.
-    monkeypatch.setattr(core_demo, "DEMO_EXTENSIONS", ["pensionportal.remittances.demo"])
+    monkeypatch.setattr(portal_demo, "LOADERS", (demo.load,))
     load_demo_data()
     demo.load()
     demo.load()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +9,6 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
-from django.db import transaction
 
 from pensionportal.accounts.models import (
     Membership,
@@ -106,29 +103,8 @@ def _user(email: str, first: str, last: str, *, staff: bool = False) -> User:
     return user
 
 
-# Each capability adds its demo data in `<app>/demo.py` with `def load() -> None`, called in
-# this order after the organizations and users exist.
-DEMO_EXTENSIONS = [
-    "pensionportal.messaging.demo",
-    "pensionportal.exchange.demo",
-    # Before intake: its member (with service before the employer joined) is in every PAY.
-    "pensionportal.buybacks.demo",
-    "pensionportal.submissions.demo",
-    "pensionportal.remittances.demo",
-    "pensionportal.missed.demo",
-    "pensionportal.memberevents.demo",
-    "pensionportal.signedforms.demo",
-]
-
-
-def _run_extensions() -> None:
-    for module_name in DEMO_EXTENSIONS:
-        if importlib.util.find_spec(module_name) is not None:
-            importlib.import_module(module_name).load()
-
-
-@transaction.atomic
-def load_demo_data() -> list[DemoSignIn]:
+def load_accounts() -> list[DemoSignIn]:
+    """The demo organizations and users (pensionportal/demo.py then runs each app's demo)."""
     orgs = _organizations()
     sign_ins: list[DemoSignIn] = []
 
@@ -158,5 +134,4 @@ def load_demo_data() -> list[DemoSignIn]:
             for org, roles in roles_by_org.items()
         )
         sign_ins.append(DemoSignIn(user.email, described, secret))
-    _run_extensions()
     return sign_ins

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from pensionportal.core import outbox
-from pensionportal.core.demo import load_demo_data
 from pensionportal.core.models import EmailStatus, OutgoingEmail
+from pensionportal.demo import load_demo_data
 
 
 class Command(BaseCommand):

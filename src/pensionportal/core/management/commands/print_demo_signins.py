@@ -3,7 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from pensionportal.core.demo import DEMO_PASSWORD, load_demo_data
+from pensionportal.core.demo import DEMO_PASSWORD
+from pensionportal.demo import load_demo_data
 from pensionportal.files.storage import describe as describe_storage
 
 

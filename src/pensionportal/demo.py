@@ -1,0 +1,38 @@
+"""The demo data of `make run` (`manage.py load_demo_data`): the organizations and users
+(core/demo.py), then each app's `demo.load()`, in this order, in one transaction. Each
+load is idempotent. An edge: it drives every app, as a user would."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from pensionportal.buybacks import demo as buybacks_demo
+from pensionportal.core import demo as accounts_demo
+from pensionportal.core.demo import DemoSignIn
+from pensionportal.exchange import demo as exchange_demo
+from pensionportal.memberevents import demo as memberevents_demo
+from pensionportal.messaging import demo as messaging_demo
+from pensionportal.missed import demo as missed_demo
+from pensionportal.remittances import demo as remittances_demo
+from pensionportal.signedforms import demo as signedforms_demo
+from pensionportal.submissions import demo as submissions_demo
+
+LOADERS = (
+    messaging_demo.load,
+    exchange_demo.load,
+    # Before intake: its member (with service before the employer joined) is in every PAY.
+    buybacks_demo.load,
+    submissions_demo.load,
+    remittances_demo.load,
+    missed_demo.load,
+    memberevents_demo.load,
+    signedforms_demo.load,
+)
+
+
+@transaction.atomic
+def load_demo_data() -> list[DemoSignIn]:
+    sign_ins = accounts_demo.load_accounts()
+    for load in LOADERS:
+        load()
+    return sign_ins
