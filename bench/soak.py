@@ -149,7 +149,7 @@ from pensionportal.accounts.models import (  # noqa: E402
 from pensionportal.core import crypto  # noqa: E402
 from pensionportal.datafiles import bench as data  # noqa: E402
 from pensionportal.members.models import Contribution, Member  # noqa: E402
-from pensionportal.reports.publishing import ReportFileInput, publish_report  # noqa: E402
+from pensionportal.reports.actions import ReportFileInput, publish_report  # noqa: E402
 from pensionportal.submissions.models import Status, Submission  # noqa: E402
 
 

@@ -7,8 +7,8 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from pensionportal.accounts.models import Role
+from pensionportal.reports.actions import ReportFileInput, publish_report
 from pensionportal.reports.models import ReportKind
-from pensionportal.reports.publishing import ReportFileInput, publish_report
 from tests.factories import enrol_totp, make_org, make_staff, make_user
 
 from .conftest import sign_in, visit

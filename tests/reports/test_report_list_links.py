@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from pensionportal.accounts.models import Organization, Role
+from pensionportal.reports.actions import ReportFileInput, publish_report
 from pensionportal.reports.models import Report, ReportKind
-from pensionportal.reports.publishing import ReportFileInput, publish_report
 from tests.factories import make_org, make_user
 
 pytestmark = pytest.mark.django_db

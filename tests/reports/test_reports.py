@@ -13,8 +13,8 @@ from django.urls import reverse
 from pensionportal.accounts.models import Organization, Role, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.files.content import XLSX_MAIN
+from pensionportal.reports.actions import PublishError, ReportFileInput, publish_report
 from pensionportal.reports.models import Report, ReportKind, ReportRead
-from pensionportal.reports.publishing import PublishError, ReportFileInput, publish_report
 from tests.exchange.helpers import post_files
 from tests.factories import make_org, make_staff, make_user
 from tests.messaging.helpers import ooxml

@@ -29,8 +29,8 @@ from pensionportal.audit.record import record
 from pensionportal.core.notify import absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.members.models import Contribution, Member
+from pensionportal.reports.actions import ReportFileInput, publish_report
 from pensionportal.reports.models import Report, ReportKind
-from pensionportal.reports.publishing import ReportFileInput, publish_report
 from pensionportal.rules.deadlines import (
     missed_mandatory_employer_due_date,
     missed_mandatory_member_due_date,

@@ -22,7 +22,7 @@ from pensionportal.core.query_filters import QueryFilters
 from pensionportal.files.serving import serve_file
 from pensionportal.members.access import access_member
 from pensionportal.members.models import Member
-from pensionportal.reports.publishing import PublishError
+from pensionportal.reports.actions import PublishError
 
 from . import actions
 from .access import (

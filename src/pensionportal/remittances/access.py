@@ -27,7 +27,7 @@ def advices_for(user: AnyUser) -> QuerySet[RemittanceAdvice]:
     )
 
 
-def cases_for(user: AnyUser) -> QuerySet[ReconciliationCase]:
+def reconciliation_cases_for(user: AnyUser) -> QuerySet[ReconciliationCase]:
     return ReconciliationCase.objects.filter(organization__in=organizations(user)).select_related(
         "organization", "advice"
     )
@@ -43,8 +43,8 @@ def access_advice(user: AnyUser, ref: int | str) -> RemittanceAdvice:
     return access.one_or_404(advices_for(user), ref, "remittance")
 
 
-def access_case(user: AnyUser, ref: int | str) -> ReconciliationCase:
-    return access.one_or_404(cases_for(user), ref, "case")
+def access_reconciliation_case(user: AnyUser, ref: int | str) -> ReconciliationCase:
+    return access.one_or_404(reconciliation_cases_for(user), ref, "case")
 
 
 def access_invoice(user: AnyUser, ref: int | str) -> Invoice:

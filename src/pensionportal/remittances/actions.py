@@ -37,7 +37,6 @@ from .models import (
     ZERO,
     AdviceSource,
     BankImport,
-    CaseEvent,
     CaseStatus,
     Credit,
     InterestRate,
@@ -50,6 +49,7 @@ from .models import (
     PaymentSource,
     RateTable,
     ReconciliationCase,
+    ReconciliationEvent,
     RemittanceAdvice,
 )
 from .rates import dated_table, interest_rates
@@ -347,7 +347,7 @@ def run_reconciliation(advice: RemittanceAdvice) -> ReconciliationCase | None:
                 notify_by=reconciliation_notice_by(received),
                 differences=rec.differences,
             )
-            CaseEvent.objects.create(
+            ReconciliationEvent.objects.create(
                 case=case, status=CaseStatus.OPEN, note="Discrepancy found by reconciliation."
             )
             record(
@@ -362,7 +362,7 @@ def run_reconciliation(advice: RemittanceAdvice) -> ReconciliationCase | None:
             if not case.is_open:
                 case.status = CaseStatus.OPEN
                 case.resolved_at = None
-                CaseEvent.objects.create(
+                ReconciliationEvent.objects.create(
                     case=case, status=CaseStatus.OPEN, note="Reopened: a new discrepancy."
                 )
             case.save()
@@ -372,7 +372,7 @@ def run_reconciliation(advice: RemittanceAdvice) -> ReconciliationCase | None:
         case.differences = []
         case.resolved_at = timezone.now()
         case.save()
-        CaseEvent.objects.create(
+        ReconciliationEvent.objects.create(
             case=case, status=CaseStatus.RESOLVED, note="The figures now agree."
         )
         record(
@@ -393,7 +393,7 @@ def _case_event(
 ) -> None:
     case.status = status
     case.save()
-    CaseEvent.objects.create(case=case, actor=actor, status=status, note=note)
+    ReconciliationEvent.objects.create(case=case, actor=actor, status=status, note=note)
     record(
         f"remittances.case_{status}",
         request=request,

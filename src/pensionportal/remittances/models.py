@@ -199,7 +199,9 @@ class ReconciliationCase(models.Model):
         return self.status != CaseStatus.RESOLVED
 
 
-class CaseEvent(models.Model):
+class ReconciliationEvent(models.Model):
+    """A step in a reconciliation case's history (missed has its own CaseEvent)."""
+
     case = models.ForeignKey(ReconciliationCase, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

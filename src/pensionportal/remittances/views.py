@@ -26,16 +26,16 @@ from . import actions, conf, regulator_documents, summary
 from . import regulator as notices
 from .access import (
     access_advice,
-    access_case,
     access_invoice,
     access_notice,
     access_org,
     access_payment,
+    access_reconciliation_case,
     advices_for,
-    cases_for,
     invoices_for,
     organizations,
     payments_of,
+    reconciliation_cases_for,
     regulator_notices,
     unmatched_payments,
 )
@@ -103,7 +103,7 @@ def _staff_overview(request: HttpRequest, user: User) -> HttpResponse:
             "late_remittances": [p for p in periods if p.remittance_late],
             "late_data": [p for p in periods if p.data_late],
             "unmatched": unmatched_payments(user),
-            "open_cases": cases_for(user).exclude(status=CaseStatus.RESOLVED),
+            "open_cases": reconciliation_cases_for(user).exclude(status=CaseStatus.RESOLVED),
             "overdue_invoices": invoices_for(user).filter(
                 status=InvoiceStatus.ISSUED, due_date__lt=today
             ),
@@ -127,7 +127,7 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
             "organization": organization,
             "periods": periods,
             "upcoming": summary.upcoming(organization, today),
-            "cases": cases_for(user)
+            "cases": reconciliation_cases_for(user)
             .filter(organization=organization)
             .exclude(status=CaseStatus.RESOLVED),
             "invoices": invoices_for(user)
@@ -322,7 +322,7 @@ def invoice_recalculate(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
-    found = access_case(user, case_id)
+    found = access_reconciliation_case(user, case_id)
     is_staff = accounts_access.is_staff_user(user)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

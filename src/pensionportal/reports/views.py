@@ -17,7 +17,7 @@ from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
 
-from . import conf, publishing
+from . import actions, conf
 from .access import access_report, access_report_file, read_report_ids, reports_for
 from .forms import PublishForm
 from .models import ReportFormat
@@ -58,7 +58,7 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = _reports_section(request)
     report = access_report(user, report_id)
     if not access.is_staff_user(user):
-        publishing.mark_report_read(user, report)
+        actions.mark_report_read(user, report)
     return render(
         request,
         "reports/detail.html",
@@ -75,7 +75,7 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
 def download(request: HttpRequest, report_id: int, file_id: int) -> HttpResponseBase:
     user = _reports_section(request)
     report_file = access_report_file(user, report_id, file_id)
-    return publishing.serve_report_file(user, report_file, request=request)
+    return actions.serve_report_file(user, report_file, request=request)
 
 
 def _publish_form_page(request: HttpRequest, form: PublishForm, status: int = 200) -> HttpResponse:
@@ -123,9 +123,9 @@ def publish(request: HttpRequest) -> HttpResponseBase:
         form.add_error(None, "Choose at least one file: PDF, CSV or XLSX.")
     if not form.is_valid():
         return _publish_form_page(request, form, status=400)
-    files = [publishing.ReportFileInput(item.name, "", received=item) for item in arrived]
+    files = [actions.ReportFileInput(item.name, "", received=item) for item in arrived]
     try:
-        report = publishing.publish_report(
+        report = actions.publish_report(
             form.cleaned_data["organization"],
             form.cleaned_data["title"],
             form.cleaned_data["kind"],
@@ -134,7 +134,7 @@ def publish(request: HttpRequest) -> HttpResponseBase:
             period=form.cleaned_data["period"],
             request=request,
         )
-    except publishing.PublishError as error:
+    except actions.PublishError as error:
         form.add_error(None, str(error))
         return _publish_form_page(request, form, status=400)
     messages.success(

@@ -4,7 +4,7 @@ Called by staff through the Publish page and by the product's own scheduled jobs
 mandatory contributions issue calls `publish_report` with `published_by=None`). Seed:
 secure-employer-portal.txt, the Reports paragraph; issue 5 "Must do" 6.
 
-    from pensionportal.reports.publishing import ReportFileInput, publish_report
+    from pensionportal.reports.actions import ReportFileInput, publish_report
     report = publish_report(
         organization, "Missed mandatory contributions", ReportKind.MISSED_MANDATORY_CONTRIBUTIONS,
         [ReportFileInput("mmc-2026-01.csv", "text/csv", csv_bytes)],
