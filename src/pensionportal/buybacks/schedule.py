@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from pensionportal.rules import buybacks as rules
+from pensionportal.rules.amortization import Schedule
 from pensionportal.rules.dates import add_months
 from pensionportal.rules.money import to_cents
 from pensionportal.rules.pay_cycles import Frequency
@@ -86,6 +87,24 @@ def spread(total: Decimal, count: int) -> list[Decimal]:
     return [level] * (count - 1) + [total - level * (count - 1)]
 
 
+def _lines(
+    amortized: Schedule, first_deduction: dt.date, frequency: Frequency, employer: list[Decimal]
+) -> tuple[Line, ...]:
+    """The schedule's payments on their pay dates, each with the employer's share."""
+    return tuple(
+        Line(
+            p.number,
+            pay_date(first_deduction, frequency, p.number - 1),
+            p.payment,
+            p.interest,
+            p.principal,
+            p.balance,
+            employer[p.number - 1],
+        )
+        for p in amortized.payments
+    )
+
+
 def build(
     *,
     member_cost: Decimal,
@@ -113,18 +132,7 @@ def build(
     count = len(amortized.payments)
     employer_financed = employer_cost - employer_share(employer_cost, member_cost, lump_sum)
     employer_payments = spread(employer_financed, count) if employer_financed else [ZERO] * count
-    lines = tuple(
-        Line(
-            p.number,
-            pay_date(first_deduction, frequency, p.number - 1),
-            p.payment,
-            p.interest,
-            p.principal,
-            p.balance,
-            employer_payments[p.number - 1],
-        )
-        for p in amortized.payments
-    )
+    lines = _lines(amortized, first_deduction, frequency, employer_payments)
     deadline = rules.completion_deadline(quote_date)
     if lines[-1].due_date > deadline:
         raise ValueError(
@@ -162,18 +170,7 @@ def rebuild(
     employer_payments = (
         spread(employer_remaining, count) if employer_remaining > 0 else [ZERO] * count
     )
-    lines = tuple(
-        Line(
-            p.number,
-            pay_date(first_deduction, frequency, p.number - 1),
-            p.payment,
-            p.interest,
-            p.principal,
-            p.balance,
-            employer_payments[p.number - 1],
-        )
-        for p in amortized.payments
-    )
+    lines = _lines(amortized, first_deduction, frequency, employer_payments)
     if lines[-1].due_date > completion_deadline:
         raise ValueError(
             f"The last deduction ({lines[-1].due_date:%Y-%m-%d}) would fall after the "

@@ -16,14 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from pensionportal.core.issuer import issuer
 from pensionportal.datafiles.escaping import safe_text
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
-from pensionportal.presentation.spreadsheet import DATE, MONEY, TEXT, append_typed
+from pensionportal.presentation.spreadsheet import (
+    DATE,
+    MONEY,
+    TEXT,
+    append_typed,
+    captioned_sheet,
+)
 from pensionportal.rules import parameters
 
 HEADINGS = (
@@ -136,14 +139,11 @@ def report_csv(lines: Sequence[ReportLine]) -> bytes:
 
 
 def report_xlsx(organization: str, pay_date: dt.date, lines: Sequence[ReportLine]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Missed contributions"
-    sheet.append([safe_text(f"{TITLE}: {organization}, pay cycle of {pay_date.isoformat()}")])
-    sheet.append(list(HEADINGS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    workbook, sheet = captioned_sheet(
+        "Missed contributions",
+        f"{TITLE}: {organization}, pay cycle of {pay_date.isoformat()}",
+        HEADINGS,
+    )
     for line in lines:
         append_typed(sheet, line.cells(), KINDS)
     for column, width in zip(

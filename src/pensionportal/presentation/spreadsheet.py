@@ -15,6 +15,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from pensionportal.datafiles.escaping import safe_text
 
 from .formatting import cents, to_decimal
@@ -74,3 +77,17 @@ def apply_formats(sheet: Any, row: int, kinds: Sequence[Kind]) -> None:
 def append_typed(sheet: Any, values: Sequence[object], kinds: Sequence[Kind]) -> None:
     sheet.append(typed_row(values, kinds))
     apply_formats(sheet, sheet.max_row, kinds)
+
+
+def captioned_sheet(title: str, caption: str, headings: Sequence[str]) -> tuple[Workbook, Any]:
+    """A new workbook whose one sheet, named `title`, opens with a caption line and a bold
+    row of headings; returns (workbook, sheet)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append([safe_text(caption)])
+    sheet.append(list(headings))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    return workbook, sheet

@@ -11,14 +11,18 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from pensionportal.core.issuer import issuer
 from pensionportal.datafiles.escaping import safe_text
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Document
-from pensionportal.presentation.spreadsheet import DATE, MONEY, NUMBER, TEXT, append_typed
+from pensionportal.presentation.spreadsheet import (
+    DATE,
+    MONEY,
+    NUMBER,
+    TEXT,
+    append_typed,
+    captioned_sheet,
+)
 from pensionportal.rules import parameters
 
 from . import conf
@@ -132,14 +136,9 @@ def list_csv(notices: Sequence[RegulatorNotice], today: dt.date) -> bytes:
 
 
 def list_xlsx(notices: Sequence[RegulatorNotice], today: dt.date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Notices to regulator"
-    sheet.append([safe_text(f"Contributions not paid when due - {issuer().name}")])
-    sheet.append(list(HEADINGS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    workbook, sheet = captioned_sheet(
+        "Notices to regulator", f"Contributions not paid when due - {issuer().name}", HEADINGS
+    )
     for notice in notices:
         append_typed(sheet, values(notice, today), KINDS)
     out = io.BytesIO()
