@@ -249,14 +249,17 @@ def _is_date_call(node: ast.Call) -> bool:
     return name == "date"
 
 
-def _says_not_a_rule(lines: list[str], lineno: int) -> bool:
-    """The statement, or the comment block just above it, says "not a plan rule"."""
+def _says_not_a_rule(lines: list[str], lineno: int, *, block: bool = False) -> bool:
+    """The statement, or the comment just above it, says "not a plan rule" (with `block`,
+    the comment above the run of statements the line belongs to)."""
     i = lineno - 1
-    block = [lines[i]]
-    while i > 0 and lines[i - 1].lstrip().startswith("#"):
+    seen = [lines[i]]
+    while i > 0 and (
+        lines[i - 1].lstrip().startswith("#") or (block and lines[i - 1].strip() != "")
+    ):
         i -= 1
-        block.append(lines[i])
-    return "not a plan rule" in " ".join(block).lower()
+        seen.append(lines[i])
+    return "not a plan rule" in " ".join(seen).lower().replace("\n", " ")
 
 
 def rule_numbers(src: Path) -> dict[str, list[str]]:
@@ -347,9 +350,14 @@ def rule_numbers(src: Path) -> dict[str, list[str]]:
                         found.append(where)
     settings = package / "settings.py"
     if settings.exists():
-        for number, line in enumerate(settings.read_text(encoding="utf-8").splitlines(), 1):
+        setting_lines = settings.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(setting_lines, 1):
             if re.search(r"_(BUSINESS_)?DAYS\"?,\s*\"?\d", line):
-                found.append(f"{settings.relative_to(src)}:{number} {line.strip()} (setting)")
+                where = f"{settings.relative_to(src)}:{number} {line.strip()} (setting)"
+                if _says_not_a_rule(setting_lines, number, block=True):
+                    operational.append(where)
+                else:
+                    found.append(where)
     unique: dict[str, str] = {}
     for row in found:  # one finding a line
         unique.setdefault(row.split(" ", 1)[0], row)

@@ -369,6 +369,7 @@ SIGNING_KEY_PASSPHRASE = os.environ.get(
     "" if PRODUCTION else hashlib.sha256(("signing:" + SECRET_KEY).encode()).hexdigest(),
 )
 # A member's signing link is single-use and expires; its e-mailed code lasts minutes.
+# Not a plan rule: the portal's own security and reminder settings.
 FORM_LINK_VALID_DAYS = int(os.environ.get("PORTAL_FORM_LINK_VALID_DAYS", "7"))
 FORM_CODE_VALID_MINUTES = int(os.environ.get("PORTAL_FORM_CODE_VALID_MINUTES", "15"))
 FORM_REMINDER_DAYS = int(os.environ.get("PORTAL_FORM_REMINDER_DAYS", "3"))

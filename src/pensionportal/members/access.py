@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
+from pensionportal.accounts.models import Organization
 
 from .models import Member
 
@@ -19,4 +20,17 @@ def visible_members(user: AnyUser) -> QuerySet[Member]:
 def access_member(user: AnyUser, member_id: int | str) -> Member:
     return access.one_or_404(
         visible_members(user).select_related("organization"), member_id, "member"
+    )
+
+
+def member_by_employee_id(
+    user: AnyUser, organization: Organization, employee_id: str
+) -> Member | None:
+    """The organization's member with that employee ID (any case), if the user may see it."""
+    if not employee_id:
+        return None
+    return (
+        visible_members(user)
+        .filter(organization=organization, employee_id__iexact=employee_id)
+        .first()
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -53,8 +55,6 @@ def record_form_event(
 ) -> MemberEvent:
     """A fact received on a signed form (a transfer, a statement on disability) on the
     member's history; the caller writes the audit row of its own action."""
-    import datetime as dt
-
     return MemberEvent.objects.create(
         member=member,
         kind=kind[:12],

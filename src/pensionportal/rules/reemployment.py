@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-QUARTERS_PER_YEAR = 4
+QUARTERS_PER_YEAR = 4  # the calendar's, not a plan rule
 CENT = Decimal("0.01")
 
 

@@ -6,13 +6,12 @@ form of their signing link (`links.open_link`), never through these helpers."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
 from pensionportal.accounts.models import Organization
 
-from .models import SignedForm
+from .models import MembershipWaiver, ReemploymentEarnings, SignedForm
 
 CAPABILITY = Capability.FILES
 
@@ -23,19 +22,27 @@ def visible_forms(user: AnyUser) -> QuerySet[SignedForm]:
 
 
 def access_form(user: AnyUser, form_id: int | str) -> SignedForm:
-    try:
-        pk = int(form_id)
-    except (TypeError, ValueError):
-        raise Http404("No such form.") from None
-    form = (
-        visible_forms(user)
-        .select_related("organization", "member", "created_by", "sealed_file")
-        .filter(pk=pk)
-        .first()
+    forms = visible_forms(user).select_related(
+        "organization", "member", "created_by", "sealed_file"
     )
-    if form is None:
-        raise Http404("No such form.")
-    return form
+    return access.one_or_404(forms, form_id, "form")
+
+
+def waivers_for(user: AnyUser) -> QuerySet[MembershipWaiver]:
+    """Waivers of membership (1074) on record, of the organizations whose forms the user
+    may see."""
+    access.require(user, CAPABILITY)
+    return access.visible_to(
+        user, MembershipWaiver.objects.select_related("organization", "form"), CAPABILITY
+    )
+
+
+def earnings_for(user: AnyUser) -> QuerySet[ReemploymentEarnings]:
+    """Re-employment earnings (1008) on record, likewise."""
+    access.require(user, CAPABILITY)
+    return access.visible_to(
+        user, ReemploymentEarnings.objects.select_related("organization", "form"), CAPABILITY
+    )
 
 
 def employer_organizations(user: AnyUser) -> QuerySet[Organization]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 import secrets
 from collections.abc import Mapping
@@ -24,38 +23,58 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.audit.record import client_ip, record
+from pensionportal.audit.record import client_ip
 from pensionportal.core.issuer import issuer
 from pensionportal.core.notify import absolute_url, notify_on_commit
-from pensionportal.files import store as files
 from pensionportal.members.models import Member
 from pensionportal.presentation import formatting as fmt
 
-from . import effects, pades, rendering
+from . import effects
 from .access import may_act_for_employer
 from .definitions import FORMS
 from .models import (
     OPEN_STATUSES,
-    FormEvent,
     Signature,
     SignedForm,
     SigningLink,
     Status,
 )
+from .records import (
+    INTERNAL,
+    SYSTEM,
+    completed_pdf,
+    digest,
+    form_path,
+    pdf_context,
+    spec_of,
+)
+from .records import audit as _audit
+from .records import event as _event
+from .records import notify_employer as _notify_employer
+from .sealing import finish_pending, queue_seal, seal_and_apply
 from .spec import FormSpec, Kind, Party, Value, serialise, typed
 from .spec import validate as validate_values
+
+__all__ = [
+    "INTERNAL",
+    "SYSTEM",
+    "completed_pdf",
+    "digest",
+    "finish_pending",
+    "form_path",
+    "pdf_context",
+    "seal_and_apply",
+    "spec_of",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_TRIES = 5  # wrong birth dates, wrong codes, codes sent: then the link is locked
-SYSTEM = "system:forms"
-INTERNAL = "internal"
 
 
 class FormError(Exception):
@@ -67,52 +86,9 @@ class FormError(Exception):
         self.errors = dict(errors or {})
 
 
-def spec_of(form: SignedForm) -> FormSpec:
-    return FORMS[form.code]
-
-
-def digest(form: SignedForm, values: Mapping[str, object]) -> str:
-    """SHA-256 of the form's content: its code, version and values, canonical JSON."""
-    canonical = json.dumps(
-        {"form": form.code, "version": form.version.isoformat(), "values": values},
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _event(form: SignedForm, kind: str, text: str) -> None:
-    FormEvent.objects.create(form=form, kind=kind, text=text[:300])
-
-
-def _audit(
-    action: str,
-    form: SignedForm,
-    *,
-    request: HttpRequest | None = None,
-    actor: User | None = None,
-    actor_email: str = "",
-    **details: object,
-) -> None:
-    record(
-        action,
-        request=request,
-        actor=actor,
-        actor_email=actor_email,
-        organization=form.organization,
-        target=form.reference,
-        details={"form": form.code, **details},
-    )
-
-
 def _subject_name(last: object, first: object) -> str:
     parts = [str(p) for p in (last, first) if p]
     return ", ".join(parts) or "(name not given yet)"
-
-
-def form_path(form: SignedForm) -> str:
-    return reverse("signedforms:detail", args=[form.pk])
 
 
 # -- starting and filling -------------------------------------------------------------------
@@ -279,15 +255,6 @@ def _masked(address: str) -> str:
     return f"{name[:1]}…@{domain}" if domain else "…"
 
 
-def _employer_recipients(form: SignedForm) -> list[str]:
-    return [form.created_by.email]
-
-
-def _notify_employer(form: SignedForm, subject: str, body: str) -> None:
-    link = absolute_url(form_path(form))
-    notify_on_commit(_employer_recipients(form), subject, f"{body}\n\nSee it: {link}")
-
-
 # -- the state machine ----------------------------------------------------------------------
 
 
@@ -333,13 +300,7 @@ def _advance(form: SignedForm, request: HttpRequest | None) -> None:
             "The sealed PDF and what it created in the back office are on its page.",
         )
         form_id = form.pk
-        transaction.on_commit(lambda: _queue_seal(form_id))
-
-
-def _queue_seal(form_id: int) -> None:
-    from .tasks import seal_and_apply_task
-
-    seal_and_apply_task.enqueue(form_id)
+        transaction.on_commit(lambda: queue_seal(form_id))
 
 
 @transaction.atomic
@@ -681,138 +642,6 @@ def _record_member_signature(
 
 
 # -- after the last signature: seal, then apply ---------------------------------------------
-
-
-def pdf_context(form: SignedForm) -> rendering.Context:
-    spec = spec_of(form)
-    values = typed(spec, form.values)
-    details = issuer()
-    identity: list[tuple[str, str]] = []
-    if form.member is not None:
-        member = form.member
-        identity = [
-            ("Name", f"{member.first_name} {member.last_name}"),
-            ("Employee ID", member.employee_id),
-            ("Date of birth", fmt.iso_date(member.birth_date)),
-        ]
-    signed = [
-        rendering.SignedBy(
-            Party(s.party),
-            s.signer_name,
-            s.signer_email,
-            s.signed_at,
-            s.ip_address or "",
-            s.method,
-            s.content_sha256,
-        )
-        for s in form.signatures.all()
-    ]
-    del values
-    return rendering.Context(
-        reference=form.reference,
-        organization=form.organization.name,
-        issuer_name=details.name,
-        issuer_lines=[details.name, *details.address],
-        identity=identity,
-        signatures=signed,
-        content_sha256=form.content_sha256 or digest(form, form.values),
-        completed_at=form.completed_at,
-    )
-
-
-def completed_pdf(form: SignedForm) -> bytes:
-    spec = spec_of(form)
-    return rendering.completed_pdf(spec, typed(spec, form.values), pdf_context(form))
-
-
-def seal_and_apply(form_id: int) -> SignedForm:
-    """Seal the completed form (stored encrypted in the file layer), then apply what it
-    says to the back office. Each step happens once; a failure is kept on the form and
-    tried again by the daily job, and never undoes the signatures."""
-    form = SignedForm.objects.select_related("organization", "member").get(pk=form_id)
-    if form.status != Status.COMPLETED:
-        return form
-    if form.sealed_file_id is None:
-        _seal(form)
-    if form.effect_applied_at is None and (not form.effect_error or form.effect_error == INTERNAL):
-        _apply(form)
-    return form
-
-
-def _seal(form: SignedForm) -> None:
-    details = issuer()
-    try:
-        sealed = pades.seal(
-            completed_pdf(form),
-            reason=f"Sealed by {details.name}: {form.reference} signed by every signer",
-            location="Employer Portal",
-            contact=details.email,
-        )
-        stored = files.store(
-            [sealed],
-            purpose="signedforms.sealed",
-            filename=form.filename,
-            organization=form.organization,
-            content_type="application/pdf",
-        )
-    except Exception as error:
-        log.exception("Sealing %s failed", form.reference)
-        SignedForm.objects.filter(pk=form.pk).update(seal_error=str(error)[:300])
-        form.seal_error = str(error)[:300]
-        return
-    with transaction.atomic():
-        form.sealed_file = stored
-        form.sealed_sha256 = stored.sha256
-        form.sealed_at = timezone.now()
-        form.seal_error = ""
-        form.save(update_fields=["sealed_file", "sealed_sha256", "sealed_at", "seal_error"])
-        _event(form, "sealed", "Sealed with the plan administrator's signature (PAdES).")
-        _audit("forms.sealed", form, actor_email=SYSTEM, sha256=stored.sha256)
-
-
-def _apply(form: SignedForm) -> None:
-    spec = spec_of(form)
-    try:
-        created = effects.apply(form, typed(spec, form.values))
-    except effects.EffectError as error:
-        with transaction.atomic():
-            form.effect_error = str(error)[:500]
-            form.save(update_fields=["effect_error"])
-            _event(form, "effect_refused", f"The back office refused it: {error}")
-            _audit("forms.effect_refused", form, actor_email=SYSTEM, why=str(error)[:300])
-            _notify_employer(
-                form,
-                f"{form.reference}: the back office could not apply it",
-                f"OPTrust {spec.code}, {form.reference}, is signed, but the back office "
-                f"could not apply it: {error}",
-            )
-        return
-    except Exception:
-        log.exception("Applying %s failed", form.reference)
-        SignedForm.objects.filter(pk=form.pk).update(effect_error=INTERNAL)
-        form.effect_error = INTERNAL
-        return
-    with transaction.atomic():
-        form.effect_applied_at = timezone.now()
-        form.effect_error = ""
-        form.save(update_fields=["effect_applied_at", "effect_error"])
-        for effect in created:
-            _event(form, "applied", effect.label)
-
-
-def finish_pending(organization: Organization | None = None) -> int:
-    """The daily job's half: seal and apply completed forms still waiting (a store or a
-    certificate that was down)."""
-    pending = SignedForm.objects.filter(status=Status.COMPLETED).filter(
-        Q(sealed_file=None) | Q(effect_applied_at=None, effect_error__in=("", INTERNAL))
-    )
-    if organization is not None:
-        pending = pending.filter(organization=organization)
-    count = 0
-    for form_id in pending.values_list("pk", flat=True).distinct():
-        seal_and_apply(form_id)
-        count += 1
-    return count
 
 
 def send_due_reminders(

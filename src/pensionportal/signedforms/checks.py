@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pensionportal.members.models import Member
 from pensionportal.presentation import formatting as fmt
-from pensionportal.rules import part_time
+from pensionportal.rules import parameters, part_time
 
 from .spec import Values
 
@@ -63,15 +63,16 @@ def part_time_checks(member: Member | None, values: Values) -> list[RuleCheck]:
         _earlier_periods(member, start),
     )
     months = _whole_months(member.hire_date, start)
+    minimum = parameters.load("tpt_minimum_employment_months").int_at(start)
     if result.months_required == 0:
         employment = RuleCheck(
-            "36-month minimum employment",
+            f"{minimum}-month minimum employment",
             True,
             "Waived: the federal government waived it for arrangements that began in 2020 or 2021.",
         )
     else:
         employment = RuleCheck(
-            "36-month minimum employment",
+            f"{minimum}-month minimum employment",
             result.meets_employment_rule,
             f"Employed since {fmt.iso_date(member.hire_date)}: {months} months before the "
             f"start of the arrangement ({result.months_required} needed).",

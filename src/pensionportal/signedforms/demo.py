@@ -13,6 +13,9 @@ from pensionportal.accounts.models import Organization, User
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.models import Member
+from pensionportal.submissions import intake
+from pensionportal.submissions.demo import run_file
+from pensionportal.submissions.online import to_csv
 
 from . import actions
 from .models import SignedForm, SigningLink, Status
@@ -23,9 +26,6 @@ DEMO_EMAILS = {"D1003": "chantal.roy@demo.example", "D1004": "fiona.macdonald@de
 
 def _give_emails(uploader: User, org: Organization) -> None:
     """The members' e-mail addresses, sent as a Personal Change file through intake."""
-    from pensionportal.submissions.demo import run_file
-    from pensionportal.submissions.online import to_csv
-
     rows = [
         {"employee_id": eid, "email_type": "HOME", "email": address}
         for eid, address in DEMO_EMAILS.items()
@@ -74,12 +74,10 @@ def _member_signs(form: SignedForm, entered: dict[str, object]) -> SignedForm:
 
 def _apply_now(form: SignedForm) -> None:
     """Seal and apply at once, and run intake on what it sent (the worker would)."""
-    from pensionportal.submissions import pipeline
-
     actions.seal_and_apply(form.pk)
     for effect in form.effects.filter(kind="submission"):
         assert effect.object_id is not None
-        pipeline.validate_submission(effect.object_id)
+        intake.validate_submission(effect.object_id)
 
 
 def load() -> None:

@@ -26,15 +26,21 @@ from django.utils import timezone
 
 from pensionportal.accounts.models import Plan, User
 from pensionportal.audit.record import record
+from pensionportal.buybacks import actions as buybacks
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import Unreadable
 from pensionportal.datafiles.reader import read
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.datafiles.validate import validate
+from pensionportal.members.actions import record_form_event
 from pensionportal.members.models import Member, MemberStatus
-from pensionportal.rules import contributions as rule_contributions
+from pensionportal.missed.actions import ElectionInput, MissedError, record_election
 from pensionportal.rules import reemployment
 from pensionportal.rules.contributions_select import Participation
+from pensionportal.submissions import conf
+from pensionportal.submissions.actions import IntakeError, receive
+from pensionportal.submissions.models import Source
+from pensionportal.submissions.registry_db import DatabaseRegistry
 
 from .definitions import FORMS
 from .models import FormEffect, MembershipWaiver, ReemploymentEarnings, SignedForm
@@ -263,17 +269,11 @@ INTAKE: dict[str, Callable[[SignedForm, Mapping[str, Value]], IntakeRows | None]
 
 
 def _context(form: SignedForm) -> ValidationContext:
-    from pensionportal.submissions import conf
-
     organization = form.organization
     participation = None
     if organization.plan == Plan.SELECT and organization.plan_participation_date:
         participation = Participation(organization.plan_participation_date)
-    plan = (
-        rule_contributions.Plan.SELECT
-        if organization.plan == Plan.SELECT
-        else rule_contributions.Plan.OPSEU
-    )
+    plan = Plan.SELECT if organization.plan == Plan.SELECT else Plan.OPSEU
     return ValidationContext(plan=plan, participation=participation, tolerance=conf.tolerance())
 
 
@@ -286,8 +286,6 @@ class DryRun:
 def dry_run(form: SignedForm, values: Mapping[str, Value]) -> DryRun:
     """Intake's own reading and validation of the rows this form will send, with the
     registry as it is now; problems keyed by the form's field (or GENERAL)."""
-    from pensionportal.submissions.registry_db import DatabaseRegistry
-
     result = DryRun()
     builder = INTAKE.get(form.code)
     rows = builder(form, values) if builder else None
@@ -326,9 +324,6 @@ def _effect(form: SignedForm, kind: str, label: str, obj_id: int | None, path: s
 
 
 def _through_intake(form: SignedForm, rows: IntakeRows) -> FormEffect:
-    from pensionportal.submissions.models import Source
-    from pensionportal.submissions.pipeline import IntakeError, receive
-
     actor = _employer_user(form)
     try:
         submission = receive(
@@ -362,8 +357,6 @@ def _completion_day(form: SignedForm) -> dt.date:
 def _election(
     form: SignedForm, values: Mapping[str, Value], code: str, start: str, end: str
 ) -> FormEffect:
-    from pensionportal.missed.actions import ElectionInput, MissedError, record_election
-
     member = form.member
     assert member is not None
     sub_from, sub_to = values.get("sub_from"), values.get("sub_to")
@@ -397,8 +390,6 @@ def _election(
 
 
 def _buyback(form: SignedForm, values: Mapping[str, Value]) -> FormEffect:
-    from pensionportal.buybacks import actions as buybacks
-
     member = form.member
     assert member is not None
     start, end = values.get("arrangement_start"), values.get("arrangement_end")
@@ -434,8 +425,6 @@ def _buyback(form: SignedForm, values: Mapping[str, Value]) -> FormEffect:
 
 
 def _history_event(form: SignedForm, values: Mapping[str, Value]) -> FormEffect:
-    from pensionportal.members.actions import record_form_event
-
     member = form.member
     assert member is not None
     spec = FORMS[form.code]

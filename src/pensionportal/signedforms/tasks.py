@@ -1,5 +1,5 @@
-"""Background tasks: sealing and applying a completed form; the daily job per employer
-(the scheduler enqueues it, core/scheduling.py), retried with backoff on a transient error."""
+"""The daily job per employer (the scheduler enqueues it, operations/scheduling.py), retried
+with backoff on a transient error. Sealing a completed form is queued by sealing.py."""
 
 from __future__ import annotations
 
@@ -9,12 +9,8 @@ from pensionportal.accounts.models import Organization
 from pensionportal.core import conf
 from pensionportal.core.retry import retrying
 
-
-@task()
-def seal_and_apply_task(form_id: int) -> None:
-    from .actions import seal_and_apply
-
-    seal_and_apply(form_id)
+from .actions import send_due_reminders
+from .sealing import finish_pending
 
 
 @task()
@@ -22,8 +18,6 @@ def seal_and_apply_task(form_id: int) -> None:
 def daily_forms_for(organization_id: int, day: str) -> int:
     """Reminders to the employer's signers who have not signed, and its completed forms
     still to seal or apply (a store or a certificate that was down)."""
-    from .actions import finish_pending, send_due_reminders
-
     organization = Organization.objects.filter(pk=organization_id, is_active=True).first()
     if organization is None:
         return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,16 +21,25 @@ from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.models import User
+from pensionportal.audit.record import record
 from pensionportal.core.issuer import issuer
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.files import store as files
 from pensionportal.files.serving import serve_file
+from pensionportal.members.access import member_by_employee_id
 from pensionportal.members.models import Member
 
 from . import actions, checks, effects, pades, rendering
-from .access import access_form, employer_organizations, may_act_for_employer, visible_forms
+from .access import (
+    access_form,
+    earnings_for,
+    employer_organizations,
+    may_act_for_employer,
+    visible_forms,
+    waivers_for,
+)
 from .definitions import FORMS
-from .models import MembershipWaiver, ReemploymentEarnings, SignedForm, SigningLink, Status
+from .models import SignedForm, SigningLink, Status
 from .spec import FormSpec, Kind, Party, Section, typed
 from .web import SpecForm, initial_from
 
@@ -123,9 +133,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         member: Member | None = None
         employee_id = request.POST.get("employee_id", "").strip()
         if spec.needs_member and not errors:
-            member = Member.objects.filter(
-                organization=chosen_org, employee_id__iexact=employee_id
-            ).first()
+            member = member_by_employee_id(request.user, chosen_org, employee_id)
             if member is None:
                 errors["employee_id"] = (
                     f"No member with employee ID {employee_id} at {chosen_org.name}."
@@ -351,8 +359,6 @@ def sign(request: HttpRequest, form_id: int) -> HttpResponse:
 
 
 def _has_totp(user: User) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
@@ -414,8 +420,6 @@ def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
         raise Http404("This form is not sealed yet.")
     verdict = pades.verify(files.read_all(form.sealed_file))
     if not verdict.valid:
-        from pensionportal.audit.record import record
-
         record(
             "forms.seal_check_failed",
             request=request,
@@ -447,13 +451,8 @@ def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
 @login_required
 def records(request: HttpRequest) -> HttpResponse:
     """Waivers (1074) and re-employment earnings (1008) on record."""
-    orgs = visible_forms(request.user).values("organization_id")
-    waivers = MembershipWaiver.objects.filter(organization_id__in=orgs).select_related(
-        "organization", "form"
-    )
-    earnings = ReemploymentEarnings.objects.filter(organization_id__in=orgs).select_related(
-        "organization", "form"
-    )
+    waivers = waivers_for(request.user)
+    earnings = earnings_for(request.user)
     return render(
         request,
         "signedforms/records.html",

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from ..spec import FormField, Kind
 
-# The version of the portal's forms (the "date of its version" in Forms and Publications).
+# The version of the portal's forms (the "date of its version" in Forms and Publications);
+# not a plan rule.
 VERSION_2026 = dt.date(2026, 1, 1)
 
 RPD = "reporting-pension-data.txt"

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pensionportal.rules import parameters
+
 from ..spec import FormField, FormSpec, Kind, Party, Section, Values, date_order
 from .common import BUYBACKS, LEAVE_TYPES, RPD, SELECT, VERSION_2026, choice, confirm, date
+
+# The form of this version states the rule in force on its version date.
+_SHORT_LEAVE_DAYS = parameters.load("unpaid_leave_short_max_days").int_at(VERSION_2026)
 
 
 def leave_fields() -> tuple[FormField, ...]:
@@ -57,9 +62,9 @@ F1025ER = FormSpec(
             (
                 confirm(
                     "member_confirms",
-                    "I have read this notice. If my leave is longer than 30 "
-                    "days I will tell the plan, on an OPTrust 1025, whether I contribute during "
-                    "it.",
+                    "I have read this notice. If my leave is longer than "
+                    f"{_SHORT_LEAVE_DAYS} days I will tell the plan, on an OPTrust 1025, whether I "
+                    "contribute during it.",
                 ),
             ),
         ),

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pensionportal.rules import parameters
+
 from ..spec import FormSpec, Party, Section, Values, date_order
 from .common import BUYBACKS, RPD, SELECT, VERSION_2026, choice, confirm, date, hours, money, ratio
+
+# The form of this version states the rules in force on its version date.
+_EMPLOYMENT_MONTHS = parameters.load("tpt_minimum_employment_months").int_at(VERSION_2026)
+_GENERAL_YEARS = parameters.load("leave_cumulative_limit_years").int_at(VERSION_2026)
+_PARENTAL_YEARS = parameters.load("parental_leave_additional_limit_years").int_at(VERSION_2026)
 
 PURPOSES = (
     ("election", "Choose how I contribute during an arrangement"),
@@ -38,8 +45,9 @@ F1030 = FormSpec(
     "their regular hours or on their reduced hours only (page 1); you describe the "
     "arrangement and confirm it qualifies (page 2). After an arrangement ends the same form "
     "applies to buy back the hours not worked. The member signs page 1 first, then you sign "
-    "page 2. The 36-month employment rule and the five-plus-three-year limit are checked from "
-    "the member's record before anyone signs.",
+    f"page 2. The {_EMPLOYMENT_MONTHS}-month employment rule and the "
+    f"{_GENERAL_YEARS}-plus-{_PARENTAL_YEARS}-year limit are checked from the member's record "
+    "before anyone signs.",
     sections=(
         Section(
             "Page 1: the member's choice",
