@@ -15,10 +15,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
+from pensionportal.buybacks.lapsing import run_daily
 from pensionportal.core import crypto
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.models import Member
+from pensionportal.remittances.regulator import draft_notices
 from pensionportal.submissions import demo as intake_demo
 from pensionportal.submissions.online import to_csv
 
@@ -96,9 +98,6 @@ def load() -> None:
     if not PaArrangement.objects.filter(organization=organization).exists():
         actions.set_pa_arrangement(staff, organization, True)
     # the other capabilities' daily jobs, so the queues are full on the first sign-in
-    from pensionportal.buybacks.lapsing import run_daily
-    from pensionportal.remittances.regulator import draft_notices
-
     run_daily(today)
     draft_notices(today)
     sync.refresh_all(today)
