@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: sftp-client test-api-schema bench-api layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -36,13 +36,16 @@ demo: migrate
 	$(BIN)/python manage.py ensure_signing_certificate
 	$(BIN)/python manage.py load_demo_data
 
-# The task worker (validation, applying, scheduled reports) and the scheduler of daily jobs
-# run beside the web server and stop with it.
+# The task worker (validation, applying, scheduled reports), the scheduler of daily jobs and
+# the SFTP server for payroll systems (docs/sftp.md) run beside the web server and stop
+# with it.
+export PORTAL_SFTP_PORT ?= 2222
 run: demo
 	$(BIN)/python manage.py print_demo_signins
 	@$(BIN)/python manage.py db_worker --interval 0.5 & worker=$$!; \
 	  $(BIN)/python manage.py run_scheduler & scheduler=$$!; \
-	  trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py run_sftp & sftp=$$!; \
+	  trap 'kill $$worker $$scheduler $$sftp 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # End-to-end tests drive Debian's Chromium; install it when it is missing and we may.
@@ -51,11 +54,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
 	  else echo "Debian's chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
 
-test: install-dev browser
+# The SFTP tests drive Debian's OpenSSH sftp client; install it when it is missing and we may.
+sftp-client:
+	@command -v sftp >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client) >/dev/null; \
+	  else echo "OpenSSH's sftp client is missing: sudo apt-get install openssh-client"; exit 1; fi; }
+
+test: install-dev browser sftp-client
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The whole suite against a throw-away PostgreSQL server (as CI's second step).
-test-postgres: install-dev browser
+test-postgres: install-dev browser sftp-client
 	bash scripts/ci_postgres.sh $(MAKE) test
 
 # The file-layer tests (storage, uploads, downloads, rotation: `-m storage`) against a real
@@ -63,6 +72,11 @@ test-postgres: install-dev browser
 # starts on loopback ports of its own and stops (as CI's S3 step).
 test-s3: install-dev
 	bash scripts/ci_s3.sh $(BIN)/python -m pytest -n 2 -m storage $(PYTEST_ARGS)
+
+# Schemathesis against the API's own OpenAPI schema on a real server (runserver) with a real
+# credential: no 5xx, answers that match the schema, auth enforced (as CI's API step).
+test-api-schema: install-dev
+	bash scripts/ci_api_schema.sh
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -116,6 +130,11 @@ bench-files: install-dev
 
 bench-mmc: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000
+
+# API submissions a minute (1,000-row PAY files: upload, check, apply, polled to applied)
+# beside the same files sent through the Pension data page, on one worker (bench/api.py).
+bench-api: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/api.py
 
 # docs/screenshots/: the main pages at 1280 and 390 px and the demo PDFs, from a throw-away
 # demo installation served on 127.0.0.1:$(SCREENSHOT_PORT).

@@ -48,6 +48,9 @@ PAGES = [
     ("employer-buyback", "upload", "buyback"),
     ("employer-remittances", "admin", "/remittances/"),
     ("payroll-reports", "payroll", "/reports/"),
+    ("employer-payroll-connections", "admin", "connections"),
+    ("employer-api-reference", "admin", "/api/v1/reference/"),
+    ("staff-payroll-connections", "staff", "/connections/"),
 ]
 
 
@@ -69,7 +72,7 @@ def _lookups(tmp: Path) -> dict[str, str]:
     """Paths of the demo's detail pages; the demo's PDFs written to `tmp`."""
     from pensionportal.buybacks import pdfs
     from pensionportal.buybacks.models import Buyback
-    from pensionportal.core import vault
+    from pensionportal.files import store
     from pensionportal.missed.models import Case
     from pensionportal.remittances.models import Invoice
     from pensionportal.remittances.pdf import invoice_pdf
@@ -91,15 +94,14 @@ def _lookups(tmp: Path) -> dict[str, str]:
     report = Report.objects.order_by("-id").first()
     if report is not None:
         pdf = report.files.get(format="pdf")
-        (tmp / "pdf-missed-contributions-report.pdf").write_bytes(
-            vault.read_all(pdf.storage_name, pdf.wrapped_key)
-        )
+        (tmp / "pdf-missed-contributions-report.pdf").write_bytes(store.read_all(pdf.file))
     return {
         "case": f"/missed/cases/{case.pk}/",
         "invoice": f"/remittances/invoices/{invoice.pk}/",
         "advice": f"/remittances/advice/{invoice.advice_id}/",
         "rejected": f"/submissions/{rejected.pk}/",
         "buyback": f"/buybacks/{buyback.pk}/",
+        "connections": f"/connections/{rejected.organization_id}/",
     }
 
 

@@ -23,6 +23,7 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # One development signing certificate per test process (made on first use).
     settings.SIGNING_DIR = _signing_dir(tmp_path)
+    settings.DEMO_SFTP_KEY_DIR = tmp_path / "demo-sftp"
     # Tasks run at once in tests; tests of the worker itself use the database backend.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}

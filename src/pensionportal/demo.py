@@ -10,6 +10,7 @@ from pensionportal.buybacks import demo as buybacks_demo
 from pensionportal.core import demo as accounts_demo
 from pensionportal.core.demo import DemoSignIn
 from pensionportal.exchange import demo as exchange_demo
+from pensionportal.integrations import demo as integrations_demo
 from pensionportal.memberevents import demo as memberevents_demo
 from pensionportal.messaging import demo as messaging_demo
 from pensionportal.missed import demo as missed_demo
@@ -27,6 +28,8 @@ LOADERS = (
     missed_demo.load,
     memberevents_demo.load,
     signedforms_demo.load,
+    # Last: the payroll connections, and the next pay cycle's file after the demo's last.
+    integrations_demo.load,
 )
 
 

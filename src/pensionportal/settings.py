@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "pensionportal.missed",
     "pensionportal.memberevents",
     "pensionportal.signedforms",
+    "pensionportal.integrations",
+    "pensionportal.api",
+    "pensionportal.sftp",
 ]
 
 MIDDLEWARE = [
@@ -373,6 +376,18 @@ SIGNING_KEY_PASSPHRASE = os.environ.get(
 FORM_LINK_VALID_DAYS = int(os.environ.get("PORTAL_FORM_LINK_VALID_DAYS", "7"))
 FORM_CODE_VALID_MINUTES = int(os.environ.get("PORTAL_FORM_CODE_VALID_MINUTES", "15"))
 FORM_REMINDER_DAYS = int(os.environ.get("PORTAL_FORM_REMINDER_DAYS", "3"))
+# --- Payroll systems: the REST API and the SFTP server (issue 19) ----------------------------
+# Access tokens are JWTs signed with the first of these keys and accepted under any: rotate
+# by putting a new key in front and removing the old one after API_TOKEN_SECONDS. Unset, a
+# key is derived from the secret key (a label of its own, so it is no other key).
+API_SIGNING_KEYS = _env_list("PORTAL_API_SIGNING_KEYS", "") or [
+    hashlib.sha256(("api-tokens:" + SECRET_KEY).encode()).hexdigest()
+]
+API_TOKEN_SECONDS = int(os.environ.get("PORTAL_API_TOKEN_SECONDS", "3600"))
+# Where `manage.py run_sftp` listens, and the address administrators are told to use.
+SFTP_HOST = os.environ.get("PORTAL_SFTP_HOST", "127.0.0.1")
+SFTP_PORT = int(os.environ.get("PORTAL_SFTP_PORT", "2222"))
+SFTP_PUBLIC_ADDRESS = os.environ.get("PORTAL_SFTP_PUBLIC_ADDRESS", "")
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

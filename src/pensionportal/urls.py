@@ -22,6 +22,8 @@ urlpatterns = [
     path("worklist/", include("pensionportal.worklist.urls")),
     path("member-events/", include("pensionportal.memberevents.urls")),
     path("forms/", include("pensionportal.signedforms.urls")),
+    path("connections/", include("pensionportal.integrations.urls")),
+    path("api/v1/", include("pensionportal.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -39,6 +39,14 @@ ANONYMOUS_ALLOWED = {
     "django.views.static.serve",
 }
 
+# The REST API (issue 19) has no sign-in page: an anonymous call is answered with a problem
+# document (401 and a Bearer challenge, or 404/405 where there is no such operation), never
+# redirected and never data. Its schema is public (it describes, it holds nothing), and the
+# token endpoint is where a client proves who it is. Its reference page is for signed-in
+# users and follows the portal's rule.
+API_PUBLIC = {"api:openapi-json", "api:token"}
+API_SIGNED_IN_PAGES = {"api:reference"}
+
 SAMPLE = {
     "int": "1",
     "str": "sample",
@@ -80,6 +88,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(url: str, name: str) -> None:
     if name in ANONYMOUS_ALLOWED:
         pytest.skip(f"{name} is on the anonymous allow-list")
     client = Client()
+    if name.startswith("api:") and name not in API_SIGNED_IN_PAGES:
+        _anonymous_api_call_is_refused(client, url, name)
+        return
     for method in (client.get, client.post):
         response = method(url, follow=True)
         final = response.request["PATH_INFO"]
@@ -87,6 +98,24 @@ def test_anonymous_visitors_are_sent_to_sign_in(url: str, name: str) -> None:
             f"{method.__name__.upper()} {url} ({name}) answered {response.status_code} at {final} "
             "without asking an anonymous visitor to sign in"
         )
+
+
+def _anonymous_api_call_is_refused(client: Client, url: str, name: str) -> None:
+    for method in (client.get, client.post):
+        answer = method(url)
+        call = f"{method.__name__.upper()} {url} ({name})"
+        if name == "api:openapi-json":
+            assert answer.status_code == 200, call
+            assert set(answer.json()) >= {"openapi", "paths"}, call
+            continue
+        if name == "api:token" and method.__name__ == "post":
+            assert answer.status_code == 400, call  # RFC 6749 5.2: invalid_request, as JSON
+            assert answer.json()["error"] == "invalid_request", call
+            continue
+        assert answer["Content-Type"] == "application/problem+json", call
+        assert answer.status_code in (401, 404, 405), call
+        if answer.status_code == 401:
+            assert answer["WWW-Authenticate"].startswith("Bearer"), call
 
 
 def test_the_walk_covers_the_sections() -> None:
@@ -98,4 +127,6 @@ def test_the_walk_covers_the_sections() -> None:
         "messaging:index",
         "exchange:index",
         "reports:index",
+        "api:submissions",
+        "api:reference",
     } <= names

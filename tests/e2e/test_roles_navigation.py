@@ -65,6 +65,7 @@ SECTIONS = (
     Section("Forms and Publications", "/forms/", EMPLOYER_FILES),
     Section("Reports", "/reports/", frozenset({Role.PAYROLL_MANAGER})),
     Section("Users", "/users/", frozenset({Role.ADMINISTRATOR})),
+    Section("Payroll connections", "/connections/", frozenset({Role.ADMINISTRATOR})),
     Section("Organizations", "/organizations/"),
     Section("Missed contributions", "/missed/"),
     Section("Audit trail", "/staff/audit/"),

@@ -20,7 +20,7 @@ from django.http import Http404
 
 from pensionportal.audit.models import AuditEvent
 
-from .models import Membership, Organization, Role, StaffRole, User
+from .models import Membership, Organization, Role, ServiceAccount, StaffRole, User
 
 
 class Capability(StrEnum):
@@ -53,6 +53,25 @@ STAFF_ROLE_NEEDED: dict[Capability, StaffRole | None] = {
 AnyUser = User | AnonymousUser
 
 
+def service_account_of(user: AnyUser) -> ServiceAccount | None:
+    """The service account a payroll system acts as (an API client, an SFTP account), or
+    None for a person. One query per user object, only for service accounts."""
+    if not getattr(user, "is_service_account", False):
+        return None
+    assert isinstance(user, User)
+    try:
+        return user.service_account
+    except ServiceAccount.DoesNotExist:
+        return None
+
+
+def _service_organizations(user: AnyUser, capability: Capability) -> QuerySet[Organization]:
+    account = service_account_of(user)
+    if account is None or capability.value not in account.capability_values:
+        return Organization.objects.none()
+    return Organization.objects.filter(pk=account.organization_id, is_active=True)
+
+
 def is_staff_user(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
@@ -79,7 +98,7 @@ def _role_filter(capability: Capability) -> Q:
 
 def memberships_with(user: AnyUser, capability: Capability) -> QuerySet[Membership]:
     """The user's memberships that carry a role granting `capability` (never staff's)."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active or service_account_of(user) is not None:
         return Membership.objects.none()
     return Membership.objects.filter(
         _role_filter(capability), user=user, organization__is_active=True
@@ -90,6 +109,8 @@ def organizations_for(user: AnyUser, capability: Capability) -> QuerySet[Organiz
     """Organizations in which the user may use `capability`: all of them for staff."""
     if not user.is_authenticated or not user.is_active:
         return Organization.objects.none()
+    if getattr(user, "is_service_account", False):
+        return _service_organizations(user, capability)
     if user.is_staff:
         needed = STAFF_ROLE_NEEDED[capability]
         if needed is None or has_staff_role(user, needed):
@@ -103,6 +124,8 @@ def organizations_for(user: AnyUser, capability: Capability) -> QuerySet[Organiz
 def can_use(user: AnyUser, capability: Capability) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
+    if getattr(user, "is_service_account", False):
+        return _service_organizations(user, capability).exists()
     if user.is_staff:
         needed = STAFF_ROLE_NEEDED[capability]
         return needed is None or has_staff_role(user, needed)
@@ -181,10 +204,11 @@ def manageable_users(user: AnyUser) -> QuerySet[User]:
     """Accounts the user may manage: all for account-administration staff; for an employer
     administrator, the non-staff users of the organizations they administer."""
     require(user, Capability.USERS)
+    people = User.objects.filter(is_service_account=False)
     if user.is_staff:
-        return User.objects.all()
+        return people
     orgs = organizations_for(user, Capability.USERS)
-    return User.objects.filter(is_staff=False, memberships__organization__in=orgs).distinct()
+    return people.filter(is_staff=False, memberships__organization__in=orgs).distinct()
 
 
 def manageable_memberships(user: AnyUser, of: User | None = None) -> QuerySet[Membership]:
@@ -226,6 +250,23 @@ def access_membership(user: AnyUser, membership_id: int | str) -> Membership:
     if not user.is_staff:
         query = query.filter(user__is_staff=False)
     return one_or_404(query, membership_id, "membership")
+
+
+def belongs_to(user: AnyUser, organization_id: int | None) -> bool:
+    """Whether the user (a person or a service account) is of the organization, whatever
+    the role, or is staff: the file layer's last check before a file leaves the portal."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    if organization_id is None:
+        return False
+    account = service_account_of(user)
+    if account is not None:
+        return account.organization_id == organization_id and bool(account.capability_values)
+    return Membership.objects.filter(
+        user=user, organization_id=organization_id, organization__is_active=True
+    ).exists()
 
 
 def mfa_required(user: AnyUser) -> bool:

@@ -123,6 +123,10 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
     portal_id = models.CharField(max_length=12, unique=True, default=new_portal_id)
+    # A payroll system's identity (an API client, an SFTP account: `ServiceAccount`), never
+    # a person: it cannot sign in, has no memberships, is e-mailed nothing and is listed
+    # with no users.
+    is_service_account = models.BooleanField(default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -209,3 +213,33 @@ class Invitation(models.Model):
     def is_usable(self, now: Any = None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and now < self.expires_at and self.user.is_active
+
+
+# Service accounts use addresses in the reserved `.invalid` top-level domain (RFC 2606): no
+# mail can ever be delivered there, and core.notify drops them.
+SERVICE_EMAIL_DOMAIN = "service.invalid"
+
+
+class ServiceAccount(models.Model):
+    """What a payroll system acts as: one organization and the capabilities its credential
+    grants (issue 19). The `user` row exists so that every action records a real actor
+    (`submitted_by`, audit rows); access helpers read the organization and capabilities
+    from here instead of from memberships (accounts.access)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, primary_key=True, related_name="service_account"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="service_accounts"
+    )
+    # Capability values (accounts.access.Capability), comma-separated.
+    capabilities = models.CharField(max_length=200, blank=True)
+    label = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def capability_values(self) -> frozenset[str]:
+        return frozenset(c for c in self.capabilities.split(",") if c)

@@ -45,8 +45,10 @@ def record(
     organization: Organization | None = None,
     target: str = "",
     details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Never pass a SIN, a password or message content in `details`."""
+    """Write one audit row. Never pass a SIN, a password or message content in `details`.
+    `ip_address` is for callers without an HTTP request (the SFTP server)."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if organization is not None:
@@ -55,7 +57,7 @@ def record(
         action=action,
         actor_id=actor.pk if actor is not None else None,
         actor_email=actor.email if actor is not None else actor_email,
-        ip_address=client_ip(request),
+        ip_address=client_ip(request) if request is not None else ip_address,
         organization_id=organization.pk if organization is not None else None,
         target=target,
         details=details or {},

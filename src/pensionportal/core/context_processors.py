@@ -47,6 +47,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("Reports", reverse("reports:index")))
     if access.can_use(user, Capability.USERS):
         entries.append(("Users", reverse("accounts:users")))
+        entries.append(("Payroll connections", reverse("integrations:index")))
     if access.is_staff_user(user):
         if access.has_staff_role(user, StaffRole.ACCOUNT_ADMINISTRATION):
             entries.append(("Organizations", reverse("accounts:organizations")))

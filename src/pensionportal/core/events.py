@@ -91,11 +91,24 @@ class SubmissionApplied(Event):
     template: str
 
 
+@dataclass(frozen=True)
+class SubmissionChecked(Event):
+    """A pension data file's check committed: its problems are stored and its status says
+    what happens next (rejected, waiting for a confirmation, accepted, test mode).
+
+    Published by submissions, after the check's transaction commits. Subscribers: sftp
+    (the problem report written back to the organization's `outbox/results/`)."""
+
+    submission_id: int
+    organization_id: int
+
+
 EVENTS: tuple[type[Event], ...] = (
     PensionDataFileReceived,
     MemberEnrolled,
     PaySubmissionApplied,
     SubmissionApplied,
+    SubmissionChecked,
 )
 
 # --- Publishing and subscribing --------------------------------------------------------

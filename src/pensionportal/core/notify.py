@@ -19,6 +19,15 @@ def absolute_url(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
+def _undeliverable(address: str) -> bool:
+    """A service account's address (accounts.models.SERVICE_EMAIL_DOMAIN): no person."""
+    return address.lower().endswith(".invalid")
+
+
 def notify_on_commit(recipients: Iterable[str], subject: str, body: str) -> None:
     """Queue one e-mail per recipient (no shared To: line) for after the commit."""
-    outbox.queue(recipients, SUBJECT_PREFIX + subject, body)
+    outbox.queue(
+        (address for address in recipients if address and not _undeliverable(address)),
+        SUBJECT_PREFIX + subject,
+        body,
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import IO
 
 from django.db import transaction
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from pensionportal.core.notify import absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.files.filenames import clean_name
 from pensionportal.files.models import StoredFile
-from pensionportal.files.serving import serve_file
+from pensionportal.files.serving import open_audited, serve_file
 from pensionportal.files.uploads import ReceivedUpload, RefusedFile
 
 from . import conf
@@ -287,6 +288,23 @@ def serve_download(
     )
     mark_read(user, upload)
     return response
+
+
+def open_download(user: User, upload: ExchangedFile, *, ip_address: str | None) -> IO[bytes]:
+    """The same download for a door that is not HTTP (the SFTP outbox): audited by the file
+    layer under the same action, the notice marked read."""
+    if upload.file is None or upload.is_deleted:
+        raise Http404("No such file.")
+    reader = open_audited(
+        user,
+        upload.file,
+        action="exchange.file_downloaded",
+        target=upload.reference,
+        details={"channel": "sftp"},
+        ip_address=ip_address,
+    )
+    mark_read(user, upload)
+    return reader
 
 
 def mark_read(user: User, upload: ExchangedFile) -> None:

@@ -6,7 +6,11 @@ The limit for a request, by the URL and the user:
   user;
 - any other request of a signed-in user: `DATA_UPLOAD_MAX_MEMORY_SIZE` (an ordinary form);
 - any request without a signed-in user: `PORTAL_ANONYMOUS_BODY_LIMIT` (a few KB: the
-  sign-in and password forms are tiny).
+  sign-in and password forms are tiny), except on an upload URL whose policy takes bearer
+  tokens (the REST API) when the request carries one: the policy's limit.
+
+A view may carry `answer_too_large(request, limit_text)` to answer in its own format (the
+API's JSON problem document) instead of the 413 page.
 
 A declared `Content-Length` above the limit is answered at once, without reading the body.
 A body without a length (`Transfer-Encoding: chunked`, as gunicorn passes it on) is counted
@@ -34,19 +38,32 @@ def anonymous_limit() -> int:
     return int(getattr(settings, "ANONYMOUS_BODY_LIMIT", 8 * 1024))
 
 
-def upload_policy_for(path: str) -> UploadPolicy | None:
+def _view_for(path: str) -> Callable[..., Any] | None:
     try:
-        match = resolve(path)
+        return resolve(path).func
     except Resolver404:
         return None
-    policy = getattr(match.func, "upload_policy", None)
+
+
+def upload_policy_for(path: str) -> UploadPolicy | None:
+    return _policy_of(_view_for(path))
+
+
+def _policy_of(view: Callable[..., Any] | None) -> UploadPolicy | None:
+    policy = getattr(view, "upload_policy", None)
     return policy if isinstance(policy, UploadPolicy) else None
 
 
-def body_limit(request: HttpRequest) -> int:
+def _has_bearer_token(request: HttpRequest) -> bool:
+    return str(request.META.get("HTTP_AUTHORIZATION", "")).lower().startswith("bearer ")
+
+
+def body_limit(request: HttpRequest, view: Callable[..., Any] | None = None) -> int:
+    policy = _policy_of(view if view is not None else _view_for(request.path_info))
     if not request.user.is_authenticated:
+        if policy is not None and policy.bearer_tokens and _has_bearer_token(request):
+            return policy.request_limit()
         return anonymous_limit()
-    policy = upload_policy_for(request.path_info)
     if policy is not None:
         return policy.request_limit()
     return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2621440)
@@ -83,7 +100,13 @@ class _CountedStream:
         return self._count(self._raw.readline(cap if size is None or size < 0 else min(size, cap)))
 
 
-def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
+def _too_large(
+    request: HttpRequest, limit: int, view: Callable[..., Any] | None = None
+) -> HttpResponse:
+    answer = getattr(view, "answer_too_large", None)
+    if answer is not None:
+        response: HttpResponse = answer(request, _size_text(limit))
+        return response
     body = render_to_string(
         "413.html",
         {"limit_text": _size_text(limit), "signed_in": request.user.is_authenticated},
@@ -103,7 +126,8 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = body_limit(request)
+        view = _view_for(request.path_info)
+        limit = body_limit(request, view)
         raw_length = request.META.get("CONTENT_LENGTH") or ""
         try:
             declared = int(raw_length) if raw_length else None
@@ -111,7 +135,7 @@ class RequestBodyLimitMiddleware:
             declared = None
             request.META["CONTENT_LENGTH"] = "0"
         if declared is not None and declared > limit:
-            return _too_large(request, limit)
+            return _too_large(request, limit, view)
         if declared is None and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             raw: Any = request.META.get("wsgi.input")
             if raw is not None:
@@ -121,5 +145,5 @@ class RequestBodyLimitMiddleware:
                 request.META["CONTENT_LENGTH"] = str(limit)
         response = self.get_response(request)
         if getattr(request, "body_cut_at", None) is not None:
-            return _too_large(request, limit)
+            return _too_large(request, limit, view)
         return response

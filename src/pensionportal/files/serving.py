@@ -8,27 +8,22 @@ streams the decrypted content chunk by chunk, never whole in memory.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from pensionportal.accounts.models import Membership, Organization, User
+from pensionportal.accounts import access
+from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
 
 from .models import StoredFile
-from .store import open_chunks, store
+from .store import open_chunks, open_reader, store
 
 
 def may_read(user: User, stored: StoredFile) -> bool:
-    if user.is_staff and user.is_active:
-        return True
-    if stored.organization_id is None:
-        return False
-    return Membership.objects.filter(
-        user=user, organization_id=stored.organization_id, organization__is_active=True
-    ).exists()
+    return access.belongs_to(user, stored.organization_id)
 
 
 def serve_file(
@@ -104,4 +99,62 @@ def serve_generated(
         action=action,
         target=target,
         details=details,
+    )
+
+
+def open_audited(
+    user: User,
+    stored: StoredFile,
+    *,
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> IO[bytes]:
+    """`serve_file` for a door that is not HTTP (the SFTP outbox): the same last check and
+    audit row, then a seekable reader of the decrypted content (random access, chunk by
+    chunk, never the whole file in memory)."""
+    if not stored.has_content or not may_read(user, stored):
+        raise Http404("No such file.")
+    with transaction.atomic():
+        record(
+            action,
+            actor=user,
+            organization=stored.organization,
+            target=target or stored.reference,
+            details={
+                "file": stored.reference,
+                "what": stored.purpose,
+                "sha256": stored.sha256,
+                **(details or {}),
+            },
+            ip_address=ip_address,
+        )
+    return open_reader(stored)
+
+
+def open_generated(
+    user: User,
+    content: bytes,
+    *,
+    filename: str,
+    purpose: str,
+    organization: Organization | None,
+    content_type: str,
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> IO[bytes]:
+    """`serve_generated` for a door that is not HTTP: the copy given out is stored (so it
+    is on record with its exact bytes), audited, then read back."""
+    stored = store(
+        [content],
+        purpose=purpose,
+        filename=filename,
+        organization=organization,
+        content_type=content_type,
+    )
+    return open_audited(
+        user, stored, action=action, target=target, details=details, ip_address=ip_address
     )

@@ -64,6 +64,9 @@ class UploadPolicy:
     name_cleaner: Callable[[str], str] = clean_name
     # The answer when the body cannot be parsed (None: a plain 400).
     unreadable: Callable[[HttpRequest, str], HttpResponse] | None = None
+    # The REST API: a request carrying `Authorization: Bearer` gets this policy's body limit
+    # (the token itself is checked before a byte of the body is read).
+    bearer_tokens: bool = False
 
     def size_limit(self) -> int:
         return int(_value(self.max_size))

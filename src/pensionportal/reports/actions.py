@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, StreamingHttpResponse
@@ -28,7 +29,7 @@ from pensionportal.core.notify import absolute_url, notify_on_commit
 from pensionportal.files import store as file_store
 from pensionportal.files.filenames import NameRefused, clean_name, extension_of
 from pensionportal.files.models import StoredFile
-from pensionportal.files.serving import serve_file
+from pensionportal.files.serving import open_audited, serve_file
 from pensionportal.files.uploads import ReceivedUpload
 
 from . import conf
@@ -191,6 +192,22 @@ def serve_report_file(
     )
     mark_report_read(user, report_file.report)
     return response
+
+
+def open_report_file(user: User, report_file: ReportFile, *, ip_address: str | None) -> IO[bytes]:
+    """The same download for the SFTP outbox (audited as reports.file_downloaded)."""
+    if report_file.file is None:
+        raise Http404("No such file.")
+    reader = open_audited(
+        user,
+        report_file.file,
+        action="reports.file_downloaded",
+        target=report_file.report.reference,
+        details={"report_file": report_file.pk, "format": report_file.format, "channel": "sftp"},
+        ip_address=ip_address,
+    )
+    mark_report_read(user, report_file.report)
+    return reader
 
 
 def mark_report_read(user: User, report: Report) -> None:

@@ -5,8 +5,9 @@ its audit row and queues the worker's step (tasks.py) on commit."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,7 +21,18 @@ from .intake import RUNNABLE_AGAIN, IntakeError, check_sender, record_submission
 from .models import Source, Status, Submission
 from .tasks import queue_apply, queue_validation, requeue
 
-__all__ = ["RUNNABLE_AGAIN", "IntakeError", "confirm", "receive", "receive_stored", "run_again"]
+__all__ = [
+    "MAX_IDEMPOTENCY_KEY",
+    "RUNNABLE_AGAIN",
+    "IdempotencyConflict",
+    "IntakeError",
+    "Receipt",
+    "confirm",
+    "receive",
+    "receive_once",
+    "receive_stored",
+    "run_again",
+]
 
 
 def receive(
@@ -70,6 +82,7 @@ def receive_stored(
     upload_id: int | None = None,
     row_offset: int = 0,
     request: HttpRequest | None = None,
+    idempotency_key: str = "",
 ) -> Submission:
     """Record a submission for a file already stored and pending (a streamed upload) and
     queue its validation; the file is purged if anything is refused."""
@@ -84,7 +97,90 @@ def receive_stored(
         upload_id=upload_id,
         row_offset=row_offset,
         request=request,
+        idempotency_key=idempotency_key,
     )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    submission: Submission
+    replayed: bool  # the same Idempotency-Key was sent before: nothing new was recorded
+
+
+class IdempotencyConflict(IntakeError):
+    pass
+
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def receive_once(
+    actor: User,
+    organization: Organization,
+    filename: str,
+    stored: StoredFile,
+    *,
+    idempotency_key: str,
+    source: str,
+    test_mode: bool = False,
+    request: HttpRequest | None = None,
+) -> Receipt:
+    """`receive_stored`, except that a second file sent with the same idempotency key (a
+    retry after a lost answer, the REST API) returns the first submission and stores
+    nothing. The same key with another file, or another test mode, is refused: a key names
+    one upload."""
+    key = idempotency_key.strip()
+    if not key:
+        submission = receive_stored(
+            actor, organization, filename, stored, source=source, test_mode=test_mode,
+            request=request,
+        )  # fmt: skip
+        return Receipt(submission, replayed=False)
+    if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        files.purge(stored)
+        raise IntakeError(
+            f"The Idempotency-Key must be printable text of at most {MAX_IDEMPOTENCY_KEY} "
+            "characters.",
+            "Idempotency-Key",
+        )
+    existing = _replay(organization, key, stored, test_mode)
+    if existing is not None:
+        return Receipt(existing, replayed=True)
+    try:
+        # receive_stored's own transaction: on a clash it purges the new file and re-raises.
+        submission = receive_stored(
+            actor,
+            organization,
+            filename,
+            stored,
+            source=source,
+            test_mode=test_mode,
+            request=request,
+            idempotency_key=key,
+        )
+    except IntegrityError:
+        # The same key arrived twice at once: the other request recorded it first.
+        found = _replay(organization, key, stored, test_mode)
+        if found is None:
+            raise
+        return Receipt(found, replayed=True)
+    return Receipt(submission, replayed=False)
+
+
+def _replay(
+    organization: Organization, key: str, stored: StoredFile, test_mode: bool
+) -> Submission | None:
+    existing = Submission.objects.filter(organization=organization, idempotency_key=key).first()
+    if existing is None:
+        return None
+    files.discard_pending([stored])
+    if existing.sha256 != stored.sha256 or existing.test_mode != test_mode:
+        raise IdempotencyConflict(
+            f"This Idempotency-Key was already used for another upload ({existing.reference}, "
+            f"{existing.filename}). Send a new file with a new key.",
+            "Idempotency-Key",
+        )
+    return existing
 
 
 def confirm(actor: User, submission: Submission, request: HttpRequest | None) -> Submission:

@@ -87,6 +87,7 @@ def record_submission(
     upload_id: int | None = None,
     row_offset: int = 0,
     request: HttpRequest | None = None,
+    idempotency_key: str = "",
 ) -> Submission:
     """Record a submission for a file already stored and pending (a streamed upload), and
     call `then(submission id)` in the same transaction (tasks.queue_validation: the steps
@@ -110,6 +111,7 @@ def record_submission(
                 size=stored.size,
                 sha256=stored.sha256,
                 upload_id=upload_id,
+                idempotency_key=idempotency_key,
                 row_offset=row_offset,
                 submitted_by=actor,
             )
@@ -119,7 +121,12 @@ def record_submission(
                 actor=actor,
                 organization=organization,
                 target=submission.reference,
-                details={"source": source, "test_mode": test_mode, "sha256": stored.sha256},
+                details={
+                    "source": source,
+                    "test_mode": test_mode,
+                    "sha256": stored.sha256,
+                    "filename": submission.filename,
+                },
             )
             files.keep(stored, organization=organization)
             then(submission.pk)
@@ -248,6 +255,11 @@ def _check(submission: Submission) -> tuple[ParsedFile | Unreadable, DatabaseReg
         },
     )
     _notify_result(submission)
+    events.publish_on_commit(
+        events.SubmissionChecked(
+            submission_id=submission.pk, organization_id=submission.organization_id
+        )
+    )
     return parsed, registry
 
 

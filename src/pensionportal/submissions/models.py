@@ -30,6 +30,8 @@ class Status(models.TextChoices):
 class Source(models.TextChoices):
     UPLOAD = "upload", "File upload"
     ONLINE = "online", "Online entry"
+    API = "api", "Payroll system (API)"
+    SFTP = "sftp", "Payroll system (SFTP)"
 
 
 class Submission(models.Model):
@@ -48,6 +50,8 @@ class Submission(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
     upload_id = models.BigIntegerField(null=True, blank=True)  # exchange upload, if any
+    # The API's Idempotency-Key: a retried upload with the same key is the same submission.
+    idempotency_key = models.CharField(max_length=255, blank=True)
     # PAY header, kept for duplicate checks and reconciliation with the money received.
     pay_cycle = models.CharField(max_length=12, blank=True)
     pay_date = models.DateField(null=True, blank=True)
@@ -86,6 +90,13 @@ class Submission(models.Model):
             models.Index(fields=["organization", "pay_date"]),
             models.Index(fields=["organization", "payment_reference"]),
             models.Index(fields=["status", "worker_started_at"], name="submission_in_work"),
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["organization", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="unique_submission_idempotency_key",
+            )
         ]
 
     def __str__(self) -> str:

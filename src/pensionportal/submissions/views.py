@@ -18,12 +18,13 @@ from pensionportal.core.query_filters import QueryFilters
 from pensionportal.datafiles import templates
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.files.serving import serve_generated
-from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
+from pensionportal.files.uploads import accepts_uploads, received, refusals
 
-from . import actions, conf, online
+from . import actions, online
 from .access import access_submission, visible_submissions
 from .models import Severity, Source, Status
 from .report import problem_report_csv, problem_report_xlsx
+from .uploads import upload_policy
 
 REFRESHING = {Status.RECEIVED, Status.VALIDATING, Status.APPLYING}
 
@@ -163,14 +164,7 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
     return redirect("submissions:list")
 
 
-UPLOADS = UploadPolicy(
-    purpose="submissions.pension_data",
-    authorize=_authorize_upload,
-    unreadable=_refuse,
-    max_size=conf.max_file_bytes,
-    max_files=1,
-    extensions=frozenset({"csv", "xlsx", "txt"}),
-)
+UPLOADS = upload_policy(authorize=_authorize_upload, unreadable=_refuse)
 
 
 @login_required

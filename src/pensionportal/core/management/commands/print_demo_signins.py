@@ -34,5 +34,26 @@ class Command(BaseCommand):
             " checked (try sending a program renamed statement.pdf in File Upload).",
             " Keys: make rotate-keys-check (what is still under an older key).",
         ]
+        lines += _connections(base)
         lines += ["=" * 78, ""]
         self.stdout.write("\n".join(lines))
+
+
+def _connections(base: str) -> list[str]:
+    """The payroll system's demo credentials: the REST API and SFTP (docs/api.md, sftp.md)."""
+    # Imported here: core's own command names no app at import time (docs/architecture.md).
+    from pensionportal.integrations.demo import load
+
+    demo = load()
+    if demo is None:
+        return []
+    return [
+        "-" * 78,
+        " Payroll systems (Payroll connections page; docs/api.md, docs/sftp.md):",
+        f"   API client {demo.client_id}  secret {demo.client_secret}",
+        f"   curl -u {demo.client_id}:{demo.client_secret} -d grant_type=client_credentials \\",
+        f"     {base}/api/v1/oauth/token        (reference: {base}/api/v1/reference/)",
+        f"   sftp -i {demo.key_file} -P {settings.SFTP_PORT} "
+        f"{demo.sftp_username}@{settings.SFTP_HOST}",
+        f"   this pay cycle's PAY file, to send either way: {demo.pay_file}",
+    ]

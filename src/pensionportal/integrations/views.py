@@ -1,0 +1,246 @@
+"""Payroll connections: the employer administrator's (and account-administration staff's)
+pages for API clients and the SFTP account. Views parse input, call one action, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pensionportal.accounts import access as account_access
+from pensionportal.accounts.models import User
+
+from . import actions
+from .access import (
+    access_client,
+    access_key,
+    access_managed_organization,
+    clients_for,
+    manageable_organizations,
+    sftp_accounts_for,
+)
+from .forms import ClientForm, ConfirmForm, KeyForm
+from .models import ApiClient, SftpAccount
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def sftp_address() -> str:
+    configured = str(getattr(settings, "SFTP_PUBLIC_ADDRESS", "") or "")
+    if configured:
+        return configured
+    return f"{settings.SFTP_HOST}:{settings.SFTP_PORT}"
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    organizations = manageable_organizations(user).order_by("name")
+    if not account_access.is_staff_user(user) and organizations.count() == 1:
+        only = organizations.first()
+        assert only is not None
+        return redirect("integrations:organization", organization_id=only.pk)
+    search = request.GET.get("q", "").strip()
+    if search:
+        organizations = organizations.filter(name__icontains=search)
+    page = Paginator(organizations, 25).get_page(request.GET.get("page"))
+    ids = [org.pk for org in page]
+    active_clients: dict[int, int] = {}
+    for client in clients_for(user).filter(organization_id__in=ids, revoked_at__isnull=True):
+        active_clients[client.organization_id] = active_clients.get(client.organization_id, 0) + 1
+    sftp = {a.organization_id: a for a in sftp_accounts_for(user).filter(organization_id__in=ids)}
+    rows = [(org, active_clients.get(org.pk, 0), sftp.get(org.pk)) for org in page]
+    return render(
+        request,
+        "integrations/index.html",
+        {"page": page, "rows": rows, "search": search},
+    )
+
+
+@login_required
+def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _user(request)
+    org = access_managed_organization(user, organization_id)
+    account = sftp_accounts_for(user).filter(organization=org).first()
+    keys = account.keys.select_related("added_by", "removed_by") if account else None
+    return render(
+        request,
+        "integrations/organization.html",
+        {
+            "organization": org,
+            "clients": clients_for(user).filter(organization=org),
+            "sftp": account,
+            "keys": keys,
+            "key_form": KeyForm(),
+            "is_staff": account_access.is_staff_user(user),
+            "host_fingerprint": actions.host_key_fingerprint(),
+            "sftp_address": sftp_address(),
+            "reference_url": "api:reference",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _user(request)
+    org = access_managed_organization(user, organization_id)
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = actions.create_client(
+                user,
+                org,
+                name=data["name"],
+                scopes=data["scopes"],
+                allowed_networks=data["allowed_networks"],
+                expires_on=data["expires_on"],
+                rate_limit_per_minute=data["rate_limit_per_minute"],
+                request=request,
+            )
+        except actions.IntegrationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            # The secret is shown in this answer only: never stored, never redirected with.
+            return render(
+                request,
+                "integrations/client_created.html",
+                {
+                    "client": created.client,
+                    "secret": created.secret,
+                    "organization": org,
+                    "token_url": request.build_absolute_uri("/api/v1/oauth/token"),
+                },
+            )
+    return render(
+        request,
+        "integrations/client_new.html",
+        {"form": form, "organization": org},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = _user(request)
+    client: ApiClient = access_client(user, client_id)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.revoke_client(user, client, request=request)
+        except actions.IntegrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{client.name} was revoked; its tokens no longer work.")
+        return redirect("integrations:organization", organization_id=client.organization_id)
+    return render(
+        request,
+        "integrations/client_revoke.html",
+        {"client": client, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _user(request)
+    org = access_managed_organization(user, organization_id)
+    account_access.require_staff(user)
+    try:
+        account = actions.approve_sftp(user, org, request=request)
+    except actions.IntegrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"SFTP is approved for {org.name} (user name {account.username}). Its administrator "
+            "can now add the payroll system's public key.",
+        )
+    return redirect("integrations:organization", organization_id=org.pk)
+
+
+@login_required
+@require_POST
+def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _user(request)
+    org = access_managed_organization(user, organization_id)
+    account_access.require_staff(user)
+    account: SftpAccount | None = sftp_accounts_for(user).filter(organization=org).first()
+    if account is None:
+        messages.error(request, "This organization has no SFTP account.")
+    else:
+        try:
+            actions.suspend_sftp(user, account, request=request)
+        except actions.IntegrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The SFTP account {account.username} is suspended.")
+    return redirect("integrations:organization", organization_id=org.pk)
+
+
+@login_required
+@require_POST
+def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
+    user = _user(request)
+    org = access_managed_organization(user, organization_id)
+    account = sftp_accounts_for(user).filter(organization=org).first()
+    if account is None:
+        messages.error(
+            request,
+            "SFTP is not approved for this organization yet; ask the plan administrator.",
+        )
+        return redirect("integrations:organization", organization_id=org.pk)
+    form = KeyForm(request.POST)
+    if form.is_valid():
+        try:
+            key = actions.add_ssh_key(
+                user,
+                account,
+                form.cleaned_data["public_key"],
+                form.cleaned_data["label"],
+                request=request,
+            )
+        except actions.IntegrationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Key {key.fingerprint} added to {account.username}.")
+            return redirect("integrations:organization", organization_id=org.pk)
+    return render(
+        request,
+        "integrations/organization.html",
+        {
+            "organization": org,
+            "clients": clients_for(user).filter(organization=org),
+            "sftp": account,
+            "keys": account.keys.select_related("added_by", "removed_by"),
+            "key_form": form,
+            "is_staff": account_access.is_staff_user(user),
+            "host_fingerprint": actions.host_key_fingerprint(),
+            "sftp_address": sftp_address(),
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
+    user = _user(request)
+    key = access_key(user, key_id)
+    try:
+        actions.remove_ssh_key(user, key, request=request)
+    except actions.IntegrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Key {key.fingerprint} removed; it no longer signs in.")
+    return redirect("integrations:organization", organization_id=key.sftp_account.organization_id)
