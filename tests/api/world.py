@@ -17,8 +17,8 @@ from pensionportal.remittances.models import (
     LineKind,
     RemittanceAdvice,
 )
+from pensionportal.reports.actions import publish_report
 from pensionportal.reports.models import Report, ReportKind
-from pensionportal.reports.publishing import publish_report
 from pensionportal.submissions.models import Submission
 from tests.factories import make_member, make_org, make_staff, make_user
 from tests.submissions.helpers import pay_file, pay_row, submit

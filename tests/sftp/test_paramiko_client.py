@@ -17,8 +17,8 @@ from pensionportal.exchange.actions import deliver_file
 from pensionportal.exchange.models import Category
 from pensionportal.integrations import actions
 from pensionportal.integrations.models import HostKey, SshKey
+from pensionportal.reports.actions import publish_report
 from pensionportal.reports.models import ReportKind
-from pensionportal.reports.publishing import publish_report
 from pensionportal.sftp.models import InboxRefusal
 from pensionportal.submissions.models import Source, Submission
 from tests.factories import make_staff

@@ -35,8 +35,8 @@ from pensionportal.files import store as files
 from pensionportal.files.serving import open_audited, open_generated
 from pensionportal.integrations.models import SftpAccount
 from pensionportal.reports.access import reports_for
+from pensionportal.reports.actions import open_report_file
 from pensionportal.reports.models import ReportFile
-from pensionportal.reports.publishing import open_report_file
 from pensionportal.submissions.access import access_submission, visible_submissions
 from pensionportal.submissions.models import Submission
 from pensionportal.submissions.report import problem_report_csv

@@ -16,8 +16,8 @@ from pensionportal.exchange.models import DELIVERY_CATEGORIES, Category, Directi
 from pensionportal.exchange.models import Status as FileStatus
 from pensionportal.integrations.models import Scope
 from pensionportal.reports.access import access_report, access_report_file, reports_for
+from pensionportal.reports.actions import serve_report_file
 from pensionportal.reports.models import Report, ReportKind
-from pensionportal.reports.publishing import serve_report_file
 
 from ..auth import SCHEME, mark, need
 from ..paging import MAX_PAGE_SIZE, paged
