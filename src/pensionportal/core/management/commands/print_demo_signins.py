@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from pensionportal.core.demo import DEMO_PASSWORD
 from pensionportal.demo import load_demo_data
 from pensionportal.files.storage import describe as describe_storage
+from pensionportal.integrations.demo import load
 
 
 class Command(BaseCommand):
@@ -41,9 +42,6 @@ class Command(BaseCommand):
 
 def _connections(base: str) -> list[str]:
     """The payroll system's demo credentials: the REST API and SFTP (docs/api.md, sftp.md)."""
-    # Imported here: core's own command names no app at import time (docs/architecture.md).
-    from pensionportal.integrations.demo import load
-
     demo = load()
     if demo is None:
         return []
