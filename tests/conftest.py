@@ -19,7 +19,11 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     # use a fast one so the suite stays quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGE_DIR = tmp_path / "storage"
-    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(tmp_path / "storage")}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": storage_settings(tmp_path / "storage"),
+        "audit": storage_settings(tmp_path / "audit-checkpoints", prefix="audit"),
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # One development signing certificate per test process (made on first use).
     settings.SIGNING_DIR = _signing_dir(tmp_path)
@@ -44,7 +48,7 @@ def s3_under_test() -> bool:
     return bool(os.environ.get("PORTAL_TEST_S3_BUCKET"))
 
 
-def storage_settings(local: Path) -> dict[str, object]:
+def storage_settings(local: Path, prefix: str = "test") -> dict[str, object]:
     if not s3_under_test():
         return {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -65,7 +69,7 @@ def storage_settings(local: Path) -> dict[str, object]:
             "querystring_auth": False,
             "max_memory_size": 0,
             # Each test its own prefix, so the bucket's content per test is its own.
-            "location": f"test-{secrets.token_hex(6)}",
+            "location": f"{prefix}-{secrets.token_hex(6)}",
         },
     }
 

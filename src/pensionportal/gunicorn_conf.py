@@ -8,6 +8,11 @@ Every value can be changed by an environment variable (or gunicorn's own flags).
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+from pensionportal.core.logs import redact
 
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("PORTAL_WEB_PROCESSES", "2"))
@@ -32,3 +37,19 @@ access_log_format = (
     '{"time":"%(t)s","logger":"gunicorn.access","request_id":"%({x-request-id}o)s",'
     '"method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","duration_ms":%(M)s}'
 )
+
+
+class RedactingLogger(Logger):  # type: ignore[misc]
+    """The access log without tokens: an invitation's or a password reset's path shows
+    `[token]` in its place (core/logs.py, TOKEN_PATH); and, as every log line, without
+    anything that looks like a SIN."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        return {
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in atoms.items()
+        }
+
+
+logger_class = RedactingLogger

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pensionportal.core.middleware.RefuseNulMiddleware",
     # Static files without a separate web server, in every installation (DEBUG is off).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -96,8 +98,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "pensionportal.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "pensionportal.accounts.middleware.RequireMfaMiddleware",
     "pensionportal.core.middleware.NoStoreMiddleware",
+    "pensionportal.core.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "pensionportal.urls"
@@ -196,14 +200,42 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_ADAPTER = "pensionportal.accounts.adapters.PortalAccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Employer Portal] "
-# Failed sign-ins are throttled per account (key = e-mail) and per address (ip).
+# Failed sign-ins (docs/security.md, "Throttling"): per address, a limit on the real client
+# address (behind PORTAL_TRUSTED_PROXIES); per account, exponential back-off in allowances
+# of its own for the devices and addresses that signed in before (accounts/throttle.py),
+# never a lock. "login_failed" is allauth's limit on second-factor codes, per address and
+# per account (reached only with the account's password).
 ACCOUNT_RATE_LIMITS = {
+    "login_failed_address": os.environ.get("PORTAL_LOGIN_FAILED_ADDRESS_LIMIT", "20/15m/ip"),
     "login_failed": os.environ.get("PORTAL_LOGIN_FAILED_LIMIT", "20/15m/ip,5/15m/key"),
     # Per address: a whole office behind one NAT (or the soak test on loopback) may need more.
     "login": os.environ.get("PORTAL_LOGIN_LIMIT", "30/m/ip"),
     "reset_password": "20/m/ip,5/m/key",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+LOGIN_FREE_ATTEMPTS = int(os.environ.get("PORTAL_LOGIN_FREE_ATTEMPTS", "5"))
+LOGIN_BACKOFF_SECONDS = int(os.environ.get("PORTAL_LOGIN_BACKOFF_SECONDS", "30"))
+LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("PORTAL_LOGIN_BACKOFF_MAX_SECONDS", "900"))
+# The load balancers and reverse proxies in front of the portal, addresses or networks
+# (core/addresses.py): the client is the first address in X-Forwarded-For, from the right,
+# that is not one of them. Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = _env_list("PORTAL_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"PORTAL_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(for example 10.0.0.0/8)."
+        ) from None
+# Passkeys (WebAuthn, issue 17): as a second factor, and as a passwordless sign-in (a
+# passkey with user verification is both factors). Plain HTTP only for the development
+# server on localhost; production is HTTPS.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Staff must add a passkey (on top of, or instead of, their authenticator app) before
+# anything else, when this is on (accounts/middleware.py).
+STAFF_PASSKEY_REQUIRED = _env_bool("PORTAL_STAFF_PASSKEY_REQUIRED", False)
 MFA_TOTP_ISSUER = "Employer Portal"
 MFA_ADAPTER = "pensionportal.accounts.adapters.PortalMFAAdapter"
 
@@ -213,6 +245,8 @@ INVITATION_VALID_HOURS = int(os.environ.get("PORTAL_INVITATION_VALID_HOURS", "72
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("PORTAL_IDLE_TIMEOUT_MINUTES", "20")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
+# However active, a session ends this long after its sign-in (accounts/sessions.py).
+SESSION_ABSOLUTE_SECONDS = int(float(os.environ.get("PORTAL_SESSION_ABSOLUTE_HOURS", "12")) * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -222,6 +256,33 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No camera, microphone, location, payment, USB, ... for any page; WebAuthn (passkeys) for
+# the portal's own origin only (core/middleware.py).
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "autoplay",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "serial",
+                "usb",
+                "xr-spatial-tracking",
+                "interest-cohort",
+            )
+        ),
+        "publickey-credentials-create=(self)",
+        "publickey-credentials-get=(self)",
+    ]
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -310,6 +371,34 @@ def _s3_options() -> dict[str, object] | None:
 
 
 _S3 = _s3_options()
+
+
+def _audit_checkpoint_storage() -> dict[str, object]:
+    """Where the audit chain's signed checkpoints go (audit/checkpoints.py): the bucket of
+    PORTAL_AUDIT_CHECKPOINT_URL (s3://bucket/prefix, ideally with object lock and other
+    credentials than the portal's files), else a prefix of the file storage."""
+    url = urlsplit(os.environ.get("PORTAL_AUDIT_CHECKPOINT_URL", ""))
+    if url.scheme and url.scheme != "s3":
+        raise ImproperlyConfigured(
+            "PORTAL_AUDIT_CHECKPOINT_URL must start with s3:// (or be unset)."
+        )
+    if url.scheme == "s3" and _S3 is not None:
+        return {
+            "BACKEND": "pensionportal.files.backends.S3Storage",
+            "OPTIONS": {**_S3, "bucket_name": url.netloc, "location": url.path.strip("/")},
+        }
+    if _S3 is not None:
+        prefix = "/".join(p for p in (str(_S3["location"] or ""), "audit") if p)
+        return {
+            "BACKEND": "pensionportal.files.backends.S3Storage",
+            "OPTIONS": {**_S3, "location": prefix},
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(STORAGE_DIR / "audit"), "base_url": None},
+    }
+
+
 STORAGES: dict[str, dict[str, object]] = {
     "default": (
         {"BACKEND": "pensionportal.files.backends.S3Storage", "OPTIONS": _S3}
@@ -319,6 +408,7 @@ STORAGES: dict[str, dict[str, object]] = {
             "OPTIONS": {"location": str(STORAGE_DIR), "base_url": None},
         }
     ),
+    "audit": _audit_checkpoint_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -388,6 +478,17 @@ API_TOKEN_SECONDS = int(os.environ.get("PORTAL_API_TOKEN_SECONDS", "3600"))
 SFTP_HOST = os.environ.get("PORTAL_SFTP_HOST", "127.0.0.1")
 SFTP_PORT = int(os.environ.get("PORTAL_SFTP_PORT", "2222"))
 SFTP_PUBLIC_ADDRESS = os.environ.get("PORTAL_SFTP_PUBLIC_ADDRESS", "")
+
+# --- Audit trail (docs/security.md, "Audit trail") -------------------------------------
+# MAC keys of the audit chain, newest first, "id:secret" each (audit/keys.py); from the
+# secret store or KMS, never the database. In development a key derived from SECRET_KEY.
+AUDIT_KEYS = _env_list("PORTAL_AUDIT_KEYS", "")
+if not AUDIT_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PORTAL_AUDIT_KEYS must be set when PORTAL_PRODUCTION=1.")
+    AUDIT_KEYS = ["dev:" + hashlib.sha256(("audit:" + SECRET_KEY).encode()).hexdigest()]
+# A signed checkpoint of the chain head this often (when it has grown), by the reaper.
+AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("PORTAL_AUDIT_CHECKPOINT_MINUTES", "60"))
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -197,7 +197,10 @@ def test_vendors_get_only_the_communications_role() -> None:
     assert not User.objects.filter(email="v@example.com").exists()
 
 
-def test_inviting_an_existing_address_adds_a_second_organization() -> None:
+def test_inviting_an_existing_address_adds_a_second_organization_once_accepted() -> None:
+    """Issue 17, finding 1: the membership waits for the person's answer."""
+    from pensionportal.accounts.models import Invitation
+
     first, second = make_org(), make_org()
     person = make_user(first, [Role.COMMUNICATIONS])
     admin = make_user(second, [Role.ADMINISTRATOR])
@@ -212,6 +215,11 @@ def test_inviting_an_existing_address_adds_a_second_organization() -> None:
         },
     )
     assert response.status_code == 302
+    assert set(Membership.objects.filter(user=person).values_list("organization", flat=True)) == {
+        first.pk
+    }
+    invitation = Invitation.objects.get(user=person, organization=second)
+    assert _client(person).post(f"/invitations/{invitation.pk}/accept/").status_code == 302
     assert set(Membership.objects.filter(user=person).values_list("organization", flat=True)) == {
         first.pk,
         second.pk,

@@ -50,14 +50,16 @@ def test_it_throttles_failed_sign_ins_per_account() -> None:
     user = make_user(make_org())
     for attempt in range(5):
         _post(Client(), user.email, "Wrong!Passw0rd", ip=f"10.1.0.{attempt}")
-    # Even the right password is refused while the account is throttled, from a new address.
+    # Even the right password is refused while the account is throttled, from a new address
+    # (for a short, growing while: issue 17 made the lock a back-off, tests/accounts/
+    # test_throttling.py).
     response = Client().post(
         LOGIN, {"login": user.email, "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
     )
     assert "_auth_user_id" not in response.client.session
     assert "Too many failed" in response.content.decode()
     # Issue 15, item 15: the message says for how long.
-    assert "signing in is paused for 15 minutes" in response.content.decode()
+    assert "try again in 30 seconds" in response.content.decode()
 
 
 def test_it_throttles_failed_sign_ins_per_address() -> None:
@@ -178,10 +180,10 @@ def test_a_password_reset_link_works_once() -> None:
     assert AuditEvent.objects.filter(action="auth.password_reset", actor_id=user.pk).exists()
 
 
-def test_the_lockout_period_is_read_from_the_configured_limit(settings: object) -> None:
+def test_the_address_pause_is_read_from_the_configured_limit(settings: object) -> None:
     from pensionportal.accounts.adapters import lockout_period
 
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "20/1h/ip,5/15m/key"}  # type: ignore[attr-defined]
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed_address": "20/1h/ip"}  # type: ignore[attr-defined]
     assert lockout_period() == "1 hour"
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "5/30m/key"}  # type: ignore[attr-defined]
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed_address": "5/30m/ip"}  # type: ignore[attr-defined]
     assert lockout_period() == "30 minutes"

@@ -11,9 +11,10 @@ import pytest
 from django.db import connection, transaction
 from django.test import TestCase
 
-from pensionportal.audit.chain import GENESIS_HASH, seal, verify
+from pensionportal.audit.chain import GENESIS_HASH, seal
 from pensionportal.audit.models import AuditChainHead, AuditEvent
 from pensionportal.audit.record import record
+from pensionportal.audit.verification import verify
 
 
 @pytest.mark.django_db

@@ -139,3 +139,19 @@ def test_the_csrf_check_is_enforced() -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     assert client.post("/users/invite/", {"email": "a@example.com"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_the_query_string_is_a_clear_400_not_a_500() -> None:
+    """PostgreSQL refuses NUL in text: /messages/new/?mailbox=%00 answered 500 there (found
+    by the demo crawl's hostile query strings, issue 17)."""
+    from django.test import Client
+
+    from tests.factories import make_staff
+
+    client = Client(raise_request_exception=False)
+    client.force_login(make_staff())
+    response = client.get("/messages/new/?mailbox=%00")
+    assert response.status_code == 400
+    assert "character" in response.content.decode()
+    assert client.get("/messages/new/?mailbox=general").status_code != 400

@@ -36,6 +36,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
             "PORTAL_SECRET_KEY": secrets.token_urlsafe(64),
             "PORTAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "PORTAL_INDEX_KEY": secrets.token_urlsafe(48),
+            "PORTAL_AUDIT_KEYS": "t1:" + secrets.token_urlsafe(40),
             "PORTAL_ALLOWED_HOSTS": "portal.example.org",
             "PORTAL_ISSUER_NAME": "Plan Administrator Inc.",
             "PORTAL_ISSUER_ADDRESS": "1 Main Street|Toronto, ON  M5C 3A7",

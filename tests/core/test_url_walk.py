@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages an anonymous visitor may see: signing in and its steps, password reset, the
-# invitation link and a member's form-signing link (the token is the credential), pages
+# invitation link and a member's form-signing link (the token is the credential; they
+# move it into the session at once), pages
 # that only say "closed", and the health probes, which answer without any data
 # (tests/core/test_health.py).
 ANONYMOUS_ALLOWED = {
@@ -36,6 +37,7 @@ ANONYMOUS_ALLOWED = {
     "signedforms:member_start",
     "signedforms:member_code",
     "signedforms:member_form",
+    "accounts:invitation_link",
     "django.views.static.serve",
 }
 

@@ -102,7 +102,7 @@ def sign_in(
     visit(page, f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=False).first.fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
     if totp_secret is not None:
         check_accessibility(page)

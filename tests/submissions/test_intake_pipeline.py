@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client, TestCase
 
-from pensionportal.accounts.models import Organization, Plan, Role, User
+from pensionportal.accounts.models import Organization, Plan, Role, StaffRole, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.core import crypto
 from pensionportal.members.models import Contribution, Leave, Member, MemberStatus
 from pensionportal.submissions import actions, appliers
 from pensionportal.submissions.models import Status, Submission
-from tests.factories import make_member, make_org, make_user
+from tests.factories import make_member, make_org, make_staff, make_user
 
 from .helpers import enrol_row, file_of, pay_file, pay_row, submit
 
@@ -141,7 +141,8 @@ def test_applying_is_all_or_nothing_when_it_fails_midway(
     assert "Nothing was applied" in submission.failure_message
     assert not Member.objects.filter(employee_id__in=["E100", "E101"]).exists()
     monkeypatch.setattr(Member.objects, "create", real_create)
-    staff_user = clerk  # run_again is an action; the view restricts it to staff
+    # Running again is for staff of data management (the action checks it too).
+    staff_user = make_staff([StaffRole.DATA_MANAGEMENT])
     with TestCase.captureOnCommitCallbacks(execute=True):
         actions.run_again(staff_user, submission, None)
     submission.refresh_from_db()

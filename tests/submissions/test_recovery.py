@@ -14,13 +14,13 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from pensionportal.accounts.models import Organization, Plan, Role, User
+from pensionportal.accounts.models import Organization, Plan, Role, StaffRole, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.members.models import Contribution
 from pensionportal.operations.reaper import reap
 from pensionportal.submissions import actions, intake, recovery
 from pensionportal.submissions.models import Status, Submission
-from tests.factories import make_member, make_org, make_user
+from tests.factories import make_member, make_org, make_staff, make_user
 
 from .helpers import pay_file, pay_row, submit
 
@@ -101,7 +101,7 @@ def test_when_the_retries_run_out_the_submission_says_so_and_staff_can_run_it_ag
     monkeypatch.undo()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     with TestCase.captureOnCommitCallbacks(execute=True):
-        actions.run_again(clerk, submission, None)
+        actions.run_again(make_staff([StaffRole.DATA_MANAGEMENT]), submission, None)
     submission.refresh_from_db()
     assert submission.status == Status.APPLIED
 

@@ -17,37 +17,88 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from pensionportal.audit.models import AuditEvent
 
-from .models import Membership, Organization, Role, ServiceAccount, StaffRole, User
+from .models import Invitation, Membership, Organization, Role, ServiceAccount, StaffRole, User
 
 
 class Capability(StrEnum):
-    MESSAGES = "messages"
-    FILES = "files"
-    REPORTS = "reports"
-    USERS = "users"
-    REMITTANCES = "remittances"
+    """A section of the portal. Employers reach it through their roles in an organization
+    (`ROLES_GRANTING`), staff through their staff roles (`STAFF_ROLES_GRANTING`)."""
+
+    MESSAGES = "messages"  # secure messages and the administrator's mailboxes
+    FILES = "files"  # File Upload: files exchanged with employers
+    SUBMISSIONS = "submissions"  # pension data files and online entry
+    MEMBERS = "members"  # the member registry
+    SIN = "sin"  # a member's full SIN, shown with a reason
+    BUYBACKS = "buybacks"
+    REMITTANCES = "remittances"  # remittances, payments, invoices, rates, regulator notices
+    MISSED = "missed"  # missed mandatory contributions
+    REPORTS = "reports"  # reports delivered to employers' payroll managers
+    USERS = "users"  # accounts, roles and organizations
+    AUDIT = "audit"  # the audit trail
+    OPERATIONS = "operations"  # undelivered e-mail and failed background work
+
+    @property
+    def label(self) -> str:
+        return CAPABILITY_LABELS[self]
 
 
-# secure-employer-portal.txt "Types of accounts" and the Reports paragraph.
-ROLES_GRANTING: dict[Capability, frozenset[Role]] = {
-    Capability.MESSAGES: frozenset({Role.COMMUNICATIONS, Role.FILE_UPLOAD, Role.ADMINISTRATOR}),
-    Capability.FILES: frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR}),
-    Capability.REPORTS: frozenset({Role.PAYROLL_MANAGER}),
-    Capability.USERS: frozenset({Role.ADMINISTRATOR}),
-    # Those who send the money and its data, and the payroll managers who remit it.
-    Capability.REMITTANCES: frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR, Role.PAYROLL_MANAGER}),
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.MESSAGES: "Secure messages",
+    Capability.FILES: "File Upload (employer files)",
+    Capability.SUBMISSIONS: "Pension data submissions",
+    Capability.MEMBERS: "Member registry",
+    Capability.SIN: "Reveal a member's full SIN",
+    Capability.BUYBACKS: "Buybacks",
+    Capability.REMITTANCES: "Remittances, payments, invoices and regulator notices",
+    Capability.MISSED: "Missed contributions",
+    Capability.REPORTS: "Reports to employers",
+    Capability.USERS: "Users and organizations",
+    Capability.AUDIT: "Audit trail",
+    Capability.OPERATIONS: "Operations (undelivered e-mail, failed tasks)",
 }
 
-# Staff see every organization; managing accounts also needs the staff role for it.
-STAFF_ROLE_NEEDED: dict[Capability, StaffRole | None] = {
-    Capability.MESSAGES: None,
-    Capability.FILES: None,
-    Capability.REPORTS: None,
-    Capability.USERS: StaffRole.ACCOUNT_ADMINISTRATION,
-    Capability.REMITTANCES: None,
+_FILE_ROLES = frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR})
+
+# secure-employer-portal.txt "Types of accounts" and the Reports paragraph; the role
+# matrix of docs/security.md (tests/accounts/test_role_matrix.py checks it cell by cell).
+ROLES_GRANTING: dict[Capability, frozenset[Role]] = {
+    Capability.MESSAGES: frozenset({Role.COMMUNICATIONS, Role.FILE_UPLOAD, Role.ADMINISTRATOR}),
+    Capability.FILES: _FILE_ROLES,
+    # Those who send the data see the submissions, the members and their buybacks.
+    Capability.SUBMISSIONS: _FILE_ROLES,
+    Capability.MEMBERS: _FILE_ROLES,
+    Capability.SIN: frozenset(),
+    Capability.BUYBACKS: _FILE_ROLES,
+    # Those who send the money and its data, and the payroll managers who remit it.
+    Capability.REMITTANCES: frozenset({Role.FILE_UPLOAD, Role.ADMINISTRATOR, Role.PAYROLL_MANAGER}),
+    # A missed-contributions case is the subject of the payroll managers' report.
+    Capability.MISSED: frozenset({Role.PAYROLL_MANAGER}),
+    Capability.REPORTS: frozenset({Role.PAYROLL_MANAGER}),
+    Capability.USERS: frozenset({Role.ADMINISTRATOR}),
+    Capability.AUDIT: frozenset(),
+    Capability.OPERATIONS: frozenset(),
+}
+
+# Least privilege for staff (issue 17, "Must do" 4): a staff member sees every organization,
+# but only in the sections one of their staff roles grants.
+STAFF_ROLES_GRANTING: dict[Capability, frozenset[StaffRole]] = {
+    # The Data Management Group keeps its own mailbox and receives the data files.
+    Capability.MESSAGES: frozenset({StaffRole.PENSION_PARTNER, StaffRole.DATA_MANAGEMENT}),
+    Capability.FILES: frozenset({StaffRole.PENSION_PARTNER, StaffRole.DATA_MANAGEMENT}),
+    Capability.SUBMISSIONS: frozenset({StaffRole.DATA_MANAGEMENT}),
+    Capability.MEMBERS: frozenset({StaffRole.DATA_MANAGEMENT}),
+    Capability.SIN: frozenset({StaffRole.DATA_MANAGEMENT}),
+    Capability.BUYBACKS: frozenset({StaffRole.DATA_MANAGEMENT}),
+    Capability.REMITTANCES: frozenset({StaffRole.FINANCE}),
+    Capability.MISSED: frozenset({StaffRole.DATA_MANAGEMENT}),
+    Capability.REPORTS: frozenset({StaffRole.PENSION_PARTNER, StaffRole.DATA_MANAGEMENT}),
+    Capability.USERS: frozenset({StaffRole.ACCOUNT_ADMINISTRATION}),
+    Capability.AUDIT: frozenset({StaffRole.AUDIT_READER}),
+    Capability.OPERATIONS: frozenset({StaffRole.ACCOUNT_ADMINISTRATION}),
 }
 
 AnyUser = User | AnonymousUser
@@ -77,16 +128,42 @@ def is_staff_user(user: AnyUser) -> bool:
 
 
 def staff_roles(user: AnyUser) -> frozenset[StaffRole]:
+    """The user's staff roles, read once per request (the permission checks of one page
+    ask several times)."""
     if not is_staff_user(user):
         return frozenset()
     assert isinstance(user, User)
-    return frozenset(
-        StaffRole(role) for role in user.staff_role_grants.values_list("role", flat=True)
-    )
+    cached: frozenset[StaffRole] | None = getattr(user, "_portal_staff_roles", None)
+    if cached is None:
+        cached = frozenset(
+            StaffRole(role) for role in user.staff_role_grants.values_list("role", flat=True)
+        )
+        user._portal_staff_roles = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def has_staff_role(user: AnyUser, role: StaffRole) -> bool:
     return role in staff_roles(user)
+
+
+def staff_capabilities(user: AnyUser) -> frozenset[Capability]:
+    """The sections the user's staff roles grant (none for anyone but active staff)."""
+    roles = staff_roles(user)
+    return frozenset(cap for cap, granting in STAFF_ROLES_GRANTING.items() if granting & roles)
+
+
+def staff_can(user: AnyUser, capability: Capability) -> bool:
+    return capability in staff_capabilities(user)
+
+
+def staff_with(capability: Capability) -> QuerySet[User]:
+    """Active staff whose roles grant `capability` (who may be told about, or assigned, its
+    work)."""
+    return User.objects.filter(
+        is_active=True,
+        is_staff=True,
+        staff_role_grants__role__in=STAFF_ROLES_GRANTING[capability],
+    ).distinct()
 
 
 def _role_filter(capability: Capability) -> Q:
@@ -112,10 +189,11 @@ def organizations_for(user: AnyUser, capability: Capability) -> QuerySet[Organiz
     if getattr(user, "is_service_account", False):
         return _service_organizations(user, capability)
     if user.is_staff:
-        needed = STAFF_ROLE_NEEDED[capability]
-        if needed is None or has_staff_role(user, needed):
-            return Organization.objects.all()
-        return Organization.objects.none()
+        return (
+            Organization.objects.all()
+            if staff_can(user, capability)
+            else Organization.objects.none()
+        )
     return Organization.objects.filter(
         id__in=memberships_with(user, capability).values("organization_id")
     )
@@ -127,20 +205,42 @@ def can_use(user: AnyUser, capability: Capability) -> bool:
     if getattr(user, "is_service_account", False):
         return _service_organizations(user, capability).exists()
     if user.is_staff:
-        needed = STAFF_ROLE_NEEDED[capability]
-        return needed is None or has_staff_role(user, needed)
+        return staff_can(user, capability)
     return memberships_with(user, capability).exists()
 
 
 def require(user: AnyUser, capability: Capability) -> None:
     """403 unless the user's roles allow the section."""
     if not can_use(user, capability):
-        raise PermissionDenied(f"Your roles do not include access to {capability.value}.")
+        raise PermissionDenied(
+            f"Your roles do not include {CAPABILITY_LABELS[capability].lower()}."
+        )
 
 
-def require_staff(user: AnyUser, role: StaffRole | None = None) -> None:
-    if not is_staff_user(user) or (role is not None and not has_staff_role(user, role)):
+def require_staff_member(user: AnyUser) -> None:
+    """403 unless the user is active staff, whatever their roles: only for what every staff
+    member does (the staff queue of work items). Everything else names its capability."""
+    if not is_staff_user(user):
         raise PermissionDenied("This page is for the plan administrator's staff.")
+
+
+def require_staff(user: AnyUser, capability: Capability) -> None:
+    """403 unless the user is staff with a staff role that grants `capability`."""
+    if not is_staff_user(user):
+        raise PermissionDenied("This page is for the plan administrator's staff.")
+    if not staff_can(user, capability):
+        raise PermissionDenied(
+            "Your staff roles do not include "
+            f"{CAPABILITY_LABELS[capability].lower()}; ask an account administrator."
+        )
+
+
+def require_employer(user: AnyUser, capability: Capability) -> None:
+    """403 for staff (the page is an employer's own work) and for employers whose roles do
+    not grant `capability`."""
+    if is_staff_user(user):
+        raise PermissionDenied("This page is for employers' users.")
+    require(user, capability)
 
 
 M = TypeVar("M", bound=Model)
@@ -171,7 +271,8 @@ def visible_to(
     organization_field: str = "organization",
 ) -> QuerySet[M]:
     """`objects` limited to the organizations in which the user may use `capability`
-    (staff: every organization); `organization_field` is the path to the organization."""
+    (staff whose roles grant it: every organization); `organization_field` is the path
+    to the organization."""
     organizations = organizations_for(user, capability)
     return objects.filter(**{f"{organization_field}__in": organizations})
 
@@ -202,7 +303,8 @@ def access_organization(
 
 def manageable_users(user: AnyUser) -> QuerySet[User]:
     """Accounts the user may manage: all for account-administration staff; for an employer
-    administrator, the non-staff users of the organizations they administer."""
+    administrator, the non-staff users of the organizations they administer (whose roles
+    there they may change; never the account itself: issue 17, "Must do" 1)."""
     require(user, Capability.USERS)
     people = User.objects.filter(is_service_account=False)
     if user.is_staff:
@@ -227,20 +329,39 @@ def own_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
-def all_organizations(user: AnyUser, role: StaffRole | None = None) -> QuerySet[Organization]:
-    """Every organization, for staff (with `role`, when given); 403 for anyone else."""
-    require_staff(user, role)
+def all_organizations(user: AnyUser, capability: Capability | None) -> QuerySet[Organization]:
+    """Every organization, for staff whose roles grant `capability` (None: any staff
+    member, for the staff queue's filter); 403 for anyone else."""
+    if capability is None:
+        require_staff_member(user)
+    else:
+        require_staff(user, capability)
     return Organization.objects.all()
 
 
 def audit_events(user: AnyUser) -> QuerySet[AuditEvent]:
-    """The audit trail is the administrator's: staff only (403 for anyone else)."""
-    require_staff(user)
+    """The audit trail is the administrator's: audit-reader staff only (403 otherwise)."""
+    require_staff(user, Capability.AUDIT)
     return AuditEvent.objects.all()
 
 
 def access_user(user: AnyUser, user_id: int | str) -> User:
     return one_or_404(manageable_users(user), user_id, "user")
+
+
+def can_change_accounts(user: AnyUser) -> bool:
+    """Whether the user may change an account itself (its name, its activation, its MFA,
+    its staff roles): account-administration staff only. Employer administrators change
+    memberships of their own organizations and nothing else."""
+    return is_staff_user(user) and staff_can(user, Capability.USERS)
+
+
+def require_account_changes(user: AnyUser) -> None:
+    if not can_change_accounts(user):
+        raise PermissionDenied(
+            "Only the plan administrator's account administration staff change an account's "
+            "name or settings; you manage its roles in your organizations."
+        )
 
 
 def access_membership(user: AnyUser, membership_id: int | str) -> Membership:
@@ -267,6 +388,41 @@ def belongs_to(user: AnyUser, organization_id: int | None) -> bool:
     return Membership.objects.filter(
         user=user, organization_id=organization_id, organization__is_active=True
     ).exists()
+
+
+def invitations_managed_by(user: AnyUser) -> QuerySet[Invitation]:
+    """Invitations to the organizations the user administers (all, for account-
+    administration staff), as the administrator sees them: the address and the name typed,
+    never what the invitee's account holds."""
+    require(user, Capability.USERS)
+    return visible_to(
+        user,
+        Invitation.objects.select_related("user", "organization", "created_by"),
+        Capability.USERS,
+    )
+
+
+def access_invitation(user: AnyUser, invitation_id: int | str) -> Invitation:
+    return one_or_404(invitations_managed_by(user), invitation_id, "invitation")
+
+
+def own_invitations(user: AnyUser) -> QuerySet[Invitation]:
+    """The open invitations addressed to the signed-in user, to accept or decline."""
+    if not user.is_authenticated or not user.is_active or user.is_staff:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        user_id=user.pk,
+        organization__isnull=False,
+        organization__is_active=True,
+        used_at__isnull=True,
+        declined_at__isnull=True,
+        cancelled_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("organization", "created_by")
+
+
+def access_own_invitation(user: AnyUser, invitation_id: int | str) -> Invitation:
+    return one_or_404(own_invitations(user), invitation_id, "invitation")
 
 
 def mfa_required(user: AnyUser) -> bool:

@@ -18,6 +18,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -92,7 +93,7 @@ def _check_organization_data(data: OrganizationData) -> None:
 def create_organization(
     actor: User, data: OrganizationData, request: HttpRequest | None
 ) -> Organization:
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    access.require_staff(actor, Capability.USERS)
     _check_organization_data(data)
     with transaction.atomic():
         if Organization.objects.filter(name__iexact=data.name).exists():
@@ -125,7 +126,7 @@ def update_organization(
     is_active: bool,
     request: HttpRequest | None,
 ) -> Organization:
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    access.require_staff(actor, Capability.USERS)
     _check_organization_data(data)
     with transaction.atomic():
         if Organization.objects.filter(name__iexact=data.name).exclude(pk=organization.pk).exists():
@@ -158,36 +159,78 @@ def update_organization(
 
 
 # --- Invitations --------------------------------------------------------------------
+# Issue 17, "Must do" 1: an invitation answers the same whether or not the address has an
+# account, and nothing changes until the person accepts (a new address by setting a
+# password through its link; an existing account while signed in). Each invitation
+# belongs to one organization: sending it again or cancelling it touches nothing else.
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _issue_invitation(actor: User, user: User, request: HttpRequest | None) -> str:
+def _new_token(invitation: Invitation) -> str:
     token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=now)
-    Invitation.objects.create(
-        user=user,
-        token_hash=_hash_token(token),
-        created_by=actor,
-        created_at=now,
-        expires_at=now + timedelta(hours=settings.INVITATION_VALID_HOURS),
-    )
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-        "accounts:accept_invitation", args=[token]
-    )
-    hours = settings.INVITATION_VALID_HOURS
-    email = user.email
-    outbox.queue(
-        [email],
-        "Your Employer Portal account",
-        "An account has been created for you on the secure Employer Portal.\n\n"
-        f"Set your password here (the link works once and expires in {hours} hours):\n"
-        f"{link}\n\nIf you did not expect this message, ignore it.",
-    )
+    invitation.token_hash = _hash_token(token)
     return token
+
+
+def _portal_url(path: str) -> str:
+    return str(settings.PORTAL_BASE_URL).rstrip("/") + path
+
+
+def _open(query: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    return query.filter(used_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True)
+
+
+def _send_invitation(invitation: Invitation, token: str | None) -> None:
+    """E-mail the invitee: a set-password link for an account without a password, otherwise
+    a request to sign in and answer. Never the inviter's view of the account."""
+    hours = settings.INVITATION_VALID_HOURS
+    user = invitation.user
+    organization = invitation.organization
+    if token is not None:
+        link = _portal_url(reverse("accounts:invitation_link", args=[token]))
+        where = f" for {organization.name}" if organization is not None else ""
+        body = (
+            f"An account has been created for you{where} on the secure Employer Portal.\n\n"
+            f"Set your password here (the link works once and expires in {hours} hours):\n"
+            f"{link}\n\nIf you did not expect this message, ignore it."
+        )
+    else:
+        assert organization is not None
+        roles = ", ".join(invitation.role_labels)
+        if user.is_staff:
+            answer = (
+                "Staff accounts of the plan administrator cannot join an employer's "
+                "organization, so there is nothing to accept: ignore this message."
+            )
+        elif not user.is_active:
+            answer = (
+                "Your account is deactivated: ask the plan administrator to reactivate it "
+                "first, then sign in to accept."
+            )
+        else:
+            link = _portal_url(reverse("accounts:my_invitations"))
+            answer = f"Sign in and accept or decline it here (it expires in {hours} hours):\n{link}"
+        body = (
+            f"{organization.name} invites you to join it on the secure Employer Portal "
+            f"with the roles: {roles}.\n\nNothing changes until you accept. {answer}\n\n"
+            "If you did not expect this message, ignore it."
+        )
+    outbox.queue([user.email], "Your invitation to the Employer Portal", body)
+
+
+def _issue(invitation: Invitation) -> None:
+    """(Re)start the invitation's validity and e-mail it; a link only for an account that
+    has no password yet, replacing this invitation's earlier link and no other."""
+    now = timezone.now()
+    invitation.created_at = now
+    invitation.expires_at = now + timedelta(hours=settings.INVITATION_VALID_HOURS)
+    invitation.token_hash = None
+    token = None if invitation.user.has_usable_password() else _new_token(invitation)
+    invitation.save()
+    _send_invitation(invitation, token)
 
 
 def invite_user(
@@ -199,43 +242,54 @@ def invite_user(
     organization: Organization,
     roles: frozenset[Role],
     request: HttpRequest | None,
-) -> tuple[User, str | None]:
-    """Create an account with roles in `organization` and e-mail a set-password link.
+) -> Invitation:
+    """Invite `email` to join `organization` with `roles`.
 
-    An existing (non-staff) account is instead given a membership in the organization, so a
-    person can belong to several organizations; no new link is sent then. Returns the user
-    and the invitation token (None when the account already existed).
+    The administrator's answer is the same for a new address, another organization's user,
+    a staff address or a deactivated account: an invitation, listed as pending until it is
+    answered or expires. A new address gets an account without a password (and no
+    organization) and a link to set one; an existing account is asked to sign in and
+    accept. Only the acceptance adds the membership (`accept_invitation*`). The one
+    refusal is an address already in `organization`, which its administrator sees anyway.
     """
     _require_account_admin_in(actor, organization)
     validate_roles(organization, roles)
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
-        token: str | None = None
-        if user is not None:
-            if user.is_staff:
-                raise ActionError("This e-mail address belongs to a staff account.", "email")
-            if Membership.objects.filter(user=user, organization=organization).exists():
-                raise ActionError(
-                    f"{email} already has an account in {organization.name}: "
-                    "change its roles instead.",
-                    "email",
-                )
-        else:
+        if (
+            user is not None
+            and Membership.objects.filter(user=user, organization=organization).exists()
+        ):
+            raise ActionError(
+                f"{email} already belongs to {organization.name}: change its roles instead.",
+                "email",
+            )
+        if user is None:
             user = User.objects.create_user(email, first_name=first_name, last_name=last_name)
-            token = _issue_invitation(actor, user, request)
-        membership = Membership(user=user, organization=organization)
-        membership.set_roles(roles)
-        membership.save()
+        # A new invitation from this organization replaces its own earlier one, never
+        # another organization's.
+        _open(Invitation.objects.filter(user=user, organization=organization)).update(
+            cancelled_at=timezone.now()
+        )
+        invitation = Invitation(
+            user=user,
+            organization=organization,
+            roles=sorted(role.value for role in roles),
+            first_name=first_name,
+            last_name=last_name,
+            created_by=actor,
+        )
+        _issue(invitation)
         record(
-            "account.invited" if token else "membership.added",
+            "account.invited",
             request=request,
             actor=actor,
             organization=organization,
-            target=user.email,
-            details={"roles": sorted(role.value for role in roles), "portal_id": user.portal_id},
+            target=email,
+            details={"roles": invitation.roles, "invitation": invitation.pk},
         )
-    return user, token
+    return invitation
 
 
 def create_staff_user(
@@ -246,8 +300,8 @@ def create_staff_user(
     last_name: str,
     roles: frozenset[StaffRole],
     request: HttpRequest | None,
-) -> tuple[User, str]:
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+) -> User:
+    access.require_staff(actor, Capability.USERS)
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
@@ -256,7 +310,8 @@ def create_staff_user(
             email, first_name=first_name, last_name=last_name, is_staff=True
         )
         StaffRoleGrant.objects.bulk_create(StaffRoleGrant(user=user, role=r) for r in roles)
-        token = _issue_invitation(actor, user, request)
+        invitation = Invitation(user=user, created_by=actor)
+        _issue(invitation)
         record(
             "account.invited",
             request=request,
@@ -264,42 +319,180 @@ def create_staff_user(
             target=user.email,
             details={"staff_roles": sorted(r.value for r in roles), "portal_id": user.portal_id},
         )
-    return user, token
+    return user
 
 
-def resend_invitation(actor: User, user: User, request: HttpRequest | None) -> str:
-    access.access_user(actor, user.pk)
-    if user.has_usable_password():
-        raise ActionError("This user has already set a password.")
+def resend_invitation(actor: User, invitation: Invitation, request: HttpRequest | None) -> None:
+    """Send one invitation again (a fresh link and validity for it alone)."""
+    if invitation.organization is None:
+        access.require_staff(actor, Capability.USERS)
+    else:
+        _require_account_admin_in(actor, invitation.organization)
+    if invitation.used_at or invitation.declined_at or invitation.cancelled_at:
+        raise ActionError("This invitation was already answered or cancelled.")
     with transaction.atomic():
-        token = _issue_invitation(actor, user, request)
-        record("account.invitation_resent", request=request, actor=actor, target=user.email)
-    return token
+        _issue(invitation)
+        record(
+            "account.invitation_resent",
+            request=request,
+            actor=actor,
+            organization=invitation.organization,
+            target=invitation.user.email,
+            details={"invitation": invitation.pk},
+        )
+
+
+def resend_account_link(actor: User, user: User, request: HttpRequest | None) -> None:
+    """Staff: a new set-password link for a staff account that has not set its password."""
+    access.require_staff(actor, Capability.USERS)
+    if user.has_usable_password() or not user.is_staff:
+        raise ActionError("Only a staff account without a password gets a new link here.")
+    invitation = _open(Invitation.objects.filter(user=user, organization__isnull=True)).first()
+    if invitation is None:
+        invitation = Invitation(user=user, created_by=actor)
+    resend_invitation(actor, invitation, request)
+
+
+def cancel_invitation(actor: User, invitation: Invitation, request: HttpRequest | None) -> None:
+    if invitation.organization is None:
+        access.require_staff(actor, Capability.USERS)
+    else:
+        _require_account_admin_in(actor, invitation.organization)
+    with transaction.atomic():
+        updated = _open(Invitation.objects.filter(pk=invitation.pk)).update(
+            cancelled_at=timezone.now()
+        )
+        if not updated:
+            raise ActionError("This invitation was already answered or cancelled.")
+        record(
+            "account.invitation_cancelled",
+            request=request,
+            actor=actor,
+            organization=invitation.organization,
+            target=invitation.user.email,
+            details={"invitation": invitation.pk},
+        )
 
 
 def find_invitation(token: str) -> Invitation | None:
-    return Invitation.objects.select_related("user").filter(token_hash=_hash_token(token)).first()
+    """The invitation whose link this is, while the link may still be used: a link sets a
+    password only for an account that has none."""
+    found = (
+        Invitation.objects.select_related("user", "organization")
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
+    if found is None or not found.is_usable() or found.user.has_usable_password():
+        return None
+    return found
+
+
+def _join(invitation: Invitation, request: HttpRequest | None) -> Membership | None:
+    """The membership the invitation offered (None for a staff account's link)."""
+    organization = invitation.organization
+    if organization is None:
+        return None
+    user = invitation.user
+    if user.is_staff:
+        raise ActionError("Staff accounts cannot join an employer's organization.")
+    if not organization.is_active:
+        raise ActionError(f"{organization.name} is no longer active on the portal.")
+    membership = Membership.objects.filter(user=user, organization=organization).first()
+    if membership is None:
+        membership = Membership(user=user, organization=organization)
+        membership.set_roles(invitation.offered_roles)
+        membership.save()
+    record(
+        "membership.invitation_accepted",
+        request=request,
+        actor=user,
+        organization=organization,
+        target=user.email,
+        details={
+            "roles": sorted(role.value for role in membership.roles),
+            "invitation": invitation.pk,
+            "invited_by": invitation.created_by.email if invitation.created_by else None,
+        },
+    )
+    return membership
 
 
 def accept_invitation(token: str, password: str, request: HttpRequest | None) -> User:
-    """Set the password through a valid link; the link cannot be used again."""
+    """Set the password through a valid link and join the organization that sent it; the
+    link cannot be used again."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("user")
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("user", "organization", "created_by")
             .filter(token_hash=_hash_token(token))
             .first()
         )
-        if invitation is None or not invitation.is_usable():
+        if (
+            invitation is None
+            or not invitation.is_usable()
+            or invitation.user.has_usable_password()
+        ):
             raise ActionError("This invitation link has expired or has already been used.")
         user = invitation.user
         validate_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
         invitation.used_at = timezone.now()
-        invitation.save(update_fields=["used_at"])
+        invitation.token_hash = None
+        invitation.save(update_fields=["used_at", "token_hash"])
         record("account.invitation_accepted", request=request, actor=user, target=user.email)
+        _join(invitation, request)
     return user
+
+
+def decline_invitation_by_link(token: str, request: HttpRequest | None) -> None:
+    with transaction.atomic():
+        invitation = find_invitation(token)
+        if invitation is None:
+            raise ActionError("This invitation link has expired or has already been used.")
+        _decline(invitation, invitation.user, request)
+
+
+def _decline(invitation: Invitation, user: User, request: HttpRequest | None) -> None:
+    updated = _open(Invitation.objects.filter(pk=invitation.pk)).update(
+        declined_at=timezone.now(), token_hash=None
+    )
+    if not updated:
+        raise ActionError("This invitation was already answered or cancelled.")
+    record(
+        "membership.invitation_declined",
+        request=request,
+        actor=user,
+        organization=invitation.organization,
+        target=user.email,
+        details={"invitation": invitation.pk},
+    )
+
+
+def accept_invitation_signed_in(
+    user: User, invitation: Invitation, request: HttpRequest | None
+) -> Membership:
+    """The signed-in invitee accepts (found through `access.access_own_invitation`)."""
+    with transaction.atomic():
+        locked = (
+            _open(Invitation.objects.select_for_update(of=("self",)))
+            .select_related("user", "organization", "created_by")
+            .filter(pk=invitation.pk, user=user)
+            .first()
+        )
+        if locked is None or not locked.is_usable():
+            raise ActionError("This invitation has expired or was already answered.")
+        locked.used_at = timezone.now()
+        locked.token_hash = None
+        locked.save(update_fields=["used_at", "token_hash"])
+        membership = _join(locked, request)
+        assert membership is not None
+    return membership
+
+
+def decline_invitation(user: User, invitation: Invitation, request: HttpRequest | None) -> None:
+    with transaction.atomic():
+        _decline(invitation, user, request)
 
 
 # --- Roles and deactivation -----------------------------------------------------------
@@ -369,7 +562,7 @@ def _deactivate(actor: User, user: User, request: HttpRequest | None) -> None:
 
 def set_active(actor: User, user: User, active: bool, request: HttpRequest | None) -> None:
     """Staff deactivate or reactivate a whole account; it takes effect in open sessions too."""
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    access.require_staff(actor, Capability.USERS)
     if user.pk == actor.pk:
         raise ActionError("You cannot deactivate your own account.")
     with transaction.atomic():
@@ -384,13 +577,14 @@ def set_active(actor: User, user: User, active: bool, request: HttpRequest | Non
 def set_staff_roles(
     actor: User, user: User, roles: frozenset[StaffRole], request: HttpRequest | None
 ) -> None:
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    access.require_staff(actor, Capability.USERS)
     if not user.is_staff:
         raise ActionError("Only staff accounts have staff roles.")
     with transaction.atomic():
         before = sorted(user.staff_role_grants.values_list("role", flat=True))
         user.staff_role_grants.all().delete()
         StaffRoleGrant.objects.bulk_create(StaffRoleGrant(user=user, role=r) for r in roles)
+        user.__dict__.pop("_portal_staff_roles", None)
         record(
             "account.staff_roles_changed",
             request=request,
@@ -403,6 +597,9 @@ def set_staff_roles(
 def update_profile(
     actor: User, user: User, first_name: str, last_name: str, request: HttpRequest | None
 ) -> None:
+    """An account's name is changed by account administration staff only: an employer
+    administrator may share the person with other organizations (issue 17, finding 1)."""
+    access.require_account_changes(actor)
     access.access_user(actor, user.pk)
     with transaction.atomic():
         user.first_name = first_name
@@ -413,7 +610,7 @@ def update_profile(
 
 def reset_mfa(actor: User, user: User, request: HttpRequest | None) -> None:
     """Staff remove a user's authenticators (a lost phone); the user enrols again at sign-in."""
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
+    access.require_staff(actor, Capability.USERS)
     with transaction.atomic():
         removed = Authenticator.objects.filter(user=user).delete()[0]
         record(

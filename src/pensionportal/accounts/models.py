@@ -83,9 +83,14 @@ VENDOR_ROLES = frozenset({Role.COMMUNICATIONS})
 
 
 class StaffRole(models.TextChoices):
+    """The plan administrator's staff roles: each grants the sections in
+    `access.STAFF_ROLES_GRANTING` and nothing else (docs/security.md, "Staff roles")."""
+
     DATA_MANAGEMENT = "data_management", "Data management"
     PENSION_PARTNER = "pension_partner", "Pension partner"
+    FINANCE = "finance", "Finance"
     ACCOUNT_ADMINISTRATION = "account_administration", "Account administration"
+    AUDIT_READER = "audit_reader", "Audit reader"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -193,26 +198,68 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """A single-use, expiring link for a new user to set a password.
+    """An invitation to join an organization with roles, or, without an organization, a
+    new staff account's link to set its password.
 
-    Only a SHA-256 of the token is stored, so a database reader cannot use the link.
+    Nothing changes until the invitee accepts (issue 17, "Must do" 1): a person without a
+    password (a new address) accepts by setting one through the single-use link, of which
+    only a SHA-256 is stored (`token_hash`), so a database reader cannot use it; a person
+    who already has an account accepts while signed in (no link: `token_hash` is empty).
+    The inviting administrator sees the same thing in both cases.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
-    token_hash = models.CharField(max_length=64, unique=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    # The roles offered, as Role values; and the name the administrator typed.
+    roles = models.JSONField(default=list, blank=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    last_name = models.CharField(max_length=150, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, related_name="invitations_sent"
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)  # accepted
+    declined_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Invitation for {self.user}"
 
-    def is_usable(self, now: Any = None) -> bool:
+    @property
+    def offered_roles(self) -> frozenset[Role]:
+        return frozenset(Role(value) for value in self.roles if value in Role.values)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [role.label for role in Role if role in self.offered_roles]
+
+    @property
+    def invited_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def is_open(self, now: Any = None) -> bool:
+        """Neither accepted, declined nor cancelled, and not expired."""
         now = now or timezone.now()
-        return self.used_at is None and now < self.expires_at and self.user.is_active
+        return (
+            self.used_at is None
+            and self.declined_at is None
+            and self.cancelled_at is None
+            and now < self.expires_at
+        )
+
+    def is_usable(self, now: Any = None) -> bool:
+        return self.is_open(now) and self.user.is_active
 
 
 # Service accounts use addresses in the reserved `.invalid` top-level domain (RFC 2606): no

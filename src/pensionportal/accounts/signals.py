@@ -5,16 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, user_logged_out
-from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+    authenticator_used,
+)
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from pensionportal.audit.record import record
 
+from . import sessions
+
 
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        sessions.start(request.session)  # the absolute lifetime counts from here
     record("auth.signed_in", request=request, actor=user, target=user.email)
 
 
@@ -64,3 +74,32 @@ def _mfa_removed(
 @receiver(authenticator_reset)
 def _mfa_reset(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any) -> None:
     _mfa_event("mfa.recovery_codes_regenerated", request, user, authenticator)
+
+
+@receiver(authentication_failed)
+def _mfa_failed(
+    sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    """A wrong second-factor code (issue 17, finding 4): the password was right."""
+    details = {"type": authenticator.type}
+    if kw.get("reauthentication"):
+        details["reauthentication"] = True
+    record("mfa.failed", request=request, actor=user, target=user.email, details=details)
+
+
+@receiver(authenticator_used)
+def _mfa_used(sender: Any, request: HttpRequest, user: Any, authenticator: Any, **kw: Any) -> None:
+    """Signing in with a recovery code is worth knowing (the authenticator app was lost, or
+    someone has the codes); how many are left is said, never which."""
+    if authenticator.type != "recovery_codes":
+        return
+    # Read afresh: allauth marked the code used on a copy of the authenticator it locked.
+    authenticator.refresh_from_db()
+    left = len(authenticator.wrap().get_unused_codes())
+    record(
+        "mfa.recovery_code_used",
+        request=request,
+        actor=user,
+        target=user.email,
+        details={"codes_left": left},
+    )

@@ -8,6 +8,16 @@ urlpatterns = [
     path("users/invite/", views.invite, name="invite"),
     path("users/invite-staff/", views.invite_staff, name="invite_staff"),
     path("users/<int:user_id>/", views.user_detail, name="user"),
+    path(
+        "users/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "users/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
     path("users/<int:user_id>/active/", views.user_active, name="user_active"),
     path("users/<int:user_id>/staff-roles/", views.user_staff_roles, name="user_staff_roles"),
     path("users/<int:user_id>/resend/", views.user_resend_invitation, name="user_resend"),
@@ -19,5 +29,16 @@ urlpatterns = [
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/new/", views.organization_new, name="organization_new"),
     path("organizations/<int:organization_id>/", views.organization_edit, name="organization_edit"),
-    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("invitations/", views.my_invitations, name="my_invitations"),
+    path(
+        "invitations/<int:invitation_id>/accept/", views.invitation_accept, name="invitation_accept"
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
+    # The e-mailed link moves its token into the session and goes on to the page without it.
+    path("invitation/", views.accept_invitation, name="accept_invitation"),
+    path("invitation/<str:token>/", views.invitation_link, name="invitation_link"),
 ]

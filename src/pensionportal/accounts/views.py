@@ -6,16 +6,19 @@ Views parse input, call one action from `actions`, and render; tenant lookups go
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from pensionportal.core.query_filters import QueryFilters
 
@@ -32,6 +35,7 @@ from .forms import (
     StaffUserForm,
 )
 from .models import StaffRole, User
+from .sections import Audience, section
 
 
 def _acting(request: HttpRequest) -> User:
@@ -48,10 +52,12 @@ def _form_error(form: object, error: ActionError) -> None:
 # --- Users ------------------------------------------------------------------------------
 
 
-@login_required
+PENDING_LISTED = 50
+
+
+@section(Capability.USERS)
 def users(request: HttpRequest) -> HttpResponse:
     actor = _acting(request)
-    access.require(actor, Capability.USERS)
     orgs = access.organizations_for(actor, Capability.USERS)
     query = access.manageable_users(actor).prefetch_related(
         Prefetch(
@@ -83,19 +89,36 @@ def users(request: HttpRequest) -> HttpResponse:
             "org_filter": "" if org_filter is None else str(org_filter),
             "errors": found.errors,
             "is_staff": actor.is_staff,
+            "pending": _pending_invitations(actor),
+            "now": timezone.now(),
         },
     )
 
 
-@login_required
+def _pending_invitations(actor: User) -> list[object]:
+    """Invitations not answered yet (open or expired in the last 30 days), shown alike
+    whether the address had an account or not: the address and the name as typed."""
+    since = timezone.now() - timedelta(days=30)
+    return list(
+        access.invitations_managed_by(actor)
+        .filter(
+            used_at__isnull=True,
+            declined_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=since,
+        )
+        .order_by("-created_at", "-id")[:PENDING_LISTED]
+    )
+
+
+@section(Capability.USERS)
 def invite(request: HttpRequest) -> HttpResponse:
     actor = _acting(request)
-    access.require(actor, Capability.USERS)
     orgs = access.organizations_for(actor, Capability.USERS).filter(is_active=True)
     form = InviteUserForm(request.POST or None, organizations=orgs)
     if request.method == "POST" and form.is_valid():
         try:
-            user, token = actions.invite_user(
+            invitation = actions.invite_user(
                 actor,
                 email=form.cleaned_data["email"],
                 first_name=form.cleaned_data["first_name"],
@@ -107,26 +130,27 @@ def invite(request: HttpRequest) -> HttpResponse:
         except ActionError as error:
             _form_error(form, error)
         else:
-            if token:
-                messages.success(request, f"Invitation sent to {user.email}.")
-            else:
-                messages.success(
-                    request,
-                    f"{user.email} already had an account and now also belongs to "
-                    f"{form.cleaned_data['organization'].name}.",
-                )
-            return redirect("accounts:user", user.pk)
-    return render(request, "accounts/invite.html", {"form": form})
+            # The same words whatever the address is (issue 17, "Must do" 1).
+            messages.success(
+                request,
+                f"Invitation sent to {invitation.user.email}. It is listed under Pending "
+                "invitations until it is accepted, declined or expires.",
+            )
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/invite.html",
+        {"form": form, "invitation_hours": settings.INVITATION_VALID_HOURS},
+    )
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 def invite_staff(request: HttpRequest) -> HttpResponse:
     actor = _acting(request)
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
     form = StaffUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, _token = actions.create_staff_user(
+            user = actions.create_staff_user(
                 actor,
                 email=form.cleaned_data["email"],
                 first_name=form.cleaned_data["first_name"],
@@ -142,15 +166,19 @@ def invite_staff(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite_staff.html", {"form": form})
 
 
-@login_required
+@section(Capability.USERS)
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
     subject = access.access_user(actor, user_id)
+    may_change_account = access.can_change_accounts(actor)
     memberships = access.manageable_memberships(actor, of=subject).order_by("organization__name")
     rows = [
         (m, MembershipRolesForm(initial={"roles": [r.value for r in m.roles]}, prefix=f"m{m.pk}"))
         for m in memberships
     ]
+    if request.method == "POST":
+        # Renaming an account is account administration's (issue 17, finding 1).
+        access.require_account_changes(actor)
     profile_form = ProfileForm(
         request.POST or None,
         initial={"first_name": subject.first_name, "last_name": subject.last_name},
@@ -177,16 +205,31 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "subject": subject,
             "rows": rows,
-            "profile_form": profile_form,
+            "profile_form": profile_form if may_change_account else None,
             "staff_roles_form": staff_roles_form,
-            "actor_is_staff": access.has_staff_role(actor, StaffRole.ACCOUNT_ADMINISTRATION),
+            "staff_sections": _staff_sections(subject) if subject.is_staff else None,
+            "actor_is_staff": may_change_account,
             "mfa_enabled": is_mfa_enabled(subject),
             "invitation_pending": not subject.has_usable_password(),
         },
     )
 
 
-@login_required
+def _staff_sections(subject: User) -> list[tuple[str, list[str], bool]]:
+    """What each section needs and whether the staff member has it (issue 17, "Must do" 4:
+    the permissions shown in the staff user page)."""
+    granted = access.staff_capabilities(subject)
+    return [
+        (
+            capability.label,
+            [role.label for role in StaffRole if role in roles],
+            capability in granted,
+        )
+        for capability, roles in access.STAFF_ROLES_GRANTING.items()
+    ]
+
+
+@section(Capability.USERS)
 @require_POST
 def membership_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
     actor = _acting(request)
@@ -205,7 +248,7 @@ def membership_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("accounts:user", membership.user_id)
 
 
-@login_required
+@section(Capability.USERS)
 @require_POST
 def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     actor = _acting(request)
@@ -222,7 +265,7 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("accounts:users")
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
@@ -237,7 +280,7 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:user", subject.pk)
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
@@ -258,13 +301,13 @@ def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:user", subject.pk)
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
     subject = access.access_user(actor, user_id)
     try:
-        actions.resend_invitation(actor, subject, request)
+        actions.resend_account_link(actor, subject, request)
     except ActionError as error:
         messages.error(request, error.message)
     else:
@@ -272,7 +315,7 @@ def user_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("accounts:user", subject.pk)
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
@@ -285,9 +328,9 @@ def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
 # --- Organizations (staff) ------------------------------------------------------------------
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 def organizations(request: HttpRequest) -> HttpResponse:
-    query = access.all_organizations(request.user, StaffRole.ACCOUNT_ADMINISTRATION)
+    query = access.all_organizations(request.user, Capability.USERS)
     search = request.GET.get("q", "").strip()
     if search:
         query = query.filter(name__icontains=search)
@@ -307,10 +350,9 @@ def _organization_data(form: OrganizationForm) -> OrganizationData:
     )
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 def organization_new(request: HttpRequest) -> HttpResponse:
     actor = _acting(request)
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
     form = OrganizationForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -323,10 +365,9 @@ def organization_new(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/organization_form.html", {"form": form, "creating": True})
 
 
-@login_required
+@section(Capability.USERS, audience=Audience.STAFF)
 def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
     actor = _acting(request)
-    access.require_staff(actor, StaffRole.ACCOUNT_ADMINISTRATION)
     organization = access.access_organization(actor, organization_id, Capability.USERS)
     initial = {
         "name": organization.name,
@@ -359,13 +400,109 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
     )
 
 
-# --- Invitations (no sign-in: the link is the credential) -----------------------------------
+# --- Pending invitations (the administrator's side) --------------------------------------
 
 
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = actions.find_invitation(token)
-    if invitation is None or not invitation.is_usable():
+@section(Capability.USERS)
+@require_POST
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    actor = _acting(request)
+    invitation = access.access_invitation(actor, invitation_id)
+    try:
+        actions.resend_invitation(actor, invitation, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation to {invitation.user.email} was sent again.")
+    return redirect("accounts:users")
+
+
+@section(Capability.USERS)
+@require_POST
+def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    actor = _acting(request)
+    invitation = access.access_invitation(actor, invitation_id)
+    try:
+        actions.cancel_invitation(actor, invitation, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation to {invitation.user.email} was cancelled.")
+    return redirect("accounts:users")
+
+
+# --- Invitations addressed to me (signed in) ------------------------------------------------
+
+
+@section(None)
+@require_GET
+def my_invitations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/my_invitations.html",
+        {"invitations": list(access.own_invitations(request.user))},
+    )
+
+
+@section(None)
+@require_POST
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    user = _acting(request)
+    invitation = access.access_own_invitation(user, invitation_id)
+    try:
+        membership = actions.accept_invitation_signed_in(user, invitation, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:my_invitations")
+    messages.success(
+        request,
+        f"You now belong to {membership.organization.name} ({', '.join(membership.role_labels)}).",
+    )
+    return redirect("core:home")
+
+
+@section(None)
+@require_POST
+def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    user = _acting(request)
+    invitation = access.access_own_invitation(user, invitation_id)
+    assert invitation.organization is not None
+    try:
+        actions.decline_invitation(user, invitation, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"You declined the invitation of {invitation.organization.name}.")
+    return redirect("accounts:my_invitations")
+
+
+# --- Invitation links (no sign-in: the link is the credential) ------------------------------
+# The e-mailed link is /invitation/<token>/. It puts the token into the session and sends
+# the browser on to /invitation/ at once, so the token is in no page's address, history or
+# Referer and the access log can drop it (issue 17, "Must do" 6).
+
+INVITATION_SESSION_KEY = "portal_invitation_token"
+
+
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    request.session[INVITATION_SESSION_KEY] = token[:200]
+    return redirect("accounts:accept_invitation")
+
+
+def accept_invitation(request: HttpRequest) -> HttpResponse:
+    token = str(request.session.get(INVITATION_SESSION_KEY, ""))
+    invitation = actions.find_invitation(token) if token else None
+    if invitation is None:
+        request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "accounts/invitation_invalid.html", status=410)
+    if request.method == "POST" and request.POST.get("decline") == "1":
+        try:
+            actions.decline_invitation_by_link(token, request)
+        except ActionError:
+            return render(request, "accounts/invitation_invalid.html", status=410)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        messages.success(request, "You declined the invitation. Nothing was changed.")
+        return redirect("account_login")
     form = SetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -376,8 +513,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ActionError as error:
             form.add_error(None, error.message)
         else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
             messages.success(request, "Your password is set. Sign in to continue.")
             return redirect("account_login")
     return render(
-        request, "accounts/accept_invitation.html", {"form": form, "email": invitation.user.email}
+        request,
+        "accounts/accept_invitation.html",
+        {"form": form, "email": invitation.user.email, "invitation": invitation},
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from pensionportal.accounts.sections import section
 from pensionportal.audit.record import client_ip, record
 from pensionportal.integrations import tokens
 from pensionportal.integrations.models import Scope
@@ -70,7 +70,7 @@ def _oauth_error(status: int, error: str, description: str) -> HttpResponse:
     return answer
 
 
-@login_required
+@section(None)
 @require_GET
 def reference_page(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema(path_prefix="/api/v1/")

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from django.http import HttpRequest
 
 from pensionportal.core import logs
+from pensionportal.core.addresses import client_address
 
 from . import chain
 from .models import AuditEvent
@@ -28,12 +29,11 @@ class Organization(Protocol):
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The real client behind the trusted proxies (core/addresses.py): a forwarded-for
+    header is believed only from PORTAL_TRUSTED_PROXIES."""
     if request is None:
         return None
-    # REMOTE_ADDR only: a forwarded-for header is client-controlled. Behind a proxy this is
-    # the proxy's address unless the proxy passes the client's on as the peer address.
-    value = request.META.get("REMOTE_ADDR") or None
-    return str(value) if value else None
+    return client_address(request)
 
 
 def record(

@@ -2,19 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 
 from .labels import action_label, target_label
 
 
-@login_required
+@section(Capability.AUDIT, audience=Audience.STAFF)
 def audit_list(request: HttpRequest) -> HttpResponse:
     query = access.audit_events(request.user)
     found = QueryFilters(request.GET)
@@ -34,7 +35,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         query = query.filter(at__lte=timezone.make_aware(datetime.combine(last, time.max)))
     errors = found.errors
     page = Paginator(query.order_by("-id"), 50).get_page(request.GET.get("page"))
-    organizations = {o.pk: o.name for o in access.all_organizations(request.user)}
+    organizations = {o.pk: o.name for o in access.all_organizations(request.user, Capability.AUDIT)}
     actions = [
         (a, action_label(a))
         for a in sorted(set(access.audit_events(request.user).values_list("action", flat=True)))

@@ -21,10 +21,10 @@ from .models import (
 
 
 def visible_buybacks(user: AnyUser) -> QuerySet[Buyback]:
-    access.require(user, Capability.FILES)
-    return Buyback.objects.filter(
-        organization__in=access.organizations_for(user, Capability.FILES)
-    ).select_related("organization", "member")
+    access.require(user, Capability.BUYBACKS)
+    return access.visible_to(user, Buyback.objects.all(), Capability.BUYBACKS).select_related(
+        "organization", "member"
+    )
 
 
 def access_buyback(user: AnyUser, buyback_id: int | str) -> Buyback:
@@ -77,12 +77,12 @@ def problems_of(buyback: Buyback) -> QuerySet[DeductionProblem]:
 
 def access_letter(user: AnyUser, letter_id: int | str) -> BuybackLetter:
     """Staff only: a letter to a member, with its stored file (404 when it has none)."""
-    access.require_staff(user)
+    access.require_staff(user, Capability.BUYBACKS)
     letters = BuybackLetter.objects.filter(file__isnull=False).select_related("file")
     return access.one_or_404(letters, letter_id, "letter")
 
 
 def tax_notice_runs(user: AnyUser, year: int) -> QuerySet[TaxNoticeRun]:
     """Staff only: the employer tax notices sent for ``year``."""
-    access.require_staff(user)
+    access.require_staff(user, Capability.BUYBACKS)
     return TaxNoticeRun.objects.filter(year=year).select_related("organization")

@@ -147,7 +147,7 @@ def create_application(
     """An application entered by staff (form 1036 or 1030, with the date received). An
     ineligible one is kept, refused, with its reasons."""
     if actor is not None:
-        access.require_staff(actor)
+        access.require_staff(actor, Capability.BUYBACKS)
     if data.form == ApplicationForm.F1030 and data.service_type != ServiceType.PART_TIME:
         raise BuybackError(
             "Form 1030 is for temporary part-time work arrangements; use form 1036.", "form"
@@ -305,7 +305,7 @@ def issue_quote(
     quote to complete). A lapsed quote is re-issued the same way, costed as of the new date
     (``complete_date`` is then the costing date)."""
     if actor is not None:
-        access.require_staff(actor)
+        access.require_staff(actor, Capability.BUYBACKS)
     if buyback.status not in (Status.RECEIVED, Status.QUOTED, Status.LAPSED):
         raise BuybackError("Only a received, quoted or lapsed application can be (re)quoted.")
     if complete_date < buyback.received_date:
@@ -458,7 +458,7 @@ def _options(buyback: Buyback, on: dt.date) -> rules.PaymentOptions:
 
 def agreement_pdf(actor: User, buyback: Buyback, request: HttpRequest | None = None) -> bytes:
     """The Agreement to Purchase Credit (OPTrust 1017), for staff to send to the member."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     if buyback.member_cost is None:
         raise BuybackError("The buyback has not been quoted yet.")
     # The download (and its audit row) is the view's `serve_generated`.
@@ -546,7 +546,7 @@ def record_agreement(
     """The member signed the Agreement to Purchase Credit and chose how to pay. A financed
     buyback gets its schedule and its deduction direction (form 1016), delivered to the
     employer as a file from the administrator and announced in a secure message."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     if buyback.status not in (Status.QUOTED, Status.LAPSED) or buyback.member_cost is None:
         raise BuybackError("Only a quoted buyback can be agreed.")
     assert buyback.response_deadline is not None
@@ -751,7 +751,7 @@ def record_lump_sum(
     payments of the direct option. The employer's matching share follows it and is
     invoiced quarterly (buybacks.txt 'Buyback procedures' step 4: "The employer will be
     invoiced on a quarterly basis")."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     if buyback.status not in (Status.AWAITING_PAYMENT, Status.IN_PAYMENT):
         raise BuybackError("Record payments once the member has agreed to pay directly.")
     if buyback.payment_option == PaymentOption.FINANCING:
@@ -813,7 +813,7 @@ def stop_buyback(
     member asks the administrator to stop the buyback. The rest of the schedule is
     cancelled; the member is credited with the service paid for (pro rata, principal only);
     the employer is told to stop the deductions; the member gets a letter."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     if reason not in StopReason.values:
         raise BuybackError(
             "Deductions stop only on termination, transfer, retirement or death, or at the "
@@ -888,7 +888,7 @@ def stop_buyback(
 def set_deduction_file(
     actor: User, organization: Organization, enabled: bool, request: HttpRequest | None = None
 ) -> None:
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     with transaction.atomic():
         DeductionFileEmployer.objects.update_or_create(
             organization=organization, defaults={"enabled": enabled}
@@ -971,7 +971,7 @@ def produce_deduction_file(
     request: HttpRequest | None = None,
 ) -> DeductionFileRun:
     """The pay's deduction file (CSV), delivered to the employer through File Upload."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     if not takes_deduction_file(organization):
         raise BuybackError("This employer does not take a deduction file.", "organization")
     if DeductionFileRun.objects.filter(organization=organization, pay_date=pay_date).exists():
@@ -1033,7 +1033,7 @@ def accept_problem_report(
 ) -> list[DeductionProblem]:
     """The employer's report of problems after the pay run, recorded against each deduction
     of the file it answers; all rows or none."""
-    org = access.access_organization(actor, organization.pk, Capability.FILES)
+    org = access.access_organization(actor, organization.pk, Capability.BUYBACKS)
     requested: dict[tuple[dt.date, str, str], DeductionFileLine] = {}
     for line in DeductionFileLine.objects.filter(run__organization=org).select_related(
         "run", "direction__buyback"

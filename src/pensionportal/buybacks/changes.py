@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.files import store as files
 from pensionportal.rules.pay_cycles import Frequency as RuleFrequency
@@ -52,7 +53,7 @@ def change_deduction(
     actor: User, buyback: Buyback, data: ChangeInput, request: HttpRequest | None = None
 ) -> DeductionDirection:
     """The member asked to change the deduction amount: a new schedule and a new 1016."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     if buyback.status != Status.IN_PAYMENT:
         raise _error("Only a buyback paid by payroll deductions can have its amount changed.")
     current = DeductionDirection.objects.filter(buyback=buyback, active=True).first()

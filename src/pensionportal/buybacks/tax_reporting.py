@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
 from pensionportal.datafiles.escaping import safe_text
@@ -219,7 +220,7 @@ def issue_notices(actor: User, year: int, request: HttpRequest | None = None) ->
     """Each employer with buyback tax reporting in ``year`` gets its notice (a PDF in File
     Upload and a secure message from the Buybacks mailbox): what it must report itself and
     what the administrator reports for its members. Once per employer and year."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.BUYBACKS)
     lines = year_lines(year)
     by_org: dict[int, list[TaxLine]] = defaultdict(list)
     for line in lines:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.exchange.access import files_for
 from pensionportal.files.serving import serve_file, serve_generated
@@ -60,7 +60,7 @@ MAX_REPORT_BYTES = 2 * 1024 * 1024
 
 
 def _staff(request: HttpRequest) -> User:
-    access.require_staff(request.user)
+    access.require_staff(request.user, Capability.BUYBACKS)
     assert isinstance(request.user, User)
     return request.user
 
@@ -79,7 +79,7 @@ def _apply_error(form: django_forms.Form, error: actions.BuybackError) -> None:
     form.add_error(field, str(error))
 
 
-@login_required
+@section(Capability.BUYBACKS)
 def index(request: HttpRequest) -> HttpResponse:
     query = visible_buybacks(request.user)
     found = QueryFilters(request.GET)
@@ -123,7 +123,7 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
     return render(request, "buybacks/index.html", context)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 def new_application(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     form = ApplicationEntryForm(request.POST or None, organizations=_orgs(request))
@@ -210,12 +210,12 @@ def _render_detail(request: HttpRequest, buyback: Buyback, **forms: Any) -> Http
     return render(request, "buybacks/detail.html", context, status=status)
 
 
-@login_required
+@section(Capability.BUYBACKS)
 def detail(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, access_buyback(request.user, buyback_id))
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def quote(request: HttpRequest, buyback_id: int) -> HttpResponse:
     buyback = access_buyback(request.user, buyback_id)
@@ -242,7 +242,7 @@ def quote(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, quote_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def agreement(request: HttpRequest, buyback_id: int) -> HttpResponse:
     buyback = access_buyback(request.user, buyback_id)
@@ -273,7 +273,7 @@ def agreement(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, agreement_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def lump_sum(request: HttpRequest, buyback_id: int) -> HttpResponse:
     buyback = access_buyback(request.user, buyback_id)
@@ -296,7 +296,7 @@ def lump_sum(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, lump_sum_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def stop(request: HttpRequest, buyback_id: int) -> HttpResponse:
     buyback = access_buyback(request.user, buyback_id)
@@ -319,7 +319,7 @@ def stop(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, stop_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     buyback = access_buyback(request.user, buyback_id)
     staff = _staff(request)
@@ -341,7 +341,7 @@ def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     )
 
 
-@login_required
+@section(Capability.BUYBACKS)
 def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     """The form 1016 as delivered to the employer (the stored file), or, for a direction from
     before deliveries were stored, as it reads now."""
@@ -387,13 +387,15 @@ def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     )
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def deduction_file(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     form = DeductionFileForm(request.POST, organizations=_ds_orgs(request))
     if form.is_valid():
-        org = access.access_organization(staff, form.cleaned_data["organization"], Capability.FILES)
+        org = access.access_organization(
+            staff, form.cleaned_data["organization"], Capability.BUYBACKS
+        )
         try:
             run = actions.produce_deduction_file(
                 staff, org, form.cleaned_data["pay_date"], request=request
@@ -406,13 +408,15 @@ def deduction_file(request: HttpRequest) -> HttpResponse:
     return _render_index(request, ds_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def deduction_file_setting(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     form = DeductionFileSettingForm(request.POST, organizations=_orgs(request))
     if form.is_valid():
-        org = access.access_organization(staff, form.cleaned_data["organization"], Capability.FILES)
+        org = access.access_organization(
+            staff, form.cleaned_data["organization"], Capability.BUYBACKS
+        )
         actions.set_deduction_file(staff, org, form.cleaned_data["enabled"], request)
         messages.success(request, f"Deduction file setting saved for {org.name}.")
         return redirect("buybacks:index")
@@ -420,7 +424,7 @@ def deduction_file_setting(request: HttpRequest) -> HttpResponse:
 
 
 def _authorize_problem_report(request: HttpRequest) -> None:
-    access.require(request.user, Capability.FILES)
+    access.require(request.user, Capability.BUYBACKS)
 
 
 PROBLEM_REPORTS = UploadPolicy(
@@ -432,7 +436,7 @@ PROBLEM_REPORTS = UploadPolicy(
 )
 
 
-@login_required
+@section(Capability.BUYBACKS)
 @require_POST
 @accepts_uploads(PROBLEM_REPORTS)
 def problem_report(request: HttpRequest) -> HttpResponse:
@@ -443,7 +447,7 @@ def problem_report(request: HttpRequest) -> HttpResponse:
     valid = refusals_into(form, request, "file") and valid
     if valid:
         org = access.access_organization(
-            request.user, form.cleaned_data["organization"], Capability.FILES
+            request.user, form.cleaned_data["organization"], Capability.BUYBACKS
         )
         upload = form.cleaned_data["file"]
         try:
@@ -461,7 +465,7 @@ def problem_report(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def reissue(request: HttpRequest, buyback_id: int) -> HttpResponse:
     buyback = access_buyback(request.user, buyback_id)
@@ -489,7 +493,7 @@ def reissue(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, reissue_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
     buyback = access_buyback(request.user, buyback_id)
@@ -521,7 +525,7 @@ def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, buyback, change_form=form)
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 def letter(request: HttpRequest, letter_id: int) -> HttpResponseBase:
     staff = _staff(request)
     found = access_letter(staff, letter_id)
@@ -538,7 +542,7 @@ def letter(request: HttpRequest, letter_id: int) -> HttpResponseBase:
     )
 
 
-@login_required
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
 def tax(request: HttpRequest) -> HttpResponseBase:
     staff = _staff(request)
     today = timezone.localdate()

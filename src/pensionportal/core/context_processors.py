@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import StaffRole
 from pensionportal.messaging.queries import unread_count
 
 from .issuer import issuer
@@ -23,6 +22,25 @@ class NavItem:
     badge: int = 0
 
 
+# The sections in the navigation, in order: (capability, label, URL name, staff only).
+SECTIONS: list[tuple[Capability, str, str, bool]] = [
+    (Capability.MESSAGES, "Messages", "messaging:index", False),
+    (Capability.FILES, "File Upload", "exchange:index", False),
+    (Capability.SUBMISSIONS, "Pension data", "submissions:list", False),
+    (Capability.MEMBERS, "Members", "members:list", False),
+    (Capability.REMITTANCES, "Remittances", "remittances:index", False),
+    (Capability.BUYBACKS, "Buybacks", "buybacks:index", False),
+    (Capability.FILES, "Forms and Publications", "signedforms:index", False),
+    (Capability.REPORTS, "Reports", "reports:index", False),
+    (Capability.USERS, "Users", "accounts:users", False),
+    (Capability.USERS, "Payroll connections", "integrations:index", False),
+    (Capability.USERS, "Organizations", "accounts:organizations", True),
+    (Capability.MISSED, "Missed contributions", "missed:index", True),
+    (Capability.AUDIT, "Audit trail", "audit:list", True),
+    (Capability.OPERATIONS, "Operations", "core:operations", True),
+]
+
+
 def nav_items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated:
@@ -32,28 +50,12 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("Staff queue", reverse("worklist:staff")))
     if access.can_use(user, Capability.FILES) or access.can_use(user, Capability.REMITTANCES):
         entries.append(("To do", reverse("worklist:todo")))
-    if access.can_use(user, Capability.MESSAGES):
-        entries.append(("Messages", reverse("messaging:index")))
-    if access.can_use(user, Capability.FILES):
-        entries.append(("File Upload", reverse("exchange:index")))
-        entries.append(("Pension data", reverse("submissions:list")))
-        entries.append(("Members", reverse("members:list")))
-    if access.can_use(user, Capability.REMITTANCES):
-        entries.append(("Remittances", reverse("remittances:index")))
-    if access.can_use(user, Capability.FILES):
-        entries.append(("Buybacks", reverse("buybacks:index")))
-        entries.append(("Forms and Publications", reverse("signedforms:index")))
-    if access.can_use(user, Capability.REPORTS):
-        entries.append(("Reports", reverse("reports:index")))
-    if access.can_use(user, Capability.USERS):
-        entries.append(("Users", reverse("accounts:users")))
-        entries.append(("Payroll connections", reverse("integrations:index")))
-    if access.is_staff_user(user):
-        if access.has_staff_role(user, StaffRole.ACCOUNT_ADMINISTRATION):
-            entries.append(("Organizations", reverse("accounts:organizations")))
-        entries.append(("Missed contributions", reverse("missed:index")))
-        entries.append(("Audit trail", reverse("audit:list")))
-        entries.append(("Operations", reverse("core:operations")))
+    for capability, label, url_name, staff_only in SECTIONS:
+        allowed = (
+            access.staff_can(user, capability) if staff_only else access.can_use(user, capability)
+        )
+        if allowed:
+            entries.append((label, reverse(url_name)))
     entries.append(("Security settings", reverse("mfa_index")))
     path = request.path
     items = []

@@ -52,8 +52,21 @@ class ContextFilter(logging.Filter):
         return True
 
 
+# Paths that hold a credential (an invitation's token, a password-reset or e-mail
+# confirmation key, a member's form-signing link): logs show the path without it (issue 17,
+# finding 6).
+TOKEN_PATH = re.compile(
+    r"(/invitation/|/accounts/password/reset/key/|/accounts/confirm-email/|/forms/sign/)"
+    r"(?!set-password/)[^/\s?\"']+/?"
+)
+
+
+def redact_paths(text: str) -> str:
+    return TOKEN_PATH.sub(r"\1[token]/", text)
+
+
 def redact(text: str) -> str:
-    return SIN_LIKE.sub("[nine digits removed]", text)
+    return redact_paths(SIN_LIKE.sub("[nine digits removed]", text))
 
 
 class JsonFormatter(logging.Formatter):

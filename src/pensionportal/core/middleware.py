@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.cache import add_never_cache_headers
 
 
@@ -18,3 +19,39 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Every response says which browser features the portal's pages may use: none but
+    WebAuthn (passkeys) on its own origin (settings.PERMISSIONS_POLICY). The
+    Cross-Origin-Opener-Policy comes from Django's SecurityMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or the query string is refused with a clear 400: no
+    page means one, and PostgreSQL cannot store or compare text holding it (a view that
+    filters by the value would answer 500). Form bodies are left to the forms (reading
+    them here would bypass the upload handlers of files/uploads.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return HttpResponseBadRequest(
+                "The address holds a character that is not allowed (a NUL character). "
+                "Nothing was changed.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

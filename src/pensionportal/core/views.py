@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pensionportal.accounts import access
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import section
 
 
-@login_required
+@section(None)
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
@@ -20,5 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "is_staff": access.is_staff_user(request.user),
             "staff_roles": sorted(role.label for role in access.staff_roles(request.user)),
+            "invitation_count": access.own_invitations(user).count(),
         },
     )

@@ -203,7 +203,7 @@ def record_delivery(
     request: HttpRequest | None = None,
 ) -> ExchangedFile:
     """Record a delivery whose bytes are already stored (pending; kept here)."""
-    access.require_staff(staff_user)
+    access.require_staff(staff_user, access.Capability.FILES)
     if category not in DELIVERY_CATEGORIES:
         raise ExchangeError("not allowed: choose what kind of document this is.")
     if stored.size == 0:
@@ -245,7 +245,7 @@ def delete_file(
     """Staff-only soft delete with a reason: the bytes are purged, the record and its audit
     rows stay (secure-employer-portal.txt "File upload": "Only OPTrust can delete files";
     issue 5 "Must do" 3)."""
-    access.require_staff(staff_user)
+    access.require_staff(staff_user, access.Capability.FILES)
     reason = reason.strip()
     if not reason:
         raise ExchangeError("Give the reason for deleting the file.")

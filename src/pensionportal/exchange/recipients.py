@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pensionportal.accounts import access
 from pensionportal.accounts.models import Membership, Organization, StaffRole, User
 from pensionportal.messaging.models import DATA_MANAGEMENT_MAILBOX, Mailbox
 
@@ -10,9 +11,8 @@ def data_management_staff() -> list[User]:
     """The keepers of the Data Management Group mailbox; if nobody keeps it yet, the staff
     holding the data management role, so an upload is never announced to no one."""
     mailbox = Mailbox.objects.filter(slug=DATA_MANAGEMENT_MAILBOX).first()
-    keepers = (
-        list(mailbox.keepers.filter(is_active=True, is_staff=True)) if mailbox is not None else []
-    )
+    may_see = access.staff_with(access.Capability.FILES)
+    keepers = list(mailbox.keepers.filter(pk__in=may_see)) if mailbox is not None else []
     if keepers:
         return keepers
     return list(

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import (
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.files.uploads import accepts_uploads, handler_of
 from pensionportal.submissions.access import intake_by_upload
 
@@ -45,7 +45,7 @@ def _files_section(request: HttpRequest) -> User:
     return _user(request)
 
 
-@login_required
+@section(Capability.FILES)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _files_section(request)
@@ -141,7 +141,7 @@ def _authorize_upload(request: HttpRequest) -> None:
 
 
 def _authorize_delivery(request: HttpRequest) -> None:
-    access.require_staff(_files_section(request))
+    access.require_staff(_files_section(request), Capability.FILES)
 
 
 def _form_errors(form: UploadForm | DeliveryForm) -> str:
@@ -166,7 +166,7 @@ NOTHING_ARRIVED = (
 )
 
 
-@login_required
+@section(Capability.FILES, audience=Audience.EMPLOYERS)
 @accepts_uploads(policies.employer_uploads(_authorize_upload, _refuse))
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -206,7 +206,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return _finish(request, reverse("exchange:receipt") + f"?ids={ids}")
 
 
-@login_required
+@section(Capability.FILES, audience=Audience.STAFF)
 @accepts_uploads(policies.staff_deliveries(_authorize_delivery, _refuse))
 def deliver(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -258,7 +258,7 @@ def _parse_ids(raw: str) -> list[int]:
     return ids
 
 
-@login_required
+@section(Capability.FILES)
 @require_GET
 def receipt(request: HttpRequest) -> HttpResponse:
     user = _files_section(request)
@@ -266,7 +266,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/receipt.html", {"files": files})
 
 
-@login_required
+@section(Capability.FILES)
 @require_GET
 def detail(request: HttpRequest, file_id: int) -> HttpResponse:
     user = _files_section(request)
@@ -285,7 +285,7 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.FILES)
 @require_GET
 def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
     user = _files_section(request)
@@ -296,12 +296,11 @@ def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
     return actions.serve_download(user, upload, request=request)
 
 
-@login_required
+# secure-employer-portal.txt "File upload": "Only OPTrust can delete files".
+@section(Capability.FILES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, file_id: int) -> HttpResponse:
     user = _files_section(request)
-    # secure-employer-portal.txt "File upload": "Only OPTrust can delete files".
-    access.require_staff(user)
     upload = access_file(user, file_id)
     if upload.is_deleted:
         messages.error(request, "This file was already deleted.")
@@ -318,12 +317,11 @@ def delete(request: HttpRequest, file_id: int) -> HttpResponse:
     return render(request, "exchange/delete.html", {"file": upload, "form": form})
 
 
-@login_required
+@section(Capability.FILES, audience=Audience.STAFF)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The staff's "New uploads" list with unread state (issue 5 "Must do" 2)."""
     user = _files_section(request)
-    access.require_staff(user)
     notices = notices_for(user)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchange/inbox.html", {"page": page})

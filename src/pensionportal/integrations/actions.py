@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import (
     SERVICE_EMAIL_DOMAIN,
     Organization,
@@ -215,7 +216,7 @@ def approve_sftp(
 ) -> SftpAccount:
     """Staff approve SFTP for the organization (select-employer-manual.txt Section 4: SFTP is
     an alternate method "OPTrust has approved"), or resume a suspended account."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.USERS)
     _managed(actor, organization)
     if not organization.is_employer:
         raise IntegrationError("SFTP accounts are for employers.")
@@ -250,7 +251,7 @@ def approve_sftp(
 
 
 def suspend_sftp(actor: User, account: SftpAccount, request: HttpRequest | None = None) -> None:
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.USERS)
     _managed(actor, account.organization)
     with transaction.atomic():
         locked = SftpAccount.objects.select_for_update().get(pk=account.pk)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import section
 
 from . import actions
 from .access import (
@@ -39,7 +40,7 @@ def sftp_address() -> str:
     return f"{settings.SFTP_HOST}:{settings.SFTP_PORT}"
 
 
-@login_required
+@section(Capability.USERS)
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organizations = manageable_organizations(user).order_by("name")
@@ -64,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.USERS)
 def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
     org = access_managed_organization(user, organization_id)
@@ -87,7 +88,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.USERS)
 @require_http_methods(["GET", "POST"])
 def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
@@ -128,7 +129,7 @@ def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.USERS)
 @require_http_methods(["GET", "POST"])
 def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
     user = _user(request)
@@ -150,12 +151,12 @@ def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.USERS)
 @require_POST
 def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
     org = access_managed_organization(user, organization_id)
-    account_access.require_staff(user)
+    account_access.require_staff(user, Capability.USERS)
     try:
         account = actions.approve_sftp(user, org, request=request)
     except actions.IntegrationError as error:
@@ -169,12 +170,12 @@ def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
     return redirect("integrations:organization", organization_id=org.pk)
 
 
-@login_required
+@section(Capability.USERS)
 @require_POST
 def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
     org = access_managed_organization(user, organization_id)
-    account_access.require_staff(user)
+    account_access.require_staff(user, Capability.USERS)
     account: SftpAccount | None = sftp_accounts_for(user).filter(organization=org).first()
     if account is None:
         messages.error(request, "This organization has no SFTP account.")
@@ -188,7 +189,7 @@ def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
     return redirect("integrations:organization", organization_id=org.pk)
 
 
-@login_required
+@section(Capability.USERS)
 @require_POST
 def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
@@ -232,7 +233,7 @@ def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.USERS)
 @require_POST
 def key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
     user = _user(request)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import AnyUser
+from pensionportal.accounts.access import AnyUser, Capability
 from pensionportal.accounts.models import Organization
 
 from .models import PaArrangement
@@ -12,5 +12,5 @@ from .models import PaArrangement
 
 def pa_arrangement_of(user: AnyUser, organization: Organization) -> PaArrangement | None:
     """Staff only: whether the employer calculates its own PAs (None: never set)."""
-    access.require_staff(user)
+    access.require_staff(user, Capability.FILES)
     return PaArrangement.objects.filter(organization=organization).first()

@@ -76,7 +76,7 @@ def set_pa_arrangement(
     request: HttpRequest | None = None,
 ) -> PaArrangement:
     """Whether the employer calculates its own PAs (§2 'Pension Adjustment Data')."""
-    access.require_staff(staff)
+    access.require_staff(staff, Capability.FILES)
     arrangement, _ = PaArrangement.objects.update_or_create(
         organization=organization,
         defaults={"employer_calculates": employer_calculates, "changed_by": staff},

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_http_methods
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience as Seen
+from pensionportal.accounts.sections import section
 from pensionportal.members.access import access_member
 from pensionportal.worklist.models import Audience
 from pensionportal.worklist.queries import open_tasks_of
@@ -22,7 +23,7 @@ from .access import pa_arrangement_of
 from .forms import PaArrangementForm, RetirementNoticeForm
 
 
-@login_required
+@section(Capability.MEMBERS)
 @require_http_methods(["GET", "POST"])
 def retirement_notice(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id)
@@ -54,10 +55,10 @@ def retirement_notice(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.FILES, audience=Seen.STAFF)
 @require_http_methods(["GET", "POST"])
 def employer(request: HttpRequest, org_id: int) -> HttpResponse:
-    access.require_staff(request.user)
+    access.require_staff(request.user, Capability.FILES)
     assert isinstance(request.user, User)
     organization = access.access_organization(request.user, org_id, Capability.FILES)
     arrangement = pa_arrangement_of(request.user, organization)

@@ -13,8 +13,8 @@ from .models import Member
 
 
 def visible_members(user: AnyUser) -> QuerySet[Member]:
-    access.require(user, Capability.FILES)
-    return Member.objects.filter(organization__in=access.organizations_for(user, Capability.FILES))
+    access.require(user, Capability.MEMBERS)
+    return access.visible_to(user, Member.objects.all(), Capability.MEMBERS)
 
 
 def access_member(user: AnyUser, member_id: int | str) -> Member:

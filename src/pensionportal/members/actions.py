@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.audit.record import record
 from pensionportal.core import crypto
@@ -18,7 +19,7 @@ from .models import Member, MemberEvent, SinView
 def reveal_sin(actor: User, member: Member, reason: str, request: HttpRequest | None) -> str:
     """Staff only, with a reason; every view is written to the audit trail and the member's
     history. The SIN itself never goes into either."""
-    access.require_staff(actor)
+    access.require_staff(actor, Capability.SIN)
     reason = reason.strip()
     if not reason:
         raise ValueError("Say why you need the full SIN.")

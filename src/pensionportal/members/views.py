@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 
 from . import actions
@@ -18,7 +18,7 @@ from .access import access_member, visible_members
 from .models import MemberStatus
 
 
-@login_required
+@section(Capability.MEMBERS)
 def member_list(request: HttpRequest) -> HttpResponse:
     query = visible_members(request.user).select_related("organization")
     search = request.GET.get("q", "").strip()
@@ -43,14 +43,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "search": search,
-            "organizations": account_access.organizations_for(request.user, Capability.FILES),
+            "organizations": account_access.organizations_for(request.user, Capability.MEMBERS),
             "filters": request.GET,
             "errors": found.errors,
         },
     )
 
 
-@login_required
+@section(Capability.MEMBERS)
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id)
     return render(
@@ -65,15 +65,16 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
             "prior_service": member.prior_service.all(),
             "pension_adjustments": member.pension_adjustments.order_by("year"),
             "is_staff": account_access.is_staff_user(request.user),
+            "can_reveal_sin": account_access.staff_can(request.user, Capability.SIN),
+            "can_record_election": account_access.staff_can(request.user, Capability.MISSED),
         },
     )
 
 
-@login_required
+@section(Capability.SIN, audience=Audience.STAFF)
 @require_POST
 def reveal_sin(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_member(request.user, member_id)
-    account_access.require_staff(request.user)
     assert isinstance(request.user, User)
     try:
         sin = actions.reveal_sin(request.user, member, request.POST.get("reason", ""), request)
@@ -82,7 +83,12 @@ def reveal_sin(request: HttpRequest, member_id: int) -> HttpResponse:
         return render(
             request,
             "members/detail.html",
-            {"member": member, "is_staff": True, "reason_error": str(error)},
+            {
+                "member": member,
+                "is_staff": True,
+                "can_reveal_sin": True,
+                "reason_error": str(error),
+            },
             status=400,
         )
     response = render(

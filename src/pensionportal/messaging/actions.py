@@ -239,7 +239,8 @@ def organization_recipients(organization: Organization) -> set[str]:
 
 
 def mailbox_recipients(thread: Thread) -> set[str]:
-    """The mailbox's keepers and the assignee; if the mailbox has no keeper, all staff."""
+    """The mailbox's keepers and the assignee; if the mailbox has no keeper, every staff
+    member who works the mailboxes (a staff role granting messages)."""
     keepers = set(
         thread.mailbox.keepers.filter(is_active=True, is_staff=True).values_list("email", flat=True)
     )
@@ -247,7 +248,7 @@ def mailbox_recipients(thread: Thread) -> set[str]:
         keepers.add(thread.assigned_to.email)
     if keepers:
         return keepers
-    return set(User.objects.filter(is_staff=True, is_active=True).values_list("email", flat=True))
+    return set(accounts_access.staff_with(Capability.MESSAGES).values_list("email", flat=True))
 
 
 # --- Read state, archive, staff workflow --------------------------------------------------
@@ -291,9 +292,14 @@ def set_archived(
 def assign(
     actor: User, thread: Thread, assignee: User | None, *, request: HttpRequest | None = None
 ) -> None:
-    accounts_access.require_staff(actor)
-    if assignee is not None and not (assignee.is_staff and assignee.is_active):
-        raise ActionError("Choose a member of the administrator's staff.", "assignee")
+    accounts_access.require_staff(actor, Capability.MESSAGES)
+    if (
+        assignee is not None
+        and not accounts_access.staff_with(Capability.MESSAGES).filter(pk=assignee.pk).exists()
+    ):
+        raise ActionError(
+            "Choose a member of the administrator's staff who works the mailboxes.", "assignee"
+        )
     with transaction.atomic():
         Thread.objects.filter(pk=thread.pk).update(assigned_to=assignee)
         thread.assigned_to = assignee
@@ -310,7 +316,7 @@ def assign(
 def set_status(
     actor: User, thread: Thread, status: str, *, request: HttpRequest | None = None
 ) -> None:
-    accounts_access.require_staff(actor)
+    accounts_access.require_staff(actor, Capability.MESSAGES)
     if status not in ThreadStatus.values:
         raise ActionError("Choose open or closed.", "status")
     with transaction.atomic():

@@ -186,7 +186,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(is_staff=True, is_active=True).order_by("email")
+        field.queryset = accounts_access.staff_with(Capability.MESSAGES).order_by("email")
 
 
 class StatusForm(forms.Form):

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.files.uploads import accepts_uploads
 
 from . import actions, conf
@@ -56,13 +56,13 @@ def _form_error(form: forms.Form, error: ActionError) -> None:
 # --- Lists -------------------------------------------------------------------------------
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     return _thread_list(request, archived=False)
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_GET
 def archived(request: HttpRequest) -> HttpResponse:
     return _thread_list(request, archived=True)
@@ -118,7 +118,7 @@ def _mailbox_summary(user: User) -> list[dict[str, Any]]:
 # --- Writing -----------------------------------------------------------------------------
 
 
-@login_required
+@section(Capability.MESSAGES)
 @accepts_uploads(ATTACHMENTS)
 def compose(request: HttpRequest) -> HttpResponse:
     user = _acting(request)
@@ -160,14 +160,14 @@ def compose(request: HttpRequest) -> HttpResponse:
 # --- One thread --------------------------------------------------------------------------
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_GET
 def thread_by_id(request: HttpRequest, pk: int) -> HttpResponse:
     thread = access_thread_by_id(_acting(request), pk)
     return redirect("messaging:thread", reference=thread.reference)
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_GET
 def thread_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
@@ -204,7 +204,7 @@ def _render_thread(
     return render(request, "messaging/thread.html", context)
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_POST
 @accepts_uploads(ATTACHMENTS)
 def reply(request: HttpRequest, reference: str) -> HttpResponse:
@@ -228,7 +228,7 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_thread(request, user, thread, reply_form=form)
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_POST
 def archive(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
@@ -238,7 +238,7 @@ def archive(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("messaging:index")
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_POST
 def unarchive(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
@@ -248,7 +248,7 @@ def unarchive(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("messaging:thread", reference=thread.reference)
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_POST
 def mark_unread(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
@@ -258,11 +258,10 @@ def mark_unread(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect("messaging:index")
 
 
-@login_required
+@section(Capability.MESSAGES, audience=Audience.STAFF)
 @require_POST
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
-    accounts_access.require_staff(user)
     thread = access_thread(user, reference)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -276,11 +275,10 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_thread(request, user, thread, assign_form=form)
 
 
-@login_required
+@section(Capability.MESSAGES, audience=Audience.STAFF)
 @require_POST
 def set_status(request: HttpRequest, reference: str) -> HttpResponse:
     user = _acting(request)
-    accounts_access.require_staff(user)
     thread = access_thread(user, reference)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -290,7 +288,7 @@ def set_status(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_thread(request, user, thread, status_form=form)
 
 
-@login_required
+@section(Capability.MESSAGES)
 @require_GET
 def download(request: HttpRequest, reference: str, attachment_id: int) -> StreamingHttpResponse:
     user = _acting(request)

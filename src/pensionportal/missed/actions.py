@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, OrganizationKind, User
 from pensionportal.audit.record import record
 from pensionportal.core.notify import absolute_url, notify_on_commit
@@ -88,7 +89,9 @@ class ElectionInput:
 def record_election(
     staff: User, member: Member, data: ElectionInput, request: HttpRequest | None = None
 ) -> Election:
-    """Record a written election (1025 or 1030) on the member's record."""
+    """Record a written election (1025 or 1030) on the member's record. Who may: staff of
+    data management through the page (@section), or the signatures of a form signed online
+    (signedforms/effects.py, with the employer user who completed it)."""
     form = ElectionForm(data.form)
     if ElectionChoice(data.choice) not in CHOICES_FOR_FORM[form]:
         raise MissedError("That choice does not belong to this form.")
@@ -147,7 +150,7 @@ def record_bridging(
     staff: User, member: Member, data: BridgingInput, request: HttpRequest | None = None
 ) -> BridgingLeave:
     """A leave with pay under a bridging benefit (cause 5): its periods owe contributions."""
-    access.require_staff(staff)
+    access.require_staff(staff, Capability.MISSED)
     if data.end_date < data.start_date:
         raise MissedError("The bridging leave cannot end before it starts.")
     if data.start_date < member.membership_date:
@@ -188,7 +191,7 @@ def record_wrong_plan(
     staff: User, member: Member, data: WrongPlanInput, request: HttpRequest | None = None
 ) -> WrongPlanTransfer:
     """Contributions found at another plan (cause 1): the period is opened as missed."""
-    access.require_staff(staff)
+    access.require_staff(staff, Capability.MISSED)
     if not data.other_plan.strip():
         raise MissedError("Name the plan the contributions were remitted to.")
     if data.period_end < data.period_start:
@@ -234,7 +237,7 @@ def record_transfer_received(
     """The other plan transferred the contributions: the open periods of the transfer's
     range are paid in date order while the amount lasts (a period is paid in full or not
     at all). Returns the number of periods paid."""
-    access.require_staff(staff)
+    access.require_staff(staff, Capability.MISSED)
     if transfer.received_on is not None:
         raise MissedError("This transfer was already received.")
     if amount <= 0:
@@ -757,6 +760,8 @@ def publish_list(
     One transaction, under a lock on the organization's row: two runs the same day (a
     retried task, a second scheduler) wait for each other, and the second finds the list
     published; a crash anywhere publishes nothing."""
+    if published_by is not None:
+        access.require_staff(published_by, Capability.MISSED)
     blob_names: list[str] = []
     try:
         with transaction.atomic():
@@ -832,6 +837,8 @@ def run_for_organization(
     organization: Organization, today: dt.date, actor: User | None = None
 ) -> OrganizationRun:
     """Detect, invoice the new findings, and move the open cases along their windows."""
+    if actor is not None:
+        access.require_staff(actor, Capability.MISSED)
     detected = run_detection(organization, today, actor)
     case = open_case(organization, today, actor)
     for open_one in Case.objects.filter(organization=organization, stage__in=OPEN_STAGES):

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.files.serving import serve_file
 from pensionportal.members.access import access_member
@@ -39,12 +40,12 @@ from .models import OPEN_STAGES, FindingStatus
 
 
 def _staff(request: HttpRequest) -> User:
-    account_access.require_staff(request.user)
+    account_access.require_staff(request.user, Capability.MISSED)
     assert isinstance(request.user, User)
     return request.user
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
@@ -68,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
@@ -81,7 +82,7 @@ def run_now(request: HttpRequest) -> HttpResponse:
     return redirect("missed:organization", organization.pk)
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_GET
 def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _staff(request)
@@ -110,7 +111,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_POST
 def publish_now(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _staff(request)
@@ -125,7 +126,7 @@ def publish_now(request: HttpRequest, organization_id: int) -> HttpResponse:
     return redirect("missed:organization", employer.pk)
 
 
-@login_required
+@section(Capability.MISSED)
 @require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case(request.user, case_id)
@@ -145,7 +146,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_GET
 def letter_download(request: HttpRequest, letter_id: int) -> HttpResponseBase:
     letter = access_letter(request.user, letter_id)
@@ -164,7 +165,7 @@ def letter_download(request: HttpRequest, letter_id: int) -> HttpResponseBase:
     )
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def election_new(request: HttpRequest, member_id: int) -> HttpResponse:
     user = _staff(request)
@@ -212,7 +213,7 @@ def _fact_form(
     return render(request, "missed/fact_form.html", context, status=status)
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def bridging_new(request: HttpRequest, member_id: int) -> HttpResponse:
     def save(user: User, member: Member, form: forms.Form) -> object:
@@ -235,7 +236,7 @@ def bridging_new(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def wrong_plan_new(request: HttpRequest, member_id: int) -> HttpResponse:
     def save(user: User, member: Member, form: forms.Form) -> object:
@@ -265,7 +266,7 @@ def wrong_plan_new(request: HttpRequest, member_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_POST
 def transfer_received(request: HttpRequest, transfer_id: int) -> HttpResponse:
     user = _staff(request)

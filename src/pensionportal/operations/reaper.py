@@ -8,7 +8,8 @@ still running does nothing twice.
 - e-mails queued whose attempt is overdue by PORTAL_EMAIL_LOST_AFTER_SECONDS: queued again;
 - task results still RUNNING after PORTAL_TASK_LOST_AFTER_SECONDS: marked FAILED ("the
   worker was lost"), so a dead task shows on the staff Operations page;
-- audit rows committed but not sealed into the chain (a process died after its commit);
+- audit rows committed but not sealed into the chain (a process died after its commit),
+  and the signed checkpoint of the chain when one is due (audit/checkpoints.py);
 - stored files that no owner ever kept (a process killed between storing and recording);
 - and what the domain apps register (`register`): submissions stuck in validating or
   applying (submissions/recovery.py).
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from pensionportal.audit import checkpoints
 from pensionportal.audit.chain import seal
 from pensionportal.core import conf, outbox
 from pensionportal.core.models import EmailStatus, OutgoingEmail
@@ -81,7 +83,8 @@ def fail_lost_tasks() -> dict[str, int]:
 
 
 def seal_audit() -> dict[str, int]:
-    return {"audit_rows_sealed": seal()}
+    sealed = seal()
+    return {"audit_rows_sealed": sealed, "audit_checkpoints": checkpoints.write_if_due()}
 
 
 def purge_stale_files() -> dict[str, int]:

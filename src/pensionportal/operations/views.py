@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tasks_db.models import DBTaskResult
 
-from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.audit.record import record
 from pensionportal.core import outbox
 from pensionportal.core.models import EmailStatus, OutgoingEmail
@@ -35,9 +35,8 @@ def _failure(task: Any) -> str:
     return task.exception_class_path.rsplit(".", 1)[-1] or "Failed"
 
 
-@login_required
+@section(Capability.OPERATIONS, audience=Audience.STAFF)
 def overview(request: HttpRequest) -> HttpResponse:
-    access.require_staff(request.user)
     email_counts = dict(
         OutgoingEmail.objects.values_list("status").annotate(n=Count("id")).order_by()
     )
@@ -85,10 +84,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.OPERATIONS, audience=Audience.STAFF)
 @require_POST
 def send_again(request: HttpRequest, email_id: int) -> HttpResponse:
-    access.require_staff(request.user)
     email = get_object_or_404(OutgoingEmail, pk=email_id)
     with transaction.atomic():
         queued = outbox.send_again(email)

@@ -53,14 +53,14 @@ def access_invoice(user: AnyUser, ref: int | str) -> Invoice:
 
 def access_payment(user: AnyUser, ref: int | str) -> Payment:
     """Payments are matched by staff; unmatched ones belong to no organization yet."""
-    if not access.is_staff_user(user):
+    if not access.staff_can(user, Capability.REMITTANCES):
         raise Http404("No such payment.")
     return access.one_or_404(Payment.objects.all(), ref, "payment")
 
 
 def unmatched_payments(user: AnyUser) -> QuerySet[Payment]:
     """Staff only: payments matched to no remittance advice or invoice yet."""
-    access.require_staff(user)
+    access.require_staff(user, Capability.REMITTANCES)
     return Payment.objects.filter(advice__isnull=True, invoice__isnull=True)
 
 
@@ -73,7 +73,7 @@ def payments_of(user: AnyUser, organization: Organization) -> QuerySet[Payment]:
 
 def regulator_notices(user: AnyUser) -> QuerySet[RegulatorNotice]:
     """Staff only: the notices to the regulator, latest due first."""
-    access.require_staff(user)
+    access.require_staff(user, Capability.REMITTANCES)
     return RegulatorNotice.objects.select_related("organization", "advice").order_by(
         "-due_date", "-id"
     )

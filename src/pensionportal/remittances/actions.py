@@ -17,6 +17,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from pensionportal.accounts import access as accounts_access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
 from pensionportal.core.notify import absolute_url, notify_on_commit
@@ -60,6 +62,11 @@ SYSTEM = "system:remittances"
 
 class RemittanceError(ValueError):
     """A refusal whose message says why; nothing was changed."""
+
+
+def _require_finance(staff: User) -> None:
+    """The back office's remittance work is the finance staff's (docs/security.md)."""
+    accounts_access.require_staff(staff, Capability.REMITTANCES)
 
 
 def remittance_recipients(organization: Organization) -> list[str]:
@@ -254,6 +261,7 @@ def _store_payment(
 
 @transaction.atomic
 def record_payment(staff: User, data: PaymentInput, request: HttpRequest | None = None) -> Payment:
+    _require_finance(staff)
     payment = _store_payment(staff, data, PaymentSource.STAFF, None, None)
     record(
         "remittances.payment_recorded",
@@ -278,6 +286,7 @@ def import_bank_file(
 ) -> BankImport:
     """All or nothing: a bad row raises BankFileError naming every problem; the same file
     twice is refused."""
+    _require_finance(staff)
     deposits = bank_file.read(content, today)
     digest = hashlib.sha256(content).hexdigest()
     if BankImport.objects.filter(sha256=digest).exists():
@@ -312,6 +321,7 @@ def import_bank_file(
 def match_payment_by_hand(
     staff: User, payment: Payment, advice: RemittanceAdvice, request: HttpRequest | None = None
 ) -> Payment:
+    _require_finance(staff)
     if payment.is_matched:
         raise RemittanceError("This payment is already matched.")
     payment.advice = advice
@@ -412,6 +422,7 @@ def notify_employer(
     request: HttpRequest | None = None,
 ) -> ReconciliationCase:
     """Staff notify the employer of the discrepancy: 30 days to reconcile from today."""
+    _require_finance(staff)
     if case.status != CaseStatus.OPEN:
         raise RemittanceError("Only an open case can be notified.")
     case.notified_on = today
@@ -442,6 +453,7 @@ def employer_response(
 def resolve_case(
     staff: User, case: ReconciliationCase, note: str, request: HttpRequest | None = None
 ) -> ReconciliationCase:
+    _require_finance(staff)
     if not case.is_open:
         raise RemittanceError("This case is already resolved.")
     case.resolved_at = timezone.now()
@@ -463,6 +475,7 @@ def add_rate(
     request: HttpRequest | None = None,
 ) -> InterestRate:
     """A new row; the previous row for the same date stays as history."""
+    _require_finance(staff)
     row = InterestRate.objects.create(
         table=table, effective=effective, until=until, rate=rate, source=source, entered_by=staff
     )
@@ -639,6 +652,7 @@ def issue_invoice(
 ) -> Invoice:
     """Principal and interest for the pay period, with the fees and expenses of recovering
     the contributions as their own lines."""
+    _require_finance(staff)
     recovery = _recovery_drafts(recovery_lines or [])
     if (
         advice.invoices.filter(kind=InvoiceKind.LATE)
@@ -681,6 +695,8 @@ def recalculate_invoice(
     interest on principal still outstanding runs to ``on``; interest on the unpaid invoice
     balance runs from the day after the due date; payments already made are credited
     (reporting-pension-data.txt 'Procedures': "a recalculation of interest will be applied")."""
+    if staff is not None:
+        _require_finance(staff)
     if invoice.status != InvoiceStatus.ISSUED:
         raise RemittanceError("Only an issued, unpaid invoice can be recalculated.")
     if invoice.kind != InvoiceKind.LATE or invoice.advice is None:
@@ -752,6 +768,7 @@ def add_credit(
     reason: str,
     request: HttpRequest | None = None,
 ) -> Credit:
+    _require_finance(staff)
     credit = Credit.objects.create(
         organization=organization,
         credited_on=credited_on,

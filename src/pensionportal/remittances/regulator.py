@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
 from pensionportal.rules.deadlines import ContributionKind
@@ -168,7 +169,7 @@ def review_notice(
     request: HttpRequest | None = None,
 ) -> RegulatorNotice:
     """Staff checked the draft: ready to file, or withdrawn (with the reason)."""
-    access.require_staff(staff)
+    access.require_staff(staff, Capability.REMITTANCES)
     locked = RegulatorNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.status != NoticeStatus.DRAFT:
         raise NoticeError("Only a drafted notice is reviewed.")
@@ -204,7 +205,7 @@ def record_filing(
     request: HttpRequest | None = None,
 ) -> RegulatorNotice:
     """The notice was filed with the regulator on ``filed_on`` (its reference, if given)."""
-    access.require_staff(staff)
+    access.require_staff(staff, Capability.REMITTANCES)
     locked = RegulatorNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.status != NoticeStatus.REVIEWED:
         raise NoticeError("Review the notice before recording that it was filed.")

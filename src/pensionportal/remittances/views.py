@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.issuer import issuer
 from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
@@ -77,11 +77,11 @@ def _user(request: HttpRequest) -> User:
 
 def _staff(request: HttpRequest) -> User:
     user = _user(request)
-    accounts_access.require_staff(user)
+    accounts_access.require_staff(user, Capability.REMITTANCES)
     return user
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -112,7 +112,7 @@ def _staff_overview(request: HttpRequest, user: User) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_GET
 def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     user = _user(request)
@@ -141,7 +141,7 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_http_methods(["GET", "POST"])
 def advice_new(request: HttpRequest, org_id: int) -> HttpResponse:
     user = _user(request)
@@ -178,7 +178,7 @@ def advice_new(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_GET
 def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
     user = _user(request)
@@ -205,7 +205,7 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_POST
 def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
     staff = _staff(request)
@@ -237,7 +237,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
         messages.error(request, f"{label}: {text}" if label else text)
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_POST
 def recovery_invoice(request: HttpRequest, advice_id: int) -> HttpResponse:
     staff = _staff(request)
@@ -258,7 +258,7 @@ def recovery_invoice(request: HttpRequest, advice_id: int) -> HttpResponse:
     return redirect("remittances:advice", advice_id=found.pk)
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_GET
 def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     user = _user(request)
@@ -278,7 +278,7 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_GET
 def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     user = _user(request)
@@ -296,7 +296,7 @@ def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_POST
 def invoice_recalculate(request: HttpRequest, invoice_id: int) -> HttpResponse:
     staff = _staff(request)
@@ -318,7 +318,7 @@ def invoice_recalculate(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return redirect("remittances:invoice", invoice_id=replacement.pk)
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
     user = _user(request)
@@ -356,7 +356,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES)
 @require_http_methods(["GET", "POST"])
 def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
     user = _user(request)
@@ -364,7 +364,7 @@ def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
     is_staff = accounts_access.is_staff_user(user)
     form = CreditForm(request.POST or None) if is_staff else None
     if request.method == "POST":
-        accounts_access.require_staff(user)
+        accounts_access.require_staff(user, Capability.REMITTANCES)
         assert form is not None
         if form.is_valid():
             actions.add_credit(user, organization, **form.cleaned_data, request=request)
@@ -385,7 +385,7 @@ def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def payment_new(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
@@ -422,7 +422,7 @@ BANK_FILES = UploadPolicy(
 )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 @accepts_uploads(BANK_FILES)
 def bank_import(request: HttpRequest) -> HttpResponse:
@@ -458,7 +458,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def payment_match(request: HttpRequest, payment_id: int) -> HttpResponse:
     staff = _staff(request)
@@ -484,7 +484,7 @@ def payment_match(request: HttpRequest, payment_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def rates(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
@@ -524,7 +524,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_GET
 def regulator(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
@@ -551,7 +551,7 @@ def _notices(staff: User, status: str) -> list[RegulatorNotice]:
     return list(query[:500])
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_GET
 def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
     staff = _staff(request)
@@ -577,7 +577,7 @@ def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     staff = _staff(request)
@@ -624,7 +624,7 @@ def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_GET
 def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponseBase:
     staff = _staff(request)

@@ -89,7 +89,7 @@ def publish_report(
     (and stores nothing) on a bad title, kind, file name, format, or an empty or over-size
     file."""
     if published_by is not None:
-        access.require_staff(published_by)
+        access.require_staff(published_by, access.Capability.REPORTS)
     title = title.strip()
     if not title:
         raise PublishError("Give the report a title.")

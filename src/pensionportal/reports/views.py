@@ -6,7 +6,6 @@ Seed: secure-employer-portal.txt, the Reports paragraph; issue 5 "Must do" 6.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
 
 from . import actions, conf
@@ -33,7 +33,7 @@ def _reports_section(request: HttpRequest) -> User:
     return request.user
 
 
-@login_required
+@section(Capability.REPORTS)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = _reports_section(request)
@@ -52,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REPORTS)
 @require_GET
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     user = _reports_section(request)
@@ -70,7 +70,7 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.REPORTS)
 @require_GET
 def download(request: HttpRequest, report_id: int, file_id: int) -> HttpResponseBase:
     user = _reports_section(request)
@@ -88,7 +88,7 @@ def _publish_form_page(request: HttpRequest, form: PublishForm, status: int = 20
 
 
 def _authorize_publish(request: HttpRequest) -> None:
-    access.require_staff(request.user)
+    access.require_staff(request.user, Capability.REPORTS)
 
 
 def _unreadable(request: HttpRequest, message: str) -> HttpResponse:
@@ -106,7 +106,7 @@ PUBLISHED_FILES = UploadPolicy(
 )
 
 
-@login_required
+@section(Capability.REPORTS, audience=Audience.STAFF)
 @accepts_uploads(PUBLISHED_FILES)
 def publish(request: HttpRequest) -> HttpResponseBase:
     """Staff publish a report. The files are streamed encrypted into the file layer by the

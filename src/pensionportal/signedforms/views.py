@@ -12,7 +12,6 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -20,7 +19,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access as account_access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import section as portal_section
 from pensionportal.audit.record import record
 from pensionportal.core.issuer import issuer
 from pensionportal.core.query_filters import QueryFilters
@@ -59,7 +60,7 @@ def _spec(code: str) -> FormSpec:
 # -- Forms and Publications -----------------------------------------------------------------
 
 
-@login_required
+@portal_section(Capability.FILES)
 def index(request: HttpRequest) -> HttpResponse:
     query = visible_forms(request.user).select_related("organization")
     found = QueryFilters(request.GET)
@@ -92,7 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@portal_section(Capability.FILES)
 def blank_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The blank form (no personal data in it), made from its spec on request."""
     spec = _spec(code)
@@ -105,7 +106,7 @@ def blank_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-@login_required
+@portal_section(Capability.FILES)
 def about(request: HttpRequest, code: str) -> HttpResponse:
     """What the form is, what each party fills and what completing it does."""
     spec = _spec(code)
@@ -113,7 +114,7 @@ def about(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "signedforms/about.html", {"spec": spec})
 
 
-@login_required
+@portal_section(Capability.FILES)
 def start(request: HttpRequest, code: str) -> HttpResponse:
     spec = _spec(code)
     visible_forms(request.user)
@@ -207,7 +208,7 @@ def _detail_context(request: HttpRequest, form: SignedForm) -> dict[str, Any]:
     }
 
 
-@login_required
+@portal_section(Capability.FILES)
 def detail(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
     context = _detail_context(request, form)
@@ -216,7 +217,7 @@ def detail(request: HttpRequest, form_id: int) -> HttpResponse:
     return render(request, "signedforms/detail.html", context)
 
 
-@login_required
+@portal_section(Capability.FILES)
 def edit(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
     if not may_act_for_employer(request.user, form):
@@ -279,7 +280,7 @@ def _groups(
     return groups
 
 
-@login_required
+@portal_section(Capability.FILES)
 @require_POST
 def send(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
@@ -300,7 +301,7 @@ def _keys(form: SignedForm) -> set[str]:
     return {f.key for f in actions.spec_of(form).fields}
 
 
-@login_required
+@portal_section(Capability.FILES)
 def sign(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
     if not may_act_for_employer(request.user, form):
@@ -376,7 +377,7 @@ def _after_signing(form: SignedForm) -> str:
     return ""
 
 
-@login_required
+@portal_section(Capability.FILES)
 @require_POST
 def remind(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
@@ -389,7 +390,7 @@ def remind(request: HttpRequest, form_id: int) -> HttpResponse:
     return redirect("signedforms:detail", form.pk)
 
 
-@login_required
+@portal_section(Capability.FILES)
 def withdraw(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
     if not may_act_for_employer(request.user, form) or not form.is_open:
@@ -411,7 +412,7 @@ def withdraw(request: HttpRequest, form_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@portal_section(Capability.FILES)
 def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
     """The sealed PDF, validated on every download: only a document exactly as sealed
     leaves the portal; a changed one is reported, on the page and in the audit trail."""
@@ -448,7 +449,7 @@ def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
     return response
 
 
-@login_required
+@portal_section(Capability.FILES)
 def records(request: HttpRequest) -> HttpResponse:
     """Waivers (1074) and re-employment earnings (1008) on record."""
     waivers = waivers_for(request.user)

@@ -12,10 +12,10 @@ from .models import Submission
 
 
 def visible_submissions(user: AnyUser) -> QuerySet[Submission]:
-    access.require(user, Capability.FILES)
-    return Submission.objects.filter(
-        organization__in=access.organizations_for(user, Capability.FILES)
-    ).select_related("organization", "submitted_by")
+    access.require(user, Capability.SUBMISSIONS)
+    return access.visible_to(user, Submission.objects.all(), Capability.SUBMISSIONS).select_related(
+        "organization", "submitted_by"
+    )
 
 
 def intake_by_upload(user: AnyUser, upload_ids: list[int]) -> dict[int, Submission]:

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from pensionportal.accounts import access
+from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
 from pensionportal.files import store as files
@@ -207,7 +209,8 @@ def confirm(actor: User, submission: Submission, request: HttpRequest | None) ->
 
 def run_again(actor: User, submission: Submission, request: HttpRequest | None) -> None:
     """Queue a check or an apply that failed or was interrupted (the worker died) once
-    more; running twice is harmless (see the module's docstring)."""
+    more; running twice is harmless (see the module's docstring). Staff of data management."""
+    access.require_staff(actor, Capability.SUBMISSIONS)
     if submission.status not in RUNNABLE_AGAIN:
         raise IntakeError(
             "Only a submission that is not checked yet, or accepted and not applied, can run again."

@@ -4,7 +4,6 @@ problem report, confirmation of warnings, and online entry."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
+from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.datafiles import templates
 from pensionportal.datafiles.specs import SPECS
@@ -36,11 +36,13 @@ def _user(request: HttpRequest) -> User:
 
 def _organizations(user: User) -> list[Organization]:
     return list(
-        access.organizations_for(user, Capability.FILES).filter(kind="employer", is_active=True)
+        access.organizations_for(user, Capability.SUBMISSIONS).filter(
+            kind="employer", is_active=True
+        )
     )
 
 
-@login_required
+@section(Capability.SUBMISSIONS)
 def submission_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     query = visible_submissions(user)
@@ -50,7 +52,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         query = query.filter(status=status)
     if template := found.choice("template", "Template", [(c, c) for c in sorted(SPECS)]):
         query = query.filter(template=template)
-    visible_orgs = access.organizations_for(user, Capability.FILES)
+    visible_orgs = access.organizations_for(user, Capability.SUBMISSIONS)
     org = found.ident("organization", "Organization", visible_orgs.values_list("pk", flat=True))
     if org is not None:
         query = query.filter(organization_id=org)
@@ -77,7 +79,7 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.SUBMISSIONS)
 def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
     problems = submission.problems.all()
@@ -91,13 +93,13 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "refresh": submission.status in REFRESHING,
             "errors": problems.filter(severity=Severity.ERROR).count(),
             "warnings": problems.filter(severity=Severity.WARNING).count(),
-            "can_run_again": access.is_staff_user(request.user)
+            "can_run_again": access.staff_can(request.user, Capability.SUBMISSIONS)
             and submission.status in actions.RUNNABLE_AGAIN,
         },
     )
 
 
-@login_required
+@section(Capability.SUBMISSIONS)
 @require_POST
 def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
@@ -113,11 +115,10 @@ def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
     return redirect("submissions:detail", submission.pk)
 
 
-@login_required
+@section(Capability.SUBMISSIONS, audience=Audience.STAFF)
 @require_POST
 def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
-    access.require_staff(request.user)
     try:
         actions.run_again(_user(request), submission, request)
     except actions.IntakeError as error:
@@ -127,7 +128,7 @@ def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
     return redirect("submissions:detail", submission.pk)
 
 
-@login_required
+@section(Capability.SUBMISSIONS)
 def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponseBase:
     submission = access_submission(request.user, submission_id)
     if fmt == "csv":
@@ -154,9 +155,7 @@ def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponseBa
 
 
 def _authorize_upload(request: HttpRequest) -> None:
-    access.require(request.user, Capability.FILES)
-    if access.is_staff_user(request.user):
-        raise PermissionDenied("Employers send pension data files.")
+    access.require_employer(request.user, Capability.SUBMISSIONS)
 
 
 def _refuse(request: HttpRequest, message: str) -> HttpResponse:
@@ -167,7 +166,7 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
 UPLOADS = upload_policy(authorize=_authorize_upload, unreadable=_refuse)
 
 
-@login_required
+@section(Capability.SUBMISSIONS, audience=Audience.EMPLOYERS)
 @accepts_uploads(UPLOADS)
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -213,15 +212,12 @@ def _row_count(request: HttpRequest, default: int) -> int:
     return max(1, min(count, online.MAX_ROWS))
 
 
-@login_required
+@section(Capability.SUBMISSIONS, audience=Audience.EMPLOYERS)
 def online_entry(request: HttpRequest, template: str) -> HttpResponse:
     user = _user(request)
-    access.require(user, Capability.FILES)
     spec = SPECS.get(template.upper())
     if spec is None or not spec.online_transmission:
         return redirect("submissions:list")
-    if access.is_staff_user(user):
-        raise PermissionDenied("Employers enter their own pension data.")
     organizations = _organizations(user)
     header: dict[str, str] = {}
     rows: list[dict[str, str]] = []
@@ -288,17 +284,15 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
     )
 
 
-@login_required
+@section(Capability.SUBMISSIONS)
 def formats(request: HttpRequest) -> HttpResponse:
     """The published format of every template, from the one spec (docs/datafiles.md)."""
-    access.require(request.user, Capability.FILES)
     return render(request, "submissions/formats.html", {"specs": list(SPECS.values())})
 
 
-@login_required
+@section(Capability.SUBMISSIONS)
 def template_download(request: HttpRequest, template: str, fmt: str) -> HttpResponse:
     """A blank template with a sample row, generated from the spec."""
-    access.require(request.user, Capability.FILES)
     code = template.upper()
     if code not in SPECS or fmt not in ("csv", "xlsx"):
         raise Http404("No such template.")

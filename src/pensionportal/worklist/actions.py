@@ -149,7 +149,7 @@ def mark_done(
     staff: User, task: Task, on: dt.date, note: str, request: HttpRequest | None = None
 ) -> Task:
     """Staff record that the work was done (outside the portal), with the date."""
-    access.require_staff(staff)
+    access.require_staff_member(staff)
     locked = Task.objects.select_for_update().get(pk=task.pk)
     if locked.status != TaskStatus.OPEN:
         raise WorklistError("This task is already closed.")

@@ -61,7 +61,7 @@ def staff_queue(
     overdue_only: bool = False,
 ) -> list[Row]:
     """Open staff tasks listed by ``today``, soonest due first."""
-    access.require_staff(user)
+    access.require_staff_member(user)
     tasks = _open(Audience.STAFF, today)
     if kind:
         tasks = tasks.filter(kind=kind)
@@ -117,19 +117,20 @@ def recently_closed(organization: Organization, audience: Audience, limit: int =
 
 def staff_employers(user: AnyUser) -> QuerySet[Organization]:
     """Staff only: every employer, for the queue's filter."""
-    return access.all_organizations(user).filter(kind=OrganizationKind.EMPLOYER).order_by("name")
+    employers = access.all_organizations(user, None).filter(kind=OrganizationKind.EMPLOYER)
+    return employers.order_by("name")
 
 
 def access_staff_task(user: AnyUser, task_id: int | str) -> Task:
     """Staff only: a task of the staff queue (404 for anything else)."""
-    access.require_staff(user)
+    access.require_staff_member(user)
     return access.one_or_404(Task.objects.filter(audience=Audience.STAFF), task_id, "task")
 
 
 def open_tasks_of(user: AnyUser, organization: Organization) -> QuerySet[Task]:
     """Staff only: every open task of one organization, staff's and the employer's, soonest
     due first."""
-    access.require_staff(user)
+    access.require_staff_member(user)
     return Task.objects.filter(organization=organization, status=TaskStatus.OPEN).order_by(
         "due_date", "id"
     )

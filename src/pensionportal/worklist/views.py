@@ -4,8 +4,6 @@ query, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,15 +12,17 @@ from django.views.decorators.http import require_POST
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
+from pensionportal.accounts.sections import Audience as Seen
+from pensionportal.accounts.sections import section
 
 from . import actions, queries
 from .forms import DoneForm
 from .models import Audience
 
 
-@login_required
+@section(None, audience=Seen.STAFF)
 def staff_queue(request: HttpRequest) -> HttpResponse:
-    access.require_staff(request.user)
+    access.require_staff_member(request.user)
     today = timezone.localdate()
     kind = request.GET.get("kind", "")
     org = request.GET.get("organization", "")
@@ -47,10 +47,10 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@section(None, audience=Seen.STAFF)
 @require_POST
 def mark_done(request: HttpRequest, task_id: int) -> HttpResponse:
-    access.require_staff(request.user)
+    access.require_staff_member(request.user)
     assert isinstance(request.user, User)
     task = queries.access_staff_task(request.user, task_id)
     form = DoneForm(request.POST)
@@ -71,20 +71,15 @@ def mark_done(request: HttpRequest, task_id: int) -> HttpResponse:
     return redirect("worklist:staff")
 
 
-@login_required
+@section(Capability.FILES, Capability.REMITTANCES)
 def employer_index(request: HttpRequest) -> HttpResponse:
-    if not (
-        access.can_use(request.user, Capability.FILES)
-        or access.can_use(request.user, Capability.REMITTANCES)
-    ):
-        raise PermissionDenied("Your roles do not include the to-do list.")
     organizations = list(queries.employer_organizations(request.user).order_by("name"))
     if len(organizations) == 1 and not access.is_staff_user(request.user):
         return redirect("worklist:employer", organizations[0].pk)
     return render(request, "worklist/choose.html", {"organizations": organizations})
 
 
-@login_required
+@section(Capability.FILES, Capability.REMITTANCES)
 def employer_todos(request: HttpRequest, org_id: int) -> HttpResponse:
     today = timezone.localdate()
     organization = queries.employer_organization(request.user, org_id)
