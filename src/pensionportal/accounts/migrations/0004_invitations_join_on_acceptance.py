@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_organization_mailing_address'),
+        ('accounts', '0003_service_accounts'),
     ]
 
     operations = [
