@@ -156,7 +156,9 @@ IDENTITIES: list[StaffRole | Role | None] = [*StaffRole, *Role, None]
 
 # Known open (issue 17 note): File Upload's index answers 403 to pension-partner staff
 # though the matrix grants them File Upload; found at landing, not yet traced.
-_OPEN = {StaffRole.PENSION_PARTNER: "File Upload's index refuses pension-partner staff"}
+_OPEN: dict[Any, str] = {
+    StaffRole.PENSION_PARTNER: "File Upload's index refuses pension-partner staff"
+}
 
 
 @pytest.mark.django_db
