@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.test import Client
 from pensionportal.audit.models import AuditEvent
 from pensionportal.exchange.actions import delete_file
 from pensionportal.exchange.models import Category
+from pensionportal.integrations import ratelimit
 from pensionportal.integrations.models import Scope
 from tests.factories import make_staff
 
@@ -169,14 +171,29 @@ def test_me_names_the_client_its_organization_and_scopes(world: World) -> None:
         "/api/v1/remittances/invoices",
     ],
 )
+@pytest.mark.usefixtures("one_rate_window")
 def test_lists_make_as_many_queries_for_many_items_as_for_one(
     world: World, token: str, url: str, django_assert_max_num_queries: Any
 ) -> None:
     http = Client()
-    http.get(url, headers=bearer(token))  # opens this minute's rate-limit window
+    http.get(url, headers=bearer(token))  # opens the rate-limit window
     with django_assert_max_num_queries(20) as one:
         http.get(url, headers=bearer(token))
     more_of(world)
     with django_assert_max_num_queries(len(one.captured_queries)):
         answer = http.get(url, headers=bearer(token))
     assert json.loads(answer.content)["count"] >= 2
+
+
+def test_a_new_rate_limit_minute_costs_more_queries_than_an_open_one(
+    world: World, token: str, django_assert_max_num_queries: Any
+) -> None:
+    """Why the query-count tests hold the rate-limit minute still (`one_rate_window`)."""
+    credential = make_client(world.org)
+    minute = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    ratelimit.take(credential.client, now=minute)
+    with django_assert_max_num_queries(50) as same:
+        ratelimit.take(credential.client, now=minute + dt.timedelta(seconds=30))
+    with django_assert_max_num_queries(50) as next_minute:
+        ratelimit.take(credential.client, now=minute + dt.timedelta(seconds=61))
+    assert len(next_minute.captured_queries) > len(same.captured_queries)

@@ -301,6 +301,7 @@ def test_the_list_filters_by_status_and_pages(token: str) -> None:
     assert every["next"]
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_the_list_makes_the_same_number_of_queries_for_more_submissions(
     token: str, django_assert_max_num_queries: Any
 ) -> None:

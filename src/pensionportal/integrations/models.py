@@ -30,13 +30,13 @@ class Scope(models.TextChoices):
 # What each scope lets the client's service account reach through the access helpers; the
 # API checks the scope itself on every operation (403 outside it).
 SCOPE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Scope.SUBMIT_DATA: frozenset({Capability.FILES}),
+    Scope.SUBMIT_DATA: frozenset({Capability.FILES, Capability.SUBMISSIONS}),
     Scope.READ_REPORTS: frozenset({Capability.FILES, Capability.REPORTS}),
     Scope.READ_REMITTANCES: frozenset({Capability.REMITTANCES}),
-    Scope.READ_MEMBERS: frozenset({Capability.FILES}),
+    Scope.READ_MEMBERS: frozenset({Capability.MEMBERS}),
 }
 # The SFTP account drops pension data files and fetches deliveries, reports and results.
-SFTP_CAPABILITIES = frozenset({Capability.FILES, Capability.REPORTS})
+SFTP_CAPABILITIES = frozenset({Capability.FILES, Capability.SUBMISSIONS, Capability.REPORTS})
 
 
 class ApiClient(models.Model):
