@@ -65,6 +65,7 @@ W = Severity.WARNING
 MANUAL = "select-employer-manual.txt §2"
 CONTENT = f"{MANUAL} 'Content'"
 CHOICE = "docs/datafiles.md 'Choices' (the seed is silent)"
+HISTORY = "docs/datafiles.md 'Checks from the payroll history' (issue 16; the seed is silent)"
 
 _ALL = (
     # -- the file as a whole
@@ -195,6 +196,56 @@ _ALL = (
         CHOICE,
     ),
     Rule("pay.duplicate_detail", W, "Two detail rows for one employee, type and period.", CHOICE),
+    Rule(
+        "pay.above_ceiling",
+        W,
+        "Pensionable pay above a multiple (pay_ceiling_multiple) of the period's share of the "
+        "annual pay rate on record.",
+        HISTORY,
+    ),
+    Rule(
+        "pay.hours_above_full_time",
+        W,
+        "Pensionable hours above full time for the period (weekly standard hours on record).",
+        f"{MANUAL} 'Contribution Data'; {HISTORY}",
+    ),
+    Rule(
+        "pay.paid_on_leave",
+        W,
+        "Regular pay for a member on a leave (LOA) that began before the period.",
+        f"{MANUAL} 'Leave Data'; {HISTORY}",
+    ),
+    Rule(
+        "pay.pay_changed",
+        W,
+        "Pensionable pay changed by more than pay_change_warning_percent from the member's "
+        "last period, with no EMCHG.",
+        HISTORY,
+    ),
+    Rule(
+        "pay.member_missing",
+        W,
+        "A member paid in the last applied period has no row, and no TER or LOA explains it.",
+        f"{MANUAL} 'Contribution Data', 'Termination Data', 'Leave Data'",
+    ),
+    Rule(
+        "pay.starter_missing",
+        W,
+        "An enrolled member who was never paid has no row (their first pay is missing).",
+        f"{MANUAL} 'Enrolment Data', 'Contribution Data'",
+    ),
+    Rule(
+        "pay.buyback_missing",
+        W,
+        "A buyback deduction due under a deduction direction (form 1016) is not reported.",
+        "reporting-pension-data.txt 'Buyback deductions'",
+    ),
+    Rule(
+        "pay.buyback_amount",
+        W,
+        "A buyback deduction reported at an amount other than its direction's (form 1016).",
+        "reporting-pension-data.txt 'Buyback deductions'",
+    ),
     Rule(
         "registry.unknown_employee",
         E,

@@ -28,6 +28,10 @@ class MemberFacts(NamedTuple):
     annual_pay_rate: Decimal | None = None
     """Full-time annual pensionable pay rate on record (ENROL, EMCHG, RTW): the annualized
     salary of the OPSEU Pension Plan's formula."""
+    standard_hours: Decimal | None = None
+    """Full-time weekly hours on record (ENROL "Standard Hours (Full-Time Weekly)")."""
+    open_leave_type: str = ""
+    """Leave type (LOA code) of the leave in progress, if any."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,26 @@ class RemittanceKey:
     period_start: dt.date
     period_end: dt.date
     payment_reference: str
+
+
+@dataclass(frozen=True)
+class PayHistory:
+    """What the employer's applied PAY history says about a new PAY file's period, read in a
+    few whole-organization queries (:meth:`RegistryView.pay_history`).
+
+    ``last_period``: start and end of the latest applied PAY period paid before this file's
+    pay date (None: no PAY applied yet). ``last_pay``: Employee ID -> Pensionable Pay of its
+    Normal rows in that period. ``changed``: members with an employment change (EMCHG)
+    effective after that period started. ``never_paid``: active members whose plan
+    membership began on or before this period's end and who have no PAY applied at all.
+    ``buyback_due``: Employee ID -> the member's deduction due on this pay date under the
+    buyback deduction direction (form 1016) in force."""
+
+    last_period: tuple[dt.date, dt.date] | None = None
+    last_pay: Mapping[str, Decimal] = field(default_factory=dict)
+    changed: frozenset[str] = frozenset()
+    never_paid: frozenset[str] = frozenset()
+    buyback_due: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 class RegistryView(Protocol):
@@ -55,6 +79,20 @@ class RegistryView(Protocol):
         """Whether a PAY file for this pay period and payment reference was submitted."""
         ...
 
+    def employee_ids_on_record(self) -> Collection[str]:
+        """Every Employee ID enrolled with this employer (for "did you mean")."""
+        ...
+
+    def pay_history(
+        self, period_start: dt.date, period_end: dt.date, pay_date: dt.date
+    ) -> PayHistory:
+        """The applied PAY history around a new PAY file's period (see :class:`PayHistory`)."""
+        ...
+
+    def member_names(self, employee_ids: Collection[str]) -> Mapping[str, str]:
+        """Employee ID -> the member's name as on record ("First LAST")."""
+        ...
+
 
 @dataclass
 class InMemoryRegistry:
@@ -64,6 +102,8 @@ class InMemoryRegistry:
     sins: dict[str, str] = field(default_factory=dict)
     file_hashes: set[str] = field(default_factory=set)
     remittances: set[RemittanceKey] = field(default_factory=set)
+    history: PayHistory = field(default_factory=PayHistory)
+    names: dict[str, str] = field(default_factory=dict)
 
     def members(self, employee_ids: Collection[str]) -> Mapping[str, MemberFacts]:
         facts = self.facts
@@ -77,3 +117,14 @@ class InMemoryRegistry:
 
     def remittance_submitted(self, key: RemittanceKey) -> bool:
         return key in self.remittances
+
+    def employee_ids_on_record(self) -> Collection[str]:
+        return self.facts.keys()
+
+    def pay_history(
+        self, period_start: dt.date, period_end: dt.date, pay_date: dt.date
+    ) -> PayHistory:
+        return self.history
+
+    def member_names(self, employee_ids: Collection[str]) -> Mapping[str, str]:
+        return {i: self.names[i] for i in employee_ids if i in self.names}

@@ -15,6 +15,7 @@ from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.datafiles.pay_rules import periods
 from pensionportal.datafiles.problems import Problem, rule
 from pensionportal.datafiles.registry import MemberFacts, RegistryView, RemittanceKey
+from pensionportal.datafiles.suggest import Suggester, did_you_mean
 
 
 def employee_ids(parsed: ParsedFile) -> set[str]:
@@ -29,6 +30,24 @@ def _problem(code: str, message: str, row: Row, parsed: ParsedFile, key: str) ->
     return rule(code).problem(
         message, row=row.number, column=parsed.template.label(key), value=shown, field=key
     )
+
+
+class _Unknown:
+    """The message for an Employee ID that is not enrolled, with "did you mean" when an
+    enrolled ID is a look-alike (the registry's IDs are indexed on the first unknown one)."""
+
+    def __init__(self, registry: RegistryView) -> None:
+        self.registry = registry
+        self._suggest: Suggester | None = None
+
+    def __call__(self, employee: str) -> str:
+        if self._suggest is None:
+            self._suggest = Suggester(self.registry.employee_ids_on_record())
+        suggestion = did_you_mean(self._suggest(employee))
+        return (
+            f"Employee ID {employee} is not an enrolled member.{suggestion}"
+            " Check the ID, or send the ENROL record first."
+        )
 
 
 def check_registry(
@@ -56,8 +75,9 @@ def check_registry(
         return facts
     if code == "PERCHG":
         _check_new_sins(parsed, registry, problems)
+    unknown = _Unknown(registry)
     if code == "PAY":
-        _check_pay(parsed, facts, problems)
+        _check_pay(parsed, facts, unknown, problems)
         return facts
     for row in parsed.rows:
         employee = row.values.get("employee_id")
@@ -68,8 +88,7 @@ def check_registry(
             problems.append(
                 _problem(
                     "registry.unknown_employee",
-                    f"Employee ID {employee} is not an enrolled member. Check the ID, or "
-                    "send the ENROL record first.",
+                    unknown(str(employee)),
                     row,
                     parsed,
                     "employee_id",
@@ -173,7 +192,9 @@ def _check_new_sins(parsed: ParsedFile, registry: RegistryView, problems: list[P
             )
 
 
-def _check_pay(parsed: ParsedFile, facts: dict[str, MemberFacts], problems: list[Problem]) -> None:
+def _check_pay(
+    parsed: ParsedFile, facts: dict[str, MemberFacts], unknown: _Unknown, problems: list[Problem]
+) -> None:
     """Unknown members; contributions after termination or before membership."""
     starts, ends = periods(parsed)
     label = parsed.template.label("employee_id")
@@ -204,8 +225,7 @@ def _check_pay(parsed: ParsedFile, facts: dict[str, MemberFacts], problems: list
         if member is None:
             problems.append(
                 rule("registry.unknown_employee").problem(
-                    f"Employee ID {employee} is not an enrolled member. Check the ID, or "
-                    "send the ENROL record first.",
+                    unknown(str(employee)),
                     row=number,
                     column=label,
                     value=str(employee),

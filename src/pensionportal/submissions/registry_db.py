@@ -3,13 +3,17 @@ from the database in a few whole-organization queries, never one per row."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from functools import cached_property
+
+from django.db.models import Exists, OuterRef
 
 from pensionportal.accounts.models import Organization
 from pensionportal.core import crypto
-from pensionportal.datafiles.registry import MemberFacts, RemittanceKey
-from pensionportal.members.models import Leave, Member
+from pensionportal.datafiles.registry import MemberFacts, PayHistory, RemittanceKey
+from pensionportal.members.models import Contribution, EmploymentChange, Leave, Member
 
 from .models import Status, Submission
 
@@ -24,6 +28,13 @@ _LIVE = [
 ]
 
 
+BuybackDue = Callable[[Organization, dt.date], Mapping[int, Decimal]]
+BUYBACK_DUE: list[BuybackDue] = []
+"""Sources of the buyback deductions due on a pay date (member id -> amount). The buybacks
+app, above this one in the layers, registers its schedule here in its ``ready()``: the
+PAY check asks for the deductions without importing it."""
+
+
 class DatabaseRegistry:
     def __init__(self, organization: Organization, exclude_submission_id: int | None = None):
         self.organization = organization
@@ -32,25 +43,38 @@ class DatabaseRegistry:
 
     @cached_property
     def _facts(self) -> dict[str, MemberFacts]:
-        open_leaves = dict(
-            Leave.objects.filter(member__organization=self.organization, end_date__isnull=True)
+        open_leaves = {
+            member_id: (start, kind)
+            for member_id, start, kind in Leave.objects.filter(
+                member__organization=self.organization, end_date__isnull=True
+            )
             .order_by("start_date")
-            .values_list("member_id", "start_date")
-        )
+            .values_list("member_id", "start_date", "leave_type")
+        }
         facts: dict[str, MemberFacts] = {}
         rows = Member.objects.filter(organization=self.organization).values_list(
-            "id", "employee_id", "hire_date", "membership_date", "termination_date", "pay_rate"
+            "id",
+            "employee_id",
+            "hire_date",
+            "membership_date",
+            "termination_date",
+            "pay_rate",
+            "standard_hours",
         )
         ids: dict[str, int] = {}
         # One plain fetch: a server-side cursor's round trips cost more for 100,000 rows.
-        for member_id, employee_id, hire, membership, termination, pay_rate in list(rows):
+        no_leave: tuple[dt.date | None, str] = (None, "")
+        for member_id, employee_id, hire, membership, termination, pay_rate, hours in list(rows):
             ids[employee_id] = member_id
+            leave_start, leave_type = open_leaves.get(member_id, no_leave)
             facts[employee_id] = MemberFacts(
                 hire_date=hire,
                 membership_date=membership,
                 termination_date=termination,
-                open_leave_start=open_leaves.get(member_id),
+                open_leave_start=leave_start,
                 annual_pay_rate=pay_rate,
+                standard_hours=hours,
+                open_leave_type=leave_type,
             )
         self._member_ids = ids
         return facts
@@ -96,3 +120,68 @@ class DatabaseRegistry:
         if self.exclude is not None:
             query = query.exclude(pk=self.exclude)
         return query.exists()
+
+    def employee_ids_on_record(self) -> Collection[str]:
+        return self._facts.keys()
+
+    def pay_history(
+        self, period_start: dt.date, period_end: dt.date, pay_date: dt.date
+    ) -> PayHistory:
+        """Four queries for the whole file: the last applied pay date's Normal rows, the
+        EMCHGs since that period began, the enrolled members never paid, and the buyback
+        deductions due."""
+        by_member = {v: k for k, v in self.member_ids().items()}
+        organization = self.organization
+        normal = Contribution.objects.filter(organization=organization, contribution_type="N")
+        last_date = (
+            normal.filter(pay_date__lt=pay_date).order_by("-pay_date").values("pay_date")[:1]
+        )
+        last_pay: dict[str, Decimal] = {}
+        first: dt.date | None = None
+        last: dt.date | None = None
+        rows = normal.filter(pay_date=last_date).values_list(
+            "member_id", "period_start", "period_end", "pensionable_pay"
+        )
+        for member_id, start, end, pay in rows:
+            employee = by_member.get(member_id)
+            if employee is None:
+                continue
+            last_pay[employee] = last_pay.get(employee, Decimal(0)) + pay
+            first = start if first is None else min(first, start)
+            last = end if last is None else max(last, end)
+        changed: frozenset[str] = frozenset()
+        if first is not None:
+            changed = frozenset(
+                by_member[m]
+                for m in EmploymentChange.objects.filter(
+                    member__organization=organization, effective_date__gt=first
+                ).values_list("member_id", flat=True)
+                if m in by_member
+            )
+        never_paid = frozenset(
+            Member.objects.filter(
+                organization=organization,
+                termination_date__isnull=True,
+                membership_date__lte=period_end,
+            )
+            .exclude(Exists(Contribution.objects.filter(member=OuterRef("pk"))))
+            .values_list("employee_id", flat=True)
+        )
+        buyback_due: dict[str, Decimal] = {}
+        for source in BUYBACK_DUE:
+            for member_id, amount in source(organization, pay_date).items():
+                if member_id in by_member:
+                    buyback_due[by_member[member_id]] = amount
+        return PayHistory(
+            last_period=(first, last) if first is not None and last is not None else None,
+            last_pay=last_pay,
+            changed=changed,
+            never_paid=never_paid,
+            buyback_due=buyback_due,
+        )
+
+    def member_names(self, employee_ids: Collection[str]) -> Mapping[str, str]:
+        rows = Member.objects.filter(
+            organization=self.organization, employee_id__in=list(employee_ids)
+        ).values_list("employee_id", "first_name", "last_name")
+        return {e: f"{first} {last}".strip() for e, first, last in rows}

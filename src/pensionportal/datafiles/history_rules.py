@@ -1,0 +1,360 @@
+"""PAY checks against the member's record and the employer's applied PAY history (issue 16,
+"Checks from the payroll history"). Each finds a WARNING a payroll clerk confirms or fixes,
+naming the row, the figure and what it was compared with.
+
+The registry is asked once per file (:meth:`RegistryView.pay_history`, and
+:meth:`RegistryView.member_names` for the members a warning names), never once per row.
+
+Sources: select-employer-manual.txt §2 'Contribution Data' (a row per member per pay
+period; Pensionable Hours and Pay "in the pay cycle"), 'Termination Data' and 'Leave Data'
+(a member who leaves or goes on leave is reported by TER or LOA), §1 'Leaves of Absence';
+reporting-pension-data.txt 'Buyback deductions' ("The funds for both employee and employer
+must be remitted at the requested amount"). Thresholds: the dated parameters
+``pay_change_warning_percent`` and ``pay_ceiling_multiple`` (Choices, docs/datafiles.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pensionportal.datafiles.model import ParsedFile
+from pensionportal.datafiles.problems import Problem, rule
+from pensionportal.datafiles.registry import MemberFacts, PayHistory, RegistryView
+from pensionportal.rules import parameters
+from pensionportal.rules.pay_cycles import Frequency, pay_periods_per_year, weeks_per_year
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+_FREQUENCIES = {
+    "weekly": Frequency.WEEKLY,
+    "bi-weekly": Frequency.BIWEEKLY,
+    "semi-monthly": Frequency.SEMI_MONTHLY,
+    "monthly": Frequency.MONTHLY,
+    "annually": Frequency.ANNUAL,
+}
+
+
+@dataclass
+class _Paid:
+    """A member's Normal (N) rows in the file: the first row's number and the totals."""
+
+    row: int
+    pay: Decimal = ZERO
+    hours: Decimal = ZERO
+    regular_pay: Decimal = ZERO  # on Regular (REG) service rows
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def _normal_rows(parsed: ParsedFile) -> tuple[dict[str, _Paid], dict[str, tuple[int, Decimal]]]:
+    """Per member: its Normal rows' totals; and its buyback contributions (any row type)."""
+    paid: dict[str, _Paid] = {}
+    buybacks: dict[str, tuple[int, Decimal]] = {}
+    for number, employee, kind, service, hours, pay, buyback in zip(
+        parsed.rows.numbers,
+        parsed.column("employee_id"),
+        parsed.column("contribution_type"),
+        parsed.column("service_type"),
+        parsed.column("pensionable_hours"),
+        parsed.column("pensionable_pay"),
+        parsed.column("buyback"),
+        strict=True,
+    ):
+        if not isinstance(employee, str):
+            continue
+        if isinstance(buyback, Decimal):
+            first, total = buybacks.get(employee, (number, ZERO))
+            buybacks[employee] = (first, total + buyback)
+        if kind != "N":
+            continue
+        entry = paid.get(employee)
+        if entry is None:
+            entry = paid[employee] = _Paid(number)
+        if isinstance(pay, Decimal):
+            entry.pay += pay
+            if service == "REG":
+                entry.regular_pay += pay
+        if isinstance(hours, Decimal):
+            entry.hours += hours
+    return paid, buybacks
+
+
+def check_history(
+    parsed: ParsedFile,
+    facts: Mapping[str, MemberFacts],
+    registry: RegistryView,
+    problems: list[Problem],
+) -> None:
+    header = parsed.header
+    if header is None:
+        return
+    values = header.values
+    start, end = values.get("period_start"), values.get("period_end")
+    pay_date, cycle = values.get("pay_date"), values.get("pay_cycle")
+    if not (
+        isinstance(start, dt.date) and isinstance(end, dt.date) and isinstance(pay_date, dt.date)
+    ):
+        return
+    paid, buybacks = _normal_rows(parsed)
+    frequency = _FREQUENCIES.get(cycle) if isinstance(cycle, str) else None
+    if frequency is not None:
+        check_ceiling(parsed, paid, facts, pay_date, frequency, problems)
+        check_full_time_hours(parsed, paid, facts, pay_date, frequency, problems)
+    check_paid_on_leave(parsed, paid, facts, start, problems)
+    history = registry.pay_history(start, end, pay_date)
+    check_pay_change(parsed, paid, history, pay_date, problems)
+    check_buyback_deductions(parsed, paid, buybacks, history, problems)
+    absent = missing_members(paid, facts, history, end, registry)
+    if absent:
+        names = registry.member_names(absent)
+        report_missing(absent, names, history, facts, problems)
+
+
+def check_ceiling(
+    parsed: ParsedFile,
+    paid: Mapping[str, _Paid],
+    facts: Mapping[str, MemberFacts],
+    pay_date: dt.date,
+    frequency: Frequency,
+    problems: list[Problem],
+) -> None:
+    """Pensionable Pay above ``pay_ceiling_multiple`` times the period's share of the
+    member's annual pay rate on record (the $9,999,999 biweekly case)."""
+    multiple = parameters.load("pay_ceiling_multiple").decimal_at(pay_date)
+    periods = pay_periods_per_year(frequency, pay_date)
+    label = parsed.template.label("pensionable_pay")
+    for employee, entry in paid.items():
+        member = facts.get(employee)
+        rate = member.annual_pay_rate if member is not None else None
+        if not rate:
+            continue
+        share = (rate / periods).quantize(CENT)
+        ceiling = (share * multiple).quantize(CENT)
+        if entry.pay > ceiling:
+            problems.append(
+                rule("pay.above_ceiling").problem(
+                    f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is more than "
+                    f"{multiple:g} times the pay for one {frequency.value} period at the "
+                    f"annual pay rate on record ({_money(rate)} a year = {_money(share)} a "
+                    f"period; limit {_money(ceiling)}). Check the amount; if the pay rate "
+                    "changed, send an EMCHG record.",
+                    row=entry.row,
+                    column=label,
+                    value=str(entry.pay),
+                    field="pensionable_pay",
+                )
+            )
+
+
+def check_full_time_hours(
+    parsed: ParsedFile,
+    paid: Mapping[str, _Paid],
+    facts: Mapping[str, MemberFacts],
+    pay_date: dt.date,
+    frequency: Frequency,
+    problems: list[Problem],
+) -> None:
+    """Pensionable Hours above the period's full-time hours: the member's full-time weekly
+    hours on record times the weeks in one period (365.25 / 7 / periods a year)."""
+    weeks = weeks_per_year(pay_date) / pay_periods_per_year(frequency, pay_date)
+    label = parsed.template.label("pensionable_hours")
+    for employee, entry in paid.items():
+        member = facts.get(employee)
+        weekly = member.standard_hours if member is not None else None
+        if not weekly:
+            continue
+        full_time = (weekly * weeks).quantize(CENT)
+        if entry.hours > full_time:
+            problems.append(
+                rule("pay.hours_above_full_time").problem(
+                    f"Pensionable Hours {entry.hours} for Employee ID {employee} are more than "
+                    f"full time for a {frequency.value} period: {weekly} hours a week on record "
+                    f"gives {full_time} hours. Pensionable hours are the hours of service, not "
+                    "counting overtime above full time.",
+                    row=entry.row,
+                    column=label,
+                    value=str(entry.hours),
+                    field="pensionable_hours",
+                )
+            )
+
+
+def check_paid_on_leave(
+    parsed: ParsedFile,
+    paid: Mapping[str, _Paid],
+    facts: Mapping[str, MemberFacts],
+    period_start: dt.date,
+    problems: list[Problem],
+) -> None:
+    """Regular pay for a member whose leave (reported by LOA, not ended by RTW) began before
+    the period. Pay on a leave is reported as LOAM or LTIP service; a member back at work is
+    reported by RTW first. (Pay after a termination is an error: registry.after_termination.)"""
+    label = parsed.template.label("employee_id")
+    for employee, entry in paid.items():
+        member = facts.get(employee)
+        started = member.open_leave_start if member is not None else None
+        if started is None or started > period_start or entry.regular_pay <= ZERO:
+            continue
+        kind = (
+            f" ({member.open_leave_type})" if member is not None and member.open_leave_type else ""
+        )
+        problems.append(
+            rule("pay.paid_on_leave").problem(
+                f"Employee ID {employee} is on a leave{kind} since {started} and is paid "
+                f"{_money(entry.regular_pay)} as Regular service. If the member is back at work, "
+                "send the RTW record; if this is pay during the leave, report it as LOAM or "
+                "LTIP service.",
+                row=entry.row,
+                column=label,
+                value=employee,
+                field="employee_id",
+            )
+        )
+
+
+def check_pay_change(
+    parsed: ParsedFile,
+    paid: Mapping[str, _Paid],
+    history: PayHistory,
+    pay_date: dt.date,
+    problems: list[Problem],
+) -> None:
+    """Pensionable Pay changed by more than ``pay_change_warning_percent`` from the member's
+    pay in the last applied period, with no EMCHG effective since that period began."""
+    if history.last_period is None or not history.last_pay:
+        return
+    threshold = parameters.load("pay_change_warning_percent").decimal_at(pay_date)
+    first, last = history.last_period
+    label = parsed.template.label("pensionable_pay")
+    for employee, entry in paid.items():
+        before = history.last_pay.get(employee)
+        if not before or before <= ZERO or employee in history.changed:
+            continue
+        change = (entry.pay - before) / before * HUNDRED
+        if abs(change) > threshold:
+            direction = "up" if change > 0 else "down"
+            problems.append(
+                rule("pay.pay_changed").problem(
+                    f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is "
+                    f"{direction} {abs(change):.0f}% from {_money(before)} in the last pay period "
+                    f"({first} to {last}), more than {threshold:g}%, and no employment change "
+                    "(EMCHG) was sent. Check the amount, or send the EMCHG record.",
+                    row=entry.row,
+                    column=label,
+                    value=str(entry.pay),
+                    field="pensionable_pay",
+                )
+            )
+
+
+def check_buyback_deductions(
+    parsed: ParsedFile,
+    paid: Mapping[str, _Paid],
+    buybacks: Mapping[str, tuple[int, Decimal]],
+    history: PayHistory,
+    problems: list[Problem],
+) -> None:
+    """A buyback deduction due on this pay date under the member's deduction direction (form
+    1016) missing from the file or reported at a different amount."""
+    label = parsed.template.label("buyback")
+    for employee, due in history.buyback_due.items():
+        number, reported = buybacks.get(employee, (None, ZERO))
+        if reported == due:
+            continue
+        if number is None:
+            present = paid.get(employee)
+            where = "" if present is None else " on the member's row"
+            problems.append(
+                rule("pay.buyback_missing").problem(
+                    f"The buyback deduction direction (form 1016) for Employee ID {employee} "
+                    f"asks for {_money(due)} on this pay date; no Buyback Contribution is "
+                    f"reported{where}. Deduct and report it, or tell the plan why it stopped.",
+                    row=present.row if present is not None else None,
+                    column=label,
+                    value="",
+                    field="buyback",
+                )
+            )
+            continue
+        problems.append(
+            rule("pay.buyback_amount").problem(
+                f"Buyback Contribution {_money(reported)} for Employee ID {employee} differs from "
+                f"the {_money(due)} its deduction direction (form 1016) asks for on this pay "
+                f"date (difference {_money(reported - due)}).",
+                row=number,
+                column=label,
+                value=str(reported),
+                field="buyback",
+            )
+        )
+
+
+def missing_members(
+    paid: Mapping[str, _Paid],
+    facts: Mapping[str, MemberFacts],
+    history: PayHistory,
+    period_end: dt.date,
+    registry: RegistryView,
+) -> list[str]:
+    """Members paid in the last applied period, or enrolled and never paid, who have no
+    Normal row in this file and no termination or leave (TER, LOA) on record by its end."""
+    candidates = [e for e in (*history.last_pay, *history.never_paid) if e not in paid]
+    if not candidates:
+        return []
+    records = registry.members(candidates)
+    absent = []
+    for employee in dict.fromkeys(candidates):
+        member = records.get(employee) or facts.get(employee)
+        if member is None:
+            continue
+        if member.termination_date is not None and member.termination_date <= period_end:
+            continue
+        if member.open_leave_start is not None and member.open_leave_start <= period_end:
+            continue
+        absent.append(employee)
+    return sorted(absent)
+
+
+def report_missing(
+    absent: list[str],
+    names: Mapping[str, str],
+    history: PayHistory,
+    facts: Mapping[str, MemberFacts],
+    problems: list[Problem],
+) -> None:
+    for employee in absent:
+        who = (
+            f"{names[employee]} (Employee ID {employee})"
+            if employee in names
+            else (f"Employee ID {employee}")
+        )
+        before = history.last_pay.get(employee)
+        if before is not None and history.last_period is not None:
+            first, last = history.last_period
+            problems.append(
+                rule("pay.member_missing").problem(
+                    f"{who} was paid {_money(before)} in the last pay period ({first} to "
+                    f"{last}) and has no row in this file. Add their row; if they left or went "
+                    "on leave, send the TER or LOA record.",
+                    column="Employee ID",
+                    value=employee,
+                    field="employee_id",
+                )
+            )
+        else:
+            problems.append(
+                rule("pay.starter_missing").problem(
+                    f"{who} is enrolled (ENROL received) and has never been reported in a PAY "
+                    "file; there is no row for them in this one. Add their first pay, or tell "
+                    "the plan if they did not start.",
+                    column="Employee ID",
+                    value=employee,
+                    field="employee_id",
+                )
+            )
