@@ -30,6 +30,8 @@ LOADERS = (
     signedforms_demo.load,
     # Last: the payroll connections, and the next pay cycle's file after the demo's last.
     integrations_demo.load,
+    # Its PAY file is compared with the pay history and leaves all the others made.
+    submissions_demo.load_history_checks,
 )
 
 

@@ -7,11 +7,15 @@ import datetime as dt
 from decimal import Decimal
 
 from pensionportal.datafiles import InMemoryRegistry, MemberFacts
-from pensionportal.datafiles.registry import PayHistory
+from pensionportal.datafiles.registry import LastPay, PayHistory
 from pensionportal.datafiles.suggest import Suggester
 from tests.datafiles.helpers import HIRED, PAY_ROW, check, pay_csv, rules_of
 
 LAST = (dt.date(2023, 12, 10), dt.date(2023, 12, 23))
+
+
+def last(pay: str) -> LastPay:
+    return LastPay(Decimal(pay), *LAST)
 
 
 def member(**values: object) -> MemberFacts:
@@ -37,7 +41,9 @@ def only(problems: list, code: str) -> list:  # type: ignore[type-arg]
 def test_an_unknown_id_suggests_the_look_alike_enrolled_id() -> None:
     problems = check(pay_csv([{**PAY_ROW, "Employee ID": "D1O03"}]), reg(D1003=member()))
     (unknown,) = only(problems, "registry.unknown_employee")
-    assert unknown.row == 5 and unknown.column == "Employee ID" and unknown.value == "D1O03"
+    assert unknown.row == 5
+    assert unknown.column == "Employee ID"
+    assert unknown.value == "D1O03"
     assert "Employee ID D1O03 is not an enrolled member. Did you mean D1003?" in unknown.message
 
 
@@ -64,7 +70,8 @@ def test_suggestions_cover_look_alikes_case_and_a_swap_but_not_any_edit() -> Non
 def test_regular_pay_for_a_member_on_leave_since_before_the_period_is_warned() -> None:
     on_leave = member(open_leave_start=dt.date(2023, 11, 1), open_leave_type="DISC")
     (warning,) = only(check(pay_csv(), reg(C000002=on_leave)), "pay.paid_on_leave")
-    assert warning.row == 5 and warning.value == "C000002"
+    assert warning.row == 5
+    assert warning.value == "C000002"
     assert "on a leave (DISC) since 2023-11-01" in warning.message
     assert "3,000.00 as Regular service" in warning.message
 
@@ -84,7 +91,8 @@ def test_a_9999999_biweekly_pay_is_above_the_ceiling_of_the_pay_rate_on_record()
     huge = {**PAY_ROW, "Pensionable Pay": "9999999.00"}
     facts = member(annual_pay_rate=Decimal(78000))
     (warning,) = only(check(pay_csv([huge]), reg(C000002=facts)), "pay.above_ceiling")
-    assert warning.row == 5 and warning.column == "Pensionable Pay"
+    assert warning.row == 5
+    assert warning.column == "Pensionable Pay"
     assert warning.value == "9999999.00"
     # 78,000 / (365.25 / 14) = 2,989.73 a period; twice that is the limit
     assert "Pensionable Pay 9,999,999.00" in warning.message
@@ -97,10 +105,19 @@ def test_pay_up_to_twice_the_period_share_is_not_warned() -> None:
     assert only(check(pay_csv([at_limit]), reg(C000002=facts)), "pay.above_ceiling") == []
 
 
+def test_an_unreadable_pay_is_not_compared_and_its_member_is_not_missing() -> None:
+    history = PayHistory(last_pay={"C000002": last("2000.00")})
+    unreadable = {**PAY_ROW, "Pensionable Pay": "2,400.OO", "Contribution Type": "X"}
+    problems = check(pay_csv([unreadable]), reg(history))
+    assert only(problems, "pay.pay_changed") == only(problems, "pay.member_missing") == []
+    assert {"value.number", "value.code"} <= set(rules_of(problems))
+
+
 def test_pay_changed_by_more_than_25_percent_without_an_emchg_is_warned() -> None:
-    history = PayHistory(last_period=LAST, last_pay={"C000002": Decimal("2000.00")})
+    history = PayHistory(last_pay={"C000002": last("2000.00")})
     (warning,) = only(check(pay_csv(), reg(history)), "pay.pay_changed")
-    assert warning.row == 5 and warning.value == "3000.00"
+    assert warning.row == 5
+    assert warning.value == "3000.00"
     assert "up 50% from 2,000.00 in the last pay period (2023-12-10 to 2023-12-23)" in (
         warning.message
     )
@@ -108,11 +125,9 @@ def test_pay_changed_by_more_than_25_percent_without_an_emchg_is_warned() -> Non
 
 
 def test_pay_change_within_25_percent_or_explained_by_an_emchg_is_not_warned() -> None:
-    close = PayHistory(last_period=LAST, last_pay={"C000002": Decimal("2400.00")})
+    close = PayHistory(last_pay={"C000002": last("2400.00")})
     assert only(check(pay_csv(), reg(close)), "pay.pay_changed") == []  # +25.0 %
-    changed = PayHistory(
-        last_period=LAST, last_pay={"C000002": Decimal("1000")}, changed=frozenset({"C000002"})
-    )
+    changed = PayHistory(last_pay={"C000002": last("1000")}, changed=frozenset({"C000002"}))
     assert only(check(pay_csv(), reg(changed)), "pay.pay_changed") == []
 
 
@@ -123,7 +138,8 @@ def test_hours_above_the_periods_full_time_hours_are_warned() -> None:
     facts = member(standard_hours=Decimal(40))
     long_hours = {**PAY_ROW, "Pensionable Hours": "80.50"}
     (warning,) = only(check(pay_csv([long_hours]), reg(C000002=facts)), "pay.hours_above_full_time")
-    assert warning.row == 5 and warning.column == "Pensionable Hours"
+    assert warning.row == 5
+    assert warning.column == "Pensionable Hours"
     assert "40 hours a week on record gives 80.00 hours" in warning.message
 
 
@@ -138,14 +154,14 @@ def test_hours_up_to_full_time_are_not_warned() -> None:
 
 def test_members_paid_last_period_and_absent_are_listed_by_name() -> None:
     history = PayHistory(
-        last_period=LAST,
-        last_pay={"C000002": Decimal(3000), "C000003": Decimal("2500.00")},
+        last_pay={"C000002": last("3000"), "C000003": last("2500.00")},
         never_paid=frozenset({"C000004"}),
     )
     facts = {"C000002": member(), "C000003": member(), "C000004": member()}
     problems = check(pay_csv(), reg(history, **facts))
     (missing,) = only(problems, "pay.member_missing")
-    assert missing.row is None and missing.value == "C000003"
+    assert missing.row is None
+    assert missing.value == "C000003"
     assert missing.message.startswith(
         "Jordan LEFTOUT (Employee ID C000003) was paid 2,500.00 in the last pay period "
         "(2023-12-10 to 2023-12-23) and has no row in this file."
@@ -156,8 +172,7 @@ def test_members_paid_last_period_and_absent_are_listed_by_name() -> None:
 
 def test_absent_members_explained_by_a_termination_or_a_leave_are_not_listed() -> None:
     history = PayHistory(
-        last_period=LAST,
-        last_pay={"C000002": Decimal(3000), "C000003": Decimal(1), "C000004": Decimal(1)},
+        last_pay={"C000002": last("3000"), "C000003": last("1"), "C000004": last("1")},
     )
     facts = {
         "C000002": member(),
@@ -181,12 +196,14 @@ def test_a_pay_row_before_the_enrolment_date_is_warned() -> None:
 def test_a_buyback_deduction_due_and_missing_or_at_another_amount_is_warned() -> None:
     history = PayHistory(buyback_due={"C000002": Decimal("45.10")})
     (missing,) = only(check(pay_csv(), reg(history)), "pay.buyback_missing")
-    assert missing.row == 5 and missing.column == "Buyback Contribution"
+    assert missing.row == 5
+    assert missing.column == "Buyback Contribution"
     assert "asks for 45.10 on this pay date" in missing.message
     short = {**PAY_ROW, "Buyback Contribution": "40.00", "Buyback Code": "055"}
     problems = check(pay_csv([short], header={"Remittance Amount": "220.00"}), reg(history))
     (amount,) = only(problems, "pay.buyback_amount")
-    assert "40.00" in amount.message and "45.10" in amount.message
+    assert "40.00" in amount.message
+    assert "45.10" in amount.message
     assert "difference -5.10" in amount.message
 
 

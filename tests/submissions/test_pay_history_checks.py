@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pensionportal.accounts.models import Organization, Plan, Role, User
+from pensionportal.datafiles.registry import LastPay
 from pensionportal.members.models import Contribution, EmploymentChange, Member
 from pensionportal.submissions.models import Status
 from pensionportal.submissions.registry_db import DatabaseRegistry
@@ -65,6 +66,7 @@ def test_the_history_is_read_in_a_fixed_number_of_queries(org: Organization) -> 
     raised = make_member(org, "E3", sin=next_sin())
     make_member(org, "E4", sin=next_sin())  # enrolled, never paid
     make_member(org, "E5", sin=next_sin(), membership_date=dt.date(2026, 6, 1))  # not yet
+    paid(make_member(org, "E6", sin=next_sin()), OLDER_PAY_DATE, "900.00")
     for member in (stays, leaves, raised):
         paid(member, OLDER_PAY_DATE, "1000.00")
         paid(member, LAST_PAY_DATE, "2500.00")
@@ -81,9 +83,10 @@ def test_the_history_is_read_in_a_fixed_number_of_queries(org: Organization) -> 
         )
         names = registry.member_names(["E2"])
     assert len(queries) == 7  # members + open leaves, last pay, EMCHG, never paid, 1016, names
-    assert history.last_period == (dt.date(2026, 2, 8), dt.date(2026, 2, 21))
-    assert history.last_pay["E1"] == Decimal("2500.00")
-    assert history.last_pay["E3"] == Decimal("2600.00")
+    period = (dt.date(2026, 2, 8), dt.date(2026, 2, 21))
+    assert history.last_pay["E1"] == LastPay(Decimal("2500.00"), *period)
+    assert history.last_pay["E3"] == LastPay(Decimal("2600.00"), *period)
+    assert "E6" not in history.last_pay  # paid only more than 1.5 periods before
     assert history.changed == frozenset({"E3"})
     assert history.never_paid == frozenset({"E4"})
     assert history.buyback_due == {}

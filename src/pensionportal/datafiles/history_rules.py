@@ -46,14 +46,19 @@ class _Paid:
     pay: Decimal = ZERO
     hours: Decimal = ZERO
     regular_pay: Decimal = ZERO  # on Regular (REG) service rows
+    readable: bool = True  # every row's pay and hours could be read
 
 
 def _money(amount: Decimal) -> str:
     return f"{amount:,.2f}"
 
 
-def _normal_rows(parsed: ParsedFile) -> tuple[dict[str, _Paid], dict[str, tuple[int, Decimal]]]:
-    """Per member: its Normal rows' totals; and its buyback contributions (any row type)."""
+def _normal_rows(
+    parsed: ParsedFile,
+) -> tuple[dict[str, _Paid], dict[str, tuple[int, Decimal]], set[str]]:
+    """Per member: its Normal rows' totals; its buyback contributions (any row type); and
+    every Employee ID with a row of any type (a row with an unreadable type still counts)."""
+    present: set[str] = set()
     paid: dict[str, _Paid] = {}
     buybacks: dict[str, tuple[int, Decimal]] = {}
     for number, employee, kind, service, hours, pay, buyback in zip(
@@ -68,6 +73,7 @@ def _normal_rows(parsed: ParsedFile) -> tuple[dict[str, _Paid], dict[str, tuple[
     ):
         if not isinstance(employee, str):
             continue
+        present.add(employee)
         if isinstance(buyback, Decimal):
             first, total = buybacks.get(employee, (number, ZERO))
             buybacks[employee] = (first, total + buyback)
@@ -80,9 +86,13 @@ def _normal_rows(parsed: ParsedFile) -> tuple[dict[str, _Paid], dict[str, tuple[
             entry.pay += pay
             if service == "REG":
                 entry.regular_pay += pay
+        else:
+            entry.readable = False
         if isinstance(hours, Decimal):
             entry.hours += hours
-    return paid, buybacks
+        else:
+            entry.readable = False
+    return paid, buybacks, present
 
 
 def check_history(
@@ -101,7 +111,8 @@ def check_history(
         isinstance(start, dt.date) and isinstance(end, dt.date) and isinstance(pay_date, dt.date)
     ):
         return
-    paid, buybacks = _normal_rows(parsed)
+    everyone, buybacks, present = _normal_rows(parsed)
+    paid = {e: p for e, p in everyone.items() if p.readable}  # an unreadable pay: its error
     frequency = _FREQUENCIES.get(cycle) if isinstance(cycle, str) else None
     if frequency is not None:
         check_ceiling(parsed, paid, facts, pay_date, frequency, problems)
@@ -109,11 +120,11 @@ def check_history(
     check_paid_on_leave(parsed, paid, facts, start, problems)
     history = registry.pay_history(start, end, pay_date)
     check_pay_change(parsed, paid, history, pay_date, problems)
-    check_buyback_deductions(parsed, paid, buybacks, history, problems)
-    absent = missing_members(paid, facts, history, end, registry)
+    check_buyback_deductions(parsed, everyone, buybacks, history, problems)
+    absent = missing_members(present, facts, history, end, registry)
     if absent:
         names = registry.member_names(absent)
-        report_missing(absent, names, history, facts, problems)
+        report_missing(absent, names, history, problems)
 
 
 def check_ceiling(
@@ -227,24 +238,25 @@ def check_pay_change(
 ) -> None:
     """Pensionable Pay changed by more than ``pay_change_warning_percent`` from the member's
     pay in the last applied period, with no EMCHG effective since that period began."""
-    if history.last_period is None or not history.last_pay:
+    if not history.last_pay:
         return
     threshold = parameters.load("pay_change_warning_percent").decimal_at(pay_date)
-    first, last = history.last_period
     label = parsed.template.label("pensionable_pay")
     for employee, entry in paid.items():
-        before = history.last_pay.get(employee)
-        if not before or before <= ZERO or employee in history.changed:
+        last = history.last_pay.get(employee)
+        if last is None or last.pay <= ZERO or employee in history.changed:
             continue
+        before = last.pay
         change = (entry.pay - before) / before * HUNDRED
         if abs(change) > threshold:
             direction = "up" if change > 0 else "down"
             problems.append(
                 rule("pay.pay_changed").problem(
                     f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is "
-                    f"{direction} {abs(change):.0f}% from {_money(before)} in the last pay period "
-                    f"({first} to {last}), more than {threshold:g}%, and no employment change "
-                    "(EMCHG) was sent. Check the amount, or send the EMCHG record.",
+                    f"{direction} {abs(change):.0f}% from {_money(before)} in the last pay "
+                    f"period ({last.period_start} to {last.period_end}), more than "
+                    f"{threshold:g}%, and no employment change (EMCHG) was sent. Check the "
+                    "amount, or send the EMCHG record.",
                     row=entry.row,
                     column=label,
                     value=str(entry.pay),
@@ -296,15 +308,15 @@ def check_buyback_deductions(
 
 
 def missing_members(
-    paid: Mapping[str, _Paid],
+    present: set[str],
     facts: Mapping[str, MemberFacts],
     history: PayHistory,
     period_end: dt.date,
     registry: RegistryView,
 ) -> list[str]:
     """Members paid in the last applied period, or enrolled and never paid, who have no
-    Normal row in this file and no termination or leave (TER, LOA) on record by its end."""
-    candidates = [e for e in (*history.last_pay, *history.never_paid) if e not in paid]
+    row in this file and no termination or leave (TER, LOA) on record by its end."""
+    candidates = [e for e in (*history.last_pay, *history.never_paid) if e not in present]
     if not candidates:
         return []
     records = registry.members(candidates)
@@ -325,7 +337,6 @@ def report_missing(
     absent: list[str],
     names: Mapping[str, str],
     history: PayHistory,
-    facts: Mapping[str, MemberFacts],
     problems: list[Problem],
 ) -> None:
     for employee in absent:
@@ -334,14 +345,13 @@ def report_missing(
             if employee in names
             else (f"Employee ID {employee}")
         )
-        before = history.last_pay.get(employee)
-        if before is not None and history.last_period is not None:
-            first, last = history.last_period
+        last = history.last_pay.get(employee)
+        if last is not None:
             problems.append(
                 rule("pay.member_missing").problem(
-                    f"{who} was paid {_money(before)} in the last pay period ({first} to "
-                    f"{last}) and has no row in this file. Add their row; if they left or went "
-                    "on leave, send the TER or LOA record.",
+                    f"{who} was paid {_money(last.pay)} in the last pay period "
+                    f"({last.period_start} to {last.period_end}) and has no row in this file. "
+                    "Add their row; if they left or went on leave, send the TER or LOA record.",
                     column="Employee ID",
                     value=employee,
                     field="employee_id",

@@ -41,21 +41,28 @@ class RemittanceKey:
     payment_reference: str
 
 
+class LastPay(NamedTuple):
+    """A member's pay in their last applied pay period (the Normal rows of one pay date)."""
+
+    pay: Decimal
+    period_start: dt.date
+    period_end: dt.date
+
+
 @dataclass(frozen=True)
 class PayHistory:
     """What the employer's applied PAY history says about a new PAY file's period, read in a
     few whole-organization queries (:meth:`RegistryView.pay_history`).
 
-    ``last_period``: start and end of the latest applied PAY period paid before this file's
-    pay date (None: no PAY applied yet). ``last_pay``: Employee ID -> Pensionable Pay of its
-    Normal rows in that period. ``changed``: members with an employment change (EMCHG)
-    effective after that period started. ``never_paid``: active members whose plan
-    membership began on or before this period's end and who have no PAY applied at all.
-    ``buyback_due``: Employee ID -> the member's deduction due on this pay date under the
-    buyback deduction direction (form 1016) in force."""
+    ``last_pay``: Employee ID -> the member's last applied pay before this file's pay date,
+    within one and a half periods of it (the previous pay period, even when it came in
+    several files). ``changed``: members with an employment change (EMCHG) effective after
+    their last period began. ``never_paid``: active members whose plan membership began on
+    or before this period's end and who have no PAY applied at all. ``buyback_due``:
+    Employee ID -> the member's deduction due on this pay date under the buyback deduction
+    direction (form 1016) in force."""
 
-    last_period: tuple[dt.date, dt.date] | None = None
-    last_pay: Mapping[str, Decimal] = field(default_factory=dict)
+    last_pay: Mapping[str, LastPay] = field(default_factory=dict)
     changed: frozenset[str] = frozenset()
     never_paid: frozenset[str] = frozenset()
     buyback_due: Mapping[str, Decimal] = field(default_factory=dict)

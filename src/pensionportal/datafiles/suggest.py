@@ -3,8 +3,8 @@
 A candidate is an enrolled ID that differs from the typed one only by characters a person
 or an OCR reads alike (0 and O, 1 and I and l), or by letter case, in at most two places; or
 by two neighbouring characters swapped (D1O03 -> D1003, C000020 -> C000002). Choice
-(docs/datafiles.md 'Choices'): general one- or two-letter edits would suggest a stranger's
-ID for most short IDs, so only these look-alike slips are offered.
+(docs/datafiles.md 'Checks from the payroll history'): general one- or two-letter edits
+would suggest a stranger's ID for most short IDs, so only these look-alike slips are offered.
 """
 
 from __future__ import annotations

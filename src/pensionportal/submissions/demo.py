@@ -3,8 +3,11 @@ applied PAY file, and one PAY file rejected with its problems listed by row.
 
 The demo's one bi-weekly pay calendar (periods Sunday to Saturday, paid the Friday after):
 pay dates 2026-04-17, 2026-05-01, 2026-05-15 (remittances demo), 2026-10-16 (missed
-demo: one member left out), 2026-10-30 (here) and 2026-11-13 (here, rejected). Every
-applied PAY file lists every member, so the only missed contributions are the story's.
+demo: one member left out), 2026-10-30 (here), 2026-11-13 (here, rejected: an Employee
+ID mistyped D1OO2, with "Did you mean D1002?") and 2026-11-27 (`load_history_checks`, loaded after
+the other demos: waiting for the clerk's confirmation, two members left out, listed by
+name, and a $9,999,999 pay; the checks from the payroll history, docs/datafiles.md).
+Every applied PAY file lists every member, so the only missed contributions are the story's.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ def pay_header(
 def _pay_rows(bad: bool) -> tuple[dict[str, str], list[dict[str, str]]]:
     rows, total = pay_rows()
     if bad:
-        rows[1]["employee_id"] = "D9999"
+        rows[1]["employee_id"] = "D1OO2"  # D1002 mistyped: "Did you mean D1002?"
         rows[2]["contribution_type"] = "X"
         rows[3]["pensionable_pay"] = "2,400.OO"
     if bad:
@@ -137,6 +140,32 @@ def run_file(user: User, org: Organization, name: str, data: bytes) -> Submissio
     return intake.apply_submission(submission.pk)
 
 
+def _warned_pay() -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The next period's file with two members left out and one pay typed as $9,999,999."""
+    rows, total = pay_rows(leave_out=("D1003", "D1004"))
+    rows[0]["pensionable_pay"] = "9999999.00"
+    # Its own payment reference: the payroll connections' demo file (integrations/demo.py)
+    # is the same pay period, to send through the API or SFTP without a duplicate error.
+    return pay_header("2026-11-27", "2026-11-08", "2026-11-21", "EFT-DEMO-1127-A", total), rows
+
+
+def check_file(user: User, org: Organization, name: str, data: bytes) -> Submission:
+    """Send a demo file through intake and leave it as checked (a file with warnings waits
+    for the clerk's confirmation). Idempotent by file name."""
+    found = Submission.objects.filter(organization=org, filename=name).first()
+    if found is not None:
+        return found
+    stored = files.store(
+        [data],
+        purpose="submissions.pension_data",
+        filename=name,
+        organization=org,
+        keep_now=False,
+    )
+    submission = actions.receive_stored(user, org, name, stored)
+    return intake.validate_submission(submission.pk)
+
+
 def load() -> None:
     org = Organization.objects.get(name=DEMO_EMPLOYER)
     user = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
@@ -144,3 +173,12 @@ def load() -> None:
     for bad, name in ((False, "PAY_2026-10-30.csv"), (True, "PAY_2026-11-13.csv")):
         header, rows = _pay_rows(bad)
         run_file(user, org, name, to_csv(SPECS["PAY"], rows, header))
+
+
+def load_history_checks() -> None:
+    """The 2026-11-27 PAY file, checked after every other demo's data (the applied pay
+    history and the leaves it is compared with) and left waiting for confirmation."""
+    org = Organization.objects.get(name=DEMO_EMPLOYER)
+    user = User.objects.get(email=f"upload@{DEMO_DOMAIN}")
+    header, rows = _warned_pay()
+    check_file(user, org, "PAY_2026-11-27.csv", to_csv(SPECS["PAY"], rows, header))

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 
 from pensionportal.accounts.models import Organization
 from pensionportal.core import crypto
-from pensionportal.datafiles.registry import MemberFacts, PayHistory, RemittanceKey
+from pensionportal.datafiles.registry import LastPay, MemberFacts, PayHistory, RemittanceKey
 from pensionportal.members.models import Contribution, EmploymentChange, Leave, Member
 
 from .models import Status, Submission
@@ -127,36 +127,47 @@ class DatabaseRegistry:
     def pay_history(
         self, period_start: dt.date, period_end: dt.date, pay_date: dt.date
     ) -> PayHistory:
-        """Four queries for the whole file: the last applied pay date's Normal rows, the
-        EMCHGs since that period began, the enrolled members never paid, and the buyback
+        """Four queries for the whole file: the Normal rows paid within one and a half
+        periods before this pay date (each member's latest pay date kept), the EMCHGs since
+        the earliest of those periods began, the enrolled members never paid, and the buyback
         deductions due."""
         by_member = {v: k for k, v in self.member_ids().items()}
         organization = self.organization
-        normal = Contribution.objects.filter(organization=organization, contribution_type="N")
-        last_date = (
-            normal.filter(pay_date__lt=pay_date).order_by("-pay_date").values("pay_date")[:1]
+        length = period_end - period_start + dt.timedelta(days=1)
+        since = pay_date - length - length / 2
+        rows = (
+            Contribution.objects.filter(
+                organization=organization,
+                contribution_type="N",
+                pay_date__gte=since,
+                pay_date__lt=pay_date,
+            )
+            .order_by("pay_date")
+            .values_list("member_id", "pay_date", "period_start", "period_end", "pensionable_pay")
         )
-        last_pay: dict[str, Decimal] = {}
-        first: dt.date | None = None
-        last: dt.date | None = None
-        rows = normal.filter(pay_date=last_date).values_list(
-            "member_id", "period_start", "period_end", "pensionable_pay"
-        )
-        for member_id, start, end, pay in rows:
+        latest: dict[str, tuple[dt.date, LastPay]] = {}
+        for member_id, paid_on, start, end, pay in rows:
             employee = by_member.get(member_id)
             if employee is None:
                 continue
-            last_pay[employee] = last_pay.get(employee, Decimal(0)) + pay
-            first = start if first is None else min(first, start)
-            last = end if last is None else max(last, end)
+            found = latest.get(employee)
+            if found is not None and found[0] == paid_on:
+                before = found[1]
+                pay += before.pay
+                start, end = min(start, before.period_start), max(end, before.period_end)
+            latest[employee] = (paid_on, LastPay(pay, start, end))
+        last_pay = {employee: last for employee, (_day, last) in latest.items()}
         changed: frozenset[str] = frozenset()
-        if first is not None:
+        if last_pay:
+            first = min(last.period_start for last in last_pay.values())
             changed = frozenset(
                 by_member[m]
-                for m in EmploymentChange.objects.filter(
+                for m, effective in EmploymentChange.objects.filter(
                     member__organization=organization, effective_date__gt=first
-                ).values_list("member_id", flat=True)
+                ).values_list("member_id", "effective_date")
                 if m in by_member
+                and by_member[m] in last_pay
+                and effective > last_pay[by_member[m]].period_start
             )
         never_paid = frozenset(
             Member.objects.filter(
@@ -173,11 +184,7 @@ class DatabaseRegistry:
                 if member_id in by_member:
                     buyback_due[by_member[member_id]] = amount
         return PayHistory(
-            last_period=(first, last) if first is not None and last is not None else None,
-            last_pay=last_pay,
-            changed=changed,
-            never_paid=never_paid,
-            buyback_due=buyback_due,
+            last_pay=last_pay, changed=changed, never_paid=never_paid, buyback_due=buyback_due
         )
 
     def member_names(self, employee_ids: Collection[str]) -> Mapping[str, str]:
