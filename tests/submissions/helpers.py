@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.test import TestCase
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.datafiles.specs import SPECS
+from pensionportal.members.models import Contribution, Member
 from pensionportal.submissions import actions
 from pensionportal.submissions.models import Submission
 from pensionportal.submissions.online import to_csv
@@ -108,3 +110,24 @@ def submit(
         submission = actions.receive(user, org, name, [data], test_mode=test_mode)
     submission.refresh_from_db()
     return submission
+
+
+def paid(member: Member, pay_date: dt.date, pay: str) -> None:
+    """An applied Normal PAY row for ``member`` (bi-weekly period ending 6 days before)."""
+    Contribution.objects.create(
+        organization=member.organization,
+        member=member,
+        pay_date=pay_date,
+        period_start=pay_date - dt.timedelta(days=19),
+        period_end=pay_date - dt.timedelta(days=6),
+        pay_cycle="bi-weekly",
+        contribution_type="N",
+        service_type="REG",
+        pensionable_hours=Decimal(75),
+        pensionable_pay=Decimal(pay),
+        employee_regular=Decimal(0),
+        employer_regular=Decimal(0),
+        payment_reference=f"EFT-{pay_date}",
+        source_submission_id=1,
+        source_row=1,
+    )

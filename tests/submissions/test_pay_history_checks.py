@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from pensionportal.accounts.models import Organization, Plan, Role, User
 from pensionportal.datafiles.registry import LastPay
-from pensionportal.members.models import Contribution, EmploymentChange, Member
+from pensionportal.members.models import EmploymentChange
 from pensionportal.submissions.models import Status
 from pensionportal.submissions.registry_db import DatabaseRegistry
 from tests.buybacks.helpers import financed, opseu_member, opseu_org
 from tests.factories import make_member, make_org, make_staff, make_user, next_sin
 
-from .helpers import pay_file, pay_row, submit
+from .helpers import paid, pay_file, pay_row, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -38,26 +38,6 @@ def org() -> Organization:
 @pytest.fixture
 def clerk(org: Organization) -> User:
     return make_user(org, [Role.FILE_UPLOAD])
-
-
-def paid(member: Member, pay_date: dt.date, pay: str) -> None:
-    Contribution.objects.create(
-        organization=member.organization,
-        member=member,
-        pay_date=pay_date,
-        period_start=pay_date - dt.timedelta(days=19),
-        period_end=pay_date - dt.timedelta(days=6),
-        pay_cycle="bi-weekly",
-        contribution_type="N",
-        service_type="REG",
-        pensionable_hours=Decimal(75),
-        pensionable_pay=Decimal(pay),
-        employee_regular=Decimal(0),
-        employer_regular=Decimal(0),
-        payment_reference=f"EFT-{pay_date}",
-        source_submission_id=1,
-        source_row=1,
-    )
 
 
 def test_the_history_is_read_in_a_fixed_number_of_queries(org: Organization) -> None:
@@ -119,7 +99,7 @@ def test_a_pay_file_missing_two_members_and_a_9999999_row_waits_for_confirmation
         paid(member, LAST_PAY_DATE, "2500.00")
     submission = submit(clerk, org, pay_file([pay_row("E1"), pay_row("E2", "9999999.00")]))
     assert submission.status == Status.AWAITING_CONFIRMATION
-    problems = {p.rule: [] for p in submission.problems.all()}
+    problems: dict[str, list[str]] = {p.rule: [] for p in submission.problems.all()}
     for p in submission.problems.all():
         problems[p.rule].append(p.message)
     missing = problems["pay.member_missing"]

@@ -253,7 +253,7 @@ def check_pay_change(
             problems.append(
                 rule("pay.pay_changed").problem(
                     f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is "
-                    f"{direction} {abs(change):.0f}% from {_money(before)} in the last pay "
+                    f"{direction} {abs(change):,.0f}% from {_money(before)} in the last pay "
                     f"period ({last.period_start} to {last.period_end}), more than "
                     f"{threshold:g}%, and no employment change (EMCHG) was sent. Check the "
                     "amount, or send the EMCHG record.",
