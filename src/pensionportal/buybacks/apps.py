@@ -11,7 +11,6 @@ class BuybacksConfig(AppConfig):
     def ready(self) -> None:
         # Here, not at the top: these import models, which wait for the app registry.
         from pensionportal.operations import scheduling
-
         from pensionportal.submissions.registry_db import BUYBACK_DUE
 
         from . import reactions, tasks
