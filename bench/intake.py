@@ -81,7 +81,10 @@ def setup(n: int) -> tuple[Organization, User]:
                     membership_date=hired,
                     employment_type="FT",
                     employment_ratio=1,
-                    pay_rate=60000,
+                    # The generated pays (2,000 to 5,000 a biweekly period) stay under the
+                    # plausibility ceiling (2 x the period's share of this rate): the file
+                    # applies without warnings, as a clean payroll's would.
+                    pay_rate=120000,
                     standard_hours=37.5,
                 )
                 for eid in data.employee_ids(n)
