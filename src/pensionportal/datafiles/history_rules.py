@@ -38,15 +38,17 @@ _FREQUENCIES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Paid:
-    """A member's Normal (N) rows in the file: the first row's number and the totals."""
+    """A member's Normal (N) rows in the file: the first row's number and the totals.
+    Slots, and the first row's amounts kept as they are (no new Decimal): a 100,000-row
+    file builds one per member."""
 
     row: int
-    pay: Decimal = ZERO
-    hours: Decimal = ZERO
-    regular_pay: Decimal = ZERO  # on Regular (REG) service rows
-    readable: bool = True  # every row's pay and hours could be read
+    pay: Decimal
+    hours: Decimal
+    regular_pay: Decimal  # on Regular (REG) service rows
+    readable: bool  # every row's pay and hours could be read
 
 
 def _money(amount: Decimal) -> str:
@@ -79,19 +81,18 @@ def _normal_rows(
             buybacks[employee] = (first, total + buyback)
         if kind != "N":
             continue
+        readable = isinstance(pay, Decimal) and isinstance(hours, Decimal)
+        pay_ = pay if isinstance(pay, Decimal) else ZERO
+        hours_ = hours if isinstance(hours, Decimal) else ZERO
+        regular = pay_ if service == "REG" else ZERO
         entry = paid.get(employee)
         if entry is None:
-            entry = paid[employee] = _Paid(number)
-        if isinstance(pay, Decimal):
-            entry.pay += pay
-            if service == "REG":
-                entry.regular_pay += pay
-        else:
-            entry.readable = False
-        if isinstance(hours, Decimal):
-            entry.hours += hours
-        else:
-            entry.readable = False
+            paid[employee] = _Paid(number, pay_, hours_, regular, readable)
+            continue
+        entry.pay += pay_
+        entry.hours += hours_
+        entry.regular_pay += regular
+        entry.readable = entry.readable and readable
     return paid, buybacks, present
 
 
