@@ -129,3 +129,17 @@ def test_employers_cannot_reach_the_staff_pages() -> None:
 def test_an_unknown_file_answers_404_to_staff() -> None:
     client = _client(make_staff())
     assert client.get(reverse("exchange:detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_file_upload_opens_for_a_pension_partner_without_the_submissions_section() -> None:
+    """Found by the generated matrix (issue 17): the index asked for the intake status of
+    each upload through the submissions helper, which refused pension partners (403)."""
+    from django.test import Client
+
+    from pensionportal.accounts.models import StaffRole
+    from tests.factories import make_staff
+
+    client = Client()
+    client.force_login(make_staff([StaffRole.PENSION_PARTNER]))
+    assert client.get("/files/").status_code == 200

@@ -154,21 +154,9 @@ def _identity(role: StaffRole | Role | None) -> User:
 IDENTITIES: list[StaffRole | Role | None] = [*StaffRole, *Role, None]
 
 
-# Known open (issue 17 note): File Upload's index answers 403 to pension-partner staff
-# though the matrix grants them File Upload; found at landing, not yet traced.
-_OPEN: dict[Any, str] = {
-    StaffRole.PENSION_PARTNER: "File Upload's index refuses pension-partner staff"
-}
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "role",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(reason=_OPEN[r], strict=True)) if r in _OPEN else r
-        for r in IDENTITIES
-    ],
-    ids=[getattr(r, "value", "staff-without-roles") for r in IDENTITIES],
+    "role", IDENTITIES, ids=[getattr(r, "value", "staff-without-roles") for r in IDENTITIES]
 )
 def test_every_page_answers_403_exactly_where_the_role_lacks_the_section(
     role: StaffRole | Role | None,
