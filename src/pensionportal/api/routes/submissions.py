@@ -4,6 +4,7 @@ problem report, confirm its warnings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
@@ -321,21 +322,7 @@ def _checked(actor: Any, submission_id: int) -> Submission:
     openapi_extra=_file_response(CSV_TYPE, "The problems beside the original rows (CSV)."),
 )
 def report_csv(request: HttpRequest, submission_id: int) -> HttpResponseBase:
-    actor = need(request, Scope.SUBMIT_DATA)
-    submission = _checked(actor, submission_id)
-    mark(request, submission.reference)
-    return serve_generated(
-        actor,
-        problem_report_csv(submission),
-        filename=f"problems-{submission.reference}.csv",
-        purpose="submissions.problem_report",
-        organization=submission.organization,
-        content_type=CSV_TYPE,
-        request=request,
-        action="submissions.problem_report_downloaded",
-        target=submission.reference,
-        details={"channel": "api"},
-    )
+    return _problem_report(request, submission_id, "csv", CSV_TYPE, problem_report_csv)
 
 
 @router.get(
@@ -346,16 +333,26 @@ def report_csv(request: HttpRequest, submission_id: int) -> HttpResponseBase:
     openapi_extra=_file_response(XLSX_TYPE, "The problems beside the original rows (XLSX)."),
 )
 def report_xlsx(request: HttpRequest, submission_id: int) -> HttpResponseBase:
+    return _problem_report(request, submission_id, "xlsx", XLSX_TYPE, problem_report_xlsx)
+
+
+def _problem_report(
+    request: HttpRequest,
+    submission_id: int,
+    extension: str,
+    content_type: str,
+    render: Callable[[Submission], bytes],
+) -> HttpResponseBase:
     actor = need(request, Scope.SUBMIT_DATA)
     submission = _checked(actor, submission_id)
     mark(request, submission.reference)
     return serve_generated(
         actor,
-        problem_report_xlsx(submission),
-        filename=f"problems-{submission.reference}.xlsx",
+        render(submission),
+        filename=f"problems-{submission.reference}.{extension}",
         purpose="submissions.problem_report",
         organization=submission.organization,
-        content_type=XLSX_TYPE,
+        content_type=content_type,
         request=request,
         action="submissions.problem_report_downloaded",
         target=submission.reference,
