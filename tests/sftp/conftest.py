@@ -50,6 +50,10 @@ def sftp_server(transactional_db: None) -> Iterator[Running]:
     thread.start()
     assert started.wait(30), "the SFTP server did not start"
     yield Running(int(state["port"]), HostKey.objects.get())  # type: ignore[call-overload]
+    # The database is flushed after this: on SQLite's shared in-memory database a flush
+    # while the server still writes (a sign-in record, a closed upload) fails with "table is
+    # locked" and breaks the tests after it, as seen on a loaded machine.
+    settle(30)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(10)
 
