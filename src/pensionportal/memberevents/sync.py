@@ -25,6 +25,7 @@ from pensionportal.members.models import (
     PensionAdjustment,
 )
 from pensionportal.rules import member_events as rules
+from pensionportal.rules import parameters
 from pensionportal.rules.membership import end_of_year_turning_max_age
 from pensionportal.worklist import actions as worklist
 from pensionportal.worklist.actions import TaskSpec
@@ -225,6 +226,9 @@ def _prior_service(run: _Run) -> None:
     if run.organization.plan != Plan.SELECT or participation is None:
         return
     due = rules.prior_service_due(participation)
+    # seeds/select-employer-manual.txt §2 'Prior Service Data': from the later of this date
+    # and the hire date.
+    prior_service_from = parameters.load("select_prior_service_from").date_at(participation)
     received = [on for _, _, on in other_apps.applied(run.organization, "PRIORSVC")]
     keys = [f"prior-service:{run.organization.pk}", f"prior-service-staff:{run.organization.pk}"]
     if received:
@@ -247,7 +251,7 @@ def _prior_service(run: _Run) -> None:
             title="Send the prior service data (PRIORSVC) for your employees",
             detail=(
                 f"plan participation date {participation:%Y-%m-%d}: full-time annual pay rate "
-                "and hours for each year from 1987 or the hire date"
+                f"and hours for each year from {prior_service_from.year} or the hire date"
             ),
             url=reverse("exchange:index"),
             closable_by_staff=False,
