@@ -145,6 +145,8 @@ from pensionportal.accounts.models import (  # noqa: E402
     OrganizationKind,
     Plan,
     Role,
+    StaffRole,
+    StaffRoleGrant,
     User,
 )
 from pensionportal.core import crypto  # noqa: E402
@@ -229,6 +231,11 @@ def setup() -> Setup:
         User.objects.create_user(f"keeper{n}@plan.example", PASSWORD, is_staff=True)
         for n in range(2)
     ]
+    # The keepers do every staff job of the soak (reports, messages, staff pages): every
+    # staff role, since staff reach a section only through a role that grants it.
+    StaffRoleGrant.objects.bulk_create(
+        StaffRoleGrant(user=keeper, role=role) for keeper in staff for role in StaffRole
+    )
     orgs = []
     for n in range(ORGS + 1):
         org = Organization.objects.create(
