@@ -240,3 +240,18 @@ def test_last_used_time_and_address_are_kept(credential: Credential) -> None:
     client = ApiClient.objects.get(pk=credential.client.pk)
     assert client.last_used_at is not None
     assert client.last_used_ip == "192.0.2.44"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/v1/members?search=a%00b", "/api/v1/deliveries?category=%00", "/api/v1/no-such%00"],
+)
+def test_a_nul_character_in_an_api_address_is_a_problem_document(address: str) -> None:
+    """schemathesis (CI step 5) sent NUL in query strings and got the portal's text/plain
+    400, which the API's documented answers do not include."""
+    answer = Client().get(address)
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/problem+json"
+    body = json.loads(answer.content)
+    assert body["status"] == 400
+    assert "NUL character" in body["detail"]

@@ -125,3 +125,8 @@ def responses(*statuses: int) -> dict[int, type[Problem]]:
 
 
 COMMON = (400, 401, 403, 404, 429)
+
+
+def bad_request(request: HttpRequest, detail: str) -> HttpResponse:
+    """The portal middleware's refusal of an address (core/middleware.py), for the API."""
+    return response(ApiProblem(400, detail))

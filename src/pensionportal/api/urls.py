@@ -19,7 +19,7 @@ from pensionportal.audit.record import record
 
 from . import views
 from .api import api
-from .problems import CONTENT_TYPE, ApiProblem, response, too_large
+from .problems import CONTENT_TYPE, ApiProblem, bad_request, response, too_large
 from .routes.submissions import POLICY
 
 UPLOAD_URL_NAMES = {"submissions_create"}
@@ -86,3 +86,8 @@ urlpatterns = [
     *_patterns(),
     re_path(r"^.*$", views.unknown, name="unknown"),
 ]
+# An address the portal refuses before any view runs (core/middleware.py) is refused with
+# a problem document on every API path, the token endpoint and unknown paths included.
+for _pattern in urlpatterns:
+    if _pattern.name != "reference":
+        _pattern.callback.answer_bad_request = bad_request
