@@ -242,7 +242,7 @@ MFA_ADAPTER = "pensionportal.accounts.adapters.PortalMFAAdapter"
 INVITATION_VALID_HOURS = int(os.environ.get("PORTAL_INVITATION_VALID_HOURS", "72"))
 
 # --- Sessions, cookies and headers ----------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "pensionportal.accounts.session_store"  # sessions that name their user
 SESSION_COOKIE_AGE = int(os.environ.get("PORTAL_IDLE_TIMEOUT_MINUTES", "20")) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 # However active, a session ends this long after its sign-in (accounts/sessions.py).

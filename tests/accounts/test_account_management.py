@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client, TestCase
 
 from pensionportal.accounts.models import Membership, Organization, Role, StaffRole, User
+from pensionportal.accounts.models import UserSession as Session
 from pensionportal.audit.models import AuditEvent
 from tests.factories import PASSWORD, add_membership, make_org, make_staff, make_user
 

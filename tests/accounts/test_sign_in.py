@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
 
+from pensionportal.accounts.models import UserSession as Session
 from pensionportal.audit.models import AuditEvent
 from tests.factories import PASSWORD, make_org, make_user
 
