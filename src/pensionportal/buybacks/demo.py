@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import crypto
 from pensionportal.core.demo import DEMO_EMPLOYER, SECOND_EMPLOYER
+from pensionportal.members.demo import demo_member
 from pensionportal.members.models import Contribution, Member, MemberStatus
 
 from . import actions, changes, employer_invoices, lapsing
@@ -27,17 +27,12 @@ DEMO_SIN = "718392640"  # a valid test SIN (check digit), used only by this demo
 
 
 def _member(organization: Organization) -> Member:
-    found = Member.objects.filter(organization=organization, employee_id=EMPLOYEE_ID).first()
-    if found is not None:
-        return found
-    return Member.objects.create(
-        organization=organization,
-        employee_id=EMPLOYEE_ID,
-        sin_encrypted=crypto.encrypt_text(DEMO_SIN),
-        sin_index=crypto.blind_index(DEMO_SIN, "sin"),
-        sin_last3=DEMO_SIN[-3:],
-        last_name="Buyback",
-        first_name="Bailey",
+    return demo_member(
+        organization,
+        EMPLOYEE_ID,
+        DEMO_SIN,
+        "Buyback",
+        "Bailey",
         birth_date=dt.date(1984, 9, 14),
         hire_date=dt.date(2021, 3, 1),
         membership_date=dt.date(2025, 6, 2),  # the employer joined OPTrust Select 2025-06-01
@@ -123,9 +118,6 @@ def _northern_member(
     organization: Organization, n: int, last: str, first: str, **fields: object
 ) -> Member:
     employee_id = f"N-B{100 + n}"
-    found = Member.objects.filter(organization=organization, employee_id=employee_id).first()
-    if found is not None:
-        return found
     sin = _sin(4_100_000 + n)
     values: dict[str, object] = {
         "birth_date": dt.date(1982, 3, 14),
@@ -142,16 +134,7 @@ def _northern_member(
         "postal_code": "M5J2N8",
     }
     values.update(fields)
-    return Member.objects.create(
-        organization=organization,
-        employee_id=employee_id,
-        sin_encrypted=crypto.encrypt_text(sin),
-        sin_index=crypto.blind_index(sin, "sin"),
-        sin_last3=sin[-3:],
-        last_name=last,
-        first_name=first,
-        **values,
-    )
+    return demo_member(organization, employee_id, sin, last, first, **values)
 
 
 def _deduction(member: Member, pay_date: dt.date, amount: Decimal) -> None:

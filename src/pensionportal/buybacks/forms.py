@@ -30,7 +30,44 @@ def _money(label: str, *, required: bool = True, help_text: str = "") -> forms.D
     )
 
 
-class ApplicationEntryForm(forms.Form):
+def _interest_rate() -> forms.DecimalField:
+    return forms.DecimalField(
+        label="Financing interest rate (% a year)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(99),
+        max_digits=6,
+        decimal_places=3,
+    )
+
+
+def _salary_rate() -> forms.DecimalField:
+    return _money(
+        "Annual salary rate at that date",
+        required=False,
+        help_text="Leave empty to use the member's current full-time annual pay rate.",
+    )
+
+
+def _entered_cost() -> forms.DecimalField:
+    return _money(
+        "Member cost (actuarial or Select quotes only)",
+        required=False,
+        help_text="Only when the cost is not given by the plan's formula.",
+    )
+
+
+class _ForOrganizations(forms.Form):
+    """A form whose ``organization`` choice lists the organizations the view passes."""
+
+    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = organizations
+
+
+class ApplicationEntryForm(_ForOrganizations):
     organization = forms.TypedChoiceField(label="Organization", coerce=int)
     employee_id = forms.CharField(label="Employee ID", max_length=30)
     form = forms.ChoiceField(label="Application form", choices=STAFF_FORMS)
@@ -58,33 +95,12 @@ class ApplicationEntryForm(forms.Form):
     )
     notes = forms.CharField(label="Notes", required=False, max_length=500)
 
-    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = organizations
-
 
 class QuoteForm(forms.Form):
     complete_date = forms.DateField(label="Complete application received", widget=DATE)
-    salary_rate = _money(
-        "Annual salary rate at that date",
-        required=False,
-        help_text="Leave empty to use the member's current full-time annual pay rate.",
-    )
-    entered_cost = _money(
-        "Member cost (actuarial or Select quotes only)",
-        required=False,
-        help_text="Only when the cost is not given by the plan's formula.",
-    )
-    interest_rate = forms.DecimalField(
-        label="Financing interest rate (% a year)",
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(99),
-        max_digits=6,
-        decimal_places=3,
-    )
+    salary_rate = _salary_rate()
+    entered_cost = _entered_cost()
+    interest_rate = _interest_rate()
     quote_date = forms.DateField(label="Quote date", widget=DATE, required=False)
 
 
@@ -92,14 +108,7 @@ class AgreementForm(forms.Form):
     agreement_date = forms.DateField(label="Signed agreement received", widget=DATE)
     option = forms.ChoiceField(label="Payment option", choices=PaymentOption.choices)
     lump_sum = _money("Lump sum (combined option)", required=False)
-    interest_rate = forms.DecimalField(
-        label="Financing interest rate (% a year)",
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(99),
-        max_digits=6,
-        decimal_places=3,
-    )
+    interest_rate = _interest_rate()
     frequency = forms.ChoiceField(
         label="Pay frequency", choices=Frequency.choices, initial=Frequency.BIWEEKLY
     )
@@ -114,24 +123,9 @@ class LumpSumForm(forms.Form):
 
 class ReissueForm(forms.Form):
     quote_date = forms.DateField(label="New quote date (the cost is as of this date)", widget=DATE)
-    salary_rate = _money(
-        "Annual salary rate at that date",
-        required=False,
-        help_text="Leave empty to use the member's current full-time annual pay rate.",
-    )
-    entered_cost = _money(
-        "Member cost (actuarial or Select quotes only)",
-        required=False,
-        help_text="Only when the cost is not given by the plan's formula.",
-    )
-    interest_rate = forms.DecimalField(
-        label="Financing interest rate (% a year)",
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(99),
-        max_digits=6,
-        decimal_places=3,
-    )
+    salary_rate = _salary_rate()
+    entered_cost = _entered_cost()
+    interest_rate = _interest_rate()
 
 
 class ChangeDeductionForm(forms.Form):
@@ -152,37 +146,19 @@ class StopForm(forms.Form):
     on = forms.DateField(label="Effective date", widget=DATE)
 
 
-class DeductionFileForm(forms.Form):
+class DeductionFileForm(_ForOrganizations):
     organization = forms.TypedChoiceField(label="Employer", coerce=int)
     pay_date = forms.DateField(label="Pay date", widget=DATE)
 
-    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = organizations
 
-
-class DeductionFileSettingForm(forms.Form):
+class DeductionFileSettingForm(_ForOrganizations):
     organization = forms.TypedChoiceField(label="Employer", coerce=int)
     enabled = forms.BooleanField(label="Takes a deduction file each pay", required=False)
 
-    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = organizations
 
-
-class ProblemReportForm(forms.Form):
+class ProblemReportForm(_ForOrganizations):
     organization = forms.TypedChoiceField(label="Organization", coerce=int)
     file = forms.FileField(label="Problem report (CSV)")
-
-    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["organization"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = organizations
 
 
 def percent(value: Decimal | None) -> Decimal | None:

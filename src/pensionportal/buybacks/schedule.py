@@ -105,6 +105,26 @@ def _lines(
     )
 
 
+def _amortized(
+    financed: Decimal,
+    annual_rate: Decimal,
+    frequency: Frequency,
+    payment: Decimal,
+    on: dt.date,
+    repay: str,
+) -> Schedule:
+    """The amortization of ``financed`` at ``payment`` a pay; ``ValueError`` when the payment
+    is under the minimum in force on ``on`` (``repay`` says what it must be enough for)."""
+    minimum = rules.minimum_payment(financed, annual_rate, frequency, on)
+    floor, years = rules.financing_terms(on)
+    if payment < minimum:
+        raise ValueError(
+            f"The payment must be at least ${minimum} a pay (at least ${floor}, and enough to "
+            f"{repay} within {years} years)."
+        )
+    return rules.financing_schedule(financed, annual_rate, frequency, payment, on)
+
+
 def build(
     *,
     member_cost: Decimal,
@@ -121,14 +141,7 @@ def build(
     financed = (
         rules.financed_after_lump_sum(member_cost, lump_sum, agreed_on) if lump_sum else member_cost
     )
-    minimum = rules.minimum_payment(financed, annual_rate, frequency, agreed_on)
-    floor, years = rules.financing_terms(agreed_on)
-    if payment < minimum:
-        raise ValueError(
-            f"The payment must be at least ${minimum} a pay (at least ${floor}, and enough to "
-            f"repay within {years} years)."
-        )
-    amortized = rules.financing_schedule(financed, annual_rate, frequency, payment, agreed_on)
+    amortized = _amortized(financed, annual_rate, frequency, payment, agreed_on, "repay")
     count = len(amortized.payments)
     employer_financed = employer_cost - employer_share(employer_cost, member_cost, lump_sum)
     employer_payments = spread(employer_financed, count) if employer_financed else [ZERO] * count
@@ -158,14 +171,14 @@ def rebuild(
     from the effective pay date, the employer's remaining share spread over the new number
     of payments; the same rules as the first schedule ($10 at least, within 10 years, the
     last deduction inside the completion window)."""
-    minimum = rules.minimum_payment(remaining, annual_rate, frequency, changed_on)
-    floor, years = rules.financing_terms(changed_on)
-    if payment < minimum:
-        raise ValueError(
-            f"The payment must be at least ${minimum} a pay (at least ${floor}, and enough to "
-            f"repay the remaining ${remaining} within {years} years)."
-        )
-    amortized = rules.financing_schedule(remaining, annual_rate, frequency, payment, changed_on)
+    amortized = _amortized(
+        remaining,
+        annual_rate,
+        frequency,
+        payment,
+        changed_on,
+        f"repay the remaining ${remaining}",
+    )
     count = len(amortized.payments)
     employer_payments = (
         spread(employer_remaining, count) if employer_remaining > 0 else [ZERO] * count

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections import defaultdict
 from collections.abc import Sequence
@@ -302,34 +303,29 @@ def sync_year_tasks(today: dt.date, organization: Organization | None = None) ->
         return 0
     url = reverse("buybacks:tax") + f"?year={year}"
     source = "seeds/buybacks.txt 'T4 tax reporting' (a T4A by mid-February)"
+    yearly = functools.partial(
+        TaskSpec,
+        category="Buyback tax reporting",
+        audience=Audience.STAFF,
+        organization_id=None,
+        subject="All employers",
+        due_date=due,
+        listed_from=dt.date(year + 1, 1, 1),
+        url=reverse("buybacks:tax") + f"?year={year}",
+        source="seeds/buybacks.txt 'T4 tax reporting' (a T4A by mid-February)",
+    )
     specs = [
-        TaskSpec(
+        yearly(
             key=f"buyback-t4a:{year}",
             kind="buyback_t4a",
-            category="Buyback tax reporting",
-            audience=Audience.STAFF,
-            organization_id=None,
             title=f"Give the members their T4As for {year} buyback payments",
             detail="the list shows each payment the administrator reports",
-            subject="All employers",
-            due_date=due,
-            listed_from=dt.date(year + 1, 1, 1),
-            url=url,
-            source=source,
         ),
-        TaskSpec(
+        yearly(
             key=_notices_key(year),
             kind="buyback_tax_notices",
-            category="Buyback tax reporting",
-            audience=Audience.STAFF,
-            organization_id=None,
             title=f"Send employers their {year} buyback tax reporting notices",
             detail="T4 payroll deductions (non-CORPAY) and PA amendment requests",
-            subject="All employers",
-            due_date=due,
-            listed_from=dt.date(year + 1, 1, 1),
-            url=url,
-            source=source,
             closable_by_staff=False,
         ),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -215,108 +216,98 @@ def detail(request: HttpRequest, buyback_id: int) -> HttpResponse:
     return _render_detail(request, access_buyback(request.user, buyback_id))
 
 
-@section(Capability.BUYBACKS, audience=Audience.STAFF)
-@require_POST
-def quote(request: HttpRequest, buyback_id: int) -> HttpResponse:
+DetailStep = Callable[[User, Buyback, dict[str, Any]], str]
+
+
+def _detail_action(
+    request: HttpRequest,
+    buyback_id: int,
+    form_class: type[django_forms.Form],
+    form_name: str,
+    step: DetailStep,
+) -> HttpResponse:
+    """A staff form of the buyback's page: the step runs the action with the cleaned data and
+    returns the message to show; a refusal is shown on the form, on the page again (400)."""
     buyback = access_buyback(request.user, buyback_id)
     staff = _staff(request)
-    form = QuoteForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            actions.issue_quote(
-                staff,
-                buyback,
-                complete_date=data["complete_date"],
-                salary_rate=data["salary_rate"],
-                entered_cost=data["entered_cost"],
-                interest_rate=percent(data["interest_rate"]),
-                quote_date=data["quote_date"],
-                request=request,
-            )
+            done = step(staff, buyback, form.cleaned_data)
         except actions.BuybackError as error:
             _apply_error(form, error)
         else:
-            messages.success(request, "Quote issued. Download the Agreement to Purchase Credit.")
+            messages.success(request, done)
             return redirect("buybacks:detail", buyback.pk)
-    return _render_detail(request, buyback, quote_form=form)
+    return _render_detail(request, buyback, **{form_name: form})
+
+
+@section(Capability.BUYBACKS, audience=Audience.STAFF)
+@require_POST
+def quote(request: HttpRequest, buyback_id: int) -> HttpResponse:
+    def step(staff: User, buyback: Buyback, data: dict[str, Any]) -> str:
+        actions.issue_quote(
+            staff,
+            buyback,
+            complete_date=data["complete_date"],
+            salary_rate=data["salary_rate"],
+            entered_cost=data["entered_cost"],
+            interest_rate=percent(data["interest_rate"]),
+            quote_date=data["quote_date"],
+            request=request,
+        )
+        return "Quote issued. Download the Agreement to Purchase Credit."
+
+    return _detail_action(request, buyback_id, QuoteForm, "quote_form", step)
 
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def agreement(request: HttpRequest, buyback_id: int) -> HttpResponse:
-    buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
-    form = AgreementForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.record_agreement(
-                staff,
-                buyback,
-                actions.AgreementInput(
-                    agreement_date=data["agreement_date"],
-                    option=data["option"],
-                    lump_sum=data["lump_sum"],
-                    interest_rate=percent(data["interest_rate"]),
-                    frequency=data["frequency"],
-                    payment=data["payment"],
-                    first_deduction=data["first_deduction"],
-                ),
-                request=request,
-            )
-        except actions.BuybackError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Agreement recorded.")
-            return redirect("buybacks:detail", buyback.pk)
-    return _render_detail(request, buyback, agreement_form=form)
+    def step(staff: User, buyback: Buyback, data: dict[str, Any]) -> str:
+        actions.record_agreement(
+            staff,
+            buyback,
+            actions.AgreementInput(
+                agreement_date=data["agreement_date"],
+                option=data["option"],
+                lump_sum=data["lump_sum"],
+                interest_rate=percent(data["interest_rate"]),
+                frequency=data["frequency"],
+                payment=data["payment"],
+                first_deduction=data["first_deduction"],
+            ),
+            request=request,
+        )
+        return "Agreement recorded."
+
+    return _detail_action(request, buyback_id, AgreementForm, "agreement_form", step)
 
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def lump_sum(request: HttpRequest, buyback_id: int) -> HttpResponse:
-    buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
-    form = LumpSumForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.record_lump_sum(
-                staff,
-                buyback,
-                received_date=form.cleaned_data["received_date"],
-                amount=form.cleaned_data["amount"],
-                request=request,
-            )
-        except actions.BuybackError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Payment recorded.")
-            return redirect("buybacks:detail", buyback.pk)
-    return _render_detail(request, buyback, lump_sum_form=form)
+    def step(staff: User, buyback: Buyback, data: dict[str, Any]) -> str:
+        actions.record_lump_sum(
+            staff,
+            buyback,
+            received_date=data["received_date"],
+            amount=data["amount"],
+            request=request,
+        )
+        return "Payment recorded."
+
+    return _detail_action(request, buyback_id, LumpSumForm, "lump_sum_form", step)
 
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def stop(request: HttpRequest, buyback_id: int) -> HttpResponse:
-    buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
-    form = StopForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.stop_buyback(
-                staff,
-                buyback,
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"],
-                request=request,
-            )
-        except actions.BuybackError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Buyback stopped.")
-            return redirect("buybacks:detail", buyback.pk)
-    return _render_detail(request, buyback, stop_form=form)
+    def step(staff: User, buyback: Buyback, data: dict[str, Any]) -> str:
+        actions.stop_buyback(staff, buyback, reason=data["reason"], on=data["on"], request=request)
+        return "Buyback stopped."
+
+    return _detail_action(request, buyback_id, StopForm, "stop_form", step)
 
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
@@ -468,11 +459,7 @@ def problem_report(request: HttpRequest) -> HttpResponse:
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def reissue(request: HttpRequest, buyback_id: int) -> HttpResponse:
-    buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
-    form = ReissueForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+    def step(staff: User, buyback: Buyback, data: dict[str, Any]) -> str:
         try:
             lapsing.reissue_quote(
                 staff,
@@ -484,45 +471,35 @@ def reissue(request: HttpRequest, buyback_id: int) -> HttpResponse:
                 request=request,
             )
         except actions.BuybackError as error:
-            _apply_error(form, error)
             if buyback.status != Status.LAPSED:  # the form is not on the page: say it here
                 messages.error(request, str(error))
-        else:
-            messages.success(request, "New quote issued. Download the new 1017.")
-            return redirect("buybacks:detail", buyback.pk)
-    return _render_detail(request, buyback, reissue_form=form)
+            raise
+        return "New quote issued. Download the new 1017."
+
+    return _detail_action(request, buyback_id, ReissueForm, "reissue_form", step)
 
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
-    buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
-    form = ChangeDeductionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = changes.change_deduction(
-                staff,
-                buyback,
-                changes.ChangeInput(
-                    payment=data["payment"],
-                    effective_from=data["effective_from"],
-                    requested_on=data["requested_on"],
-                    reason=data["reason"],
-                ),
-                request,
-            )
-        except actions.BuybackError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Deduction changed to ${new.member_amount} a pay from "
-                f"{new.start_date:%Y-%m-%d}; the new 1016 was sent to the employer.",
-            )
-            return redirect("buybacks:detail", buyback.pk)
-    return _render_detail(request, buyback, change_form=form)
+    def step(staff: User, buyback: Buyback, data: dict[str, Any]) -> str:
+        new = changes.change_deduction(
+            staff,
+            buyback,
+            changes.ChangeInput(
+                payment=data["payment"],
+                effective_from=data["effective_from"],
+                requested_on=data["requested_on"],
+                reason=data["reason"],
+            ),
+            request,
+        )
+        return (
+            f"Deduction changed to ${new.member_amount} a pay from "
+            f"{new.start_date:%Y-%m-%d}; the new 1016 was sent to the employer."
+        )
+
+    return _detail_action(request, buyback_id, ChangeDeductionForm, "change_form", step)
 
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)

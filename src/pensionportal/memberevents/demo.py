@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.buybacks.lapsing import run_daily
-from pensionportal.core import crypto
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
+from pensionportal.members.demo import demo_member
 from pensionportal.members.models import Member
 from pensionportal.remittances.regulator import draft_notices
 from pensionportal.submissions import demo as intake_demo
@@ -31,9 +31,6 @@ from .models import PaArrangement, RetirementNotice
 def _member(
     organization: Organization, employee_id: str, sin: str, last: str, first: str, **more: object
 ) -> Member:
-    found = Member.objects.filter(organization=organization, employee_id=employee_id).first()
-    if found is not None:
-        return found
     today = timezone.localdate()
     values: dict[str, object] = {
         "birth_date": dt.date(1979, 4, 22),
@@ -45,16 +42,7 @@ def _member(
         "standard_hours": Decimal("37.50"),
     }
     values.update(more)
-    return Member.objects.create(
-        organization=organization,
-        employee_id=employee_id,
-        sin_encrypted=crypto.encrypt_text(sin),
-        sin_index=crypto.blind_index(sin, "sin"),
-        sin_last3=sin[-3:],
-        last_name=last,
-        first_name=first,
-        **values,
-    )
+    return demo_member(organization, employee_id, sin, last, first, **values)
 
 
 def _terminate(uploader: User, organization: Organization, member: Member) -> None:

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.core import crypto
+
 
 class EmploymentType(models.TextChoices):
     FT = "FT", "Full time"
@@ -88,6 +90,15 @@ class Member(models.Model):
     @property
     def masked_sin(self) -> str:
         return f"*** *** {self.sin_last3}"
+
+    @staticmethod
+    def sin_fields(sin: str) -> dict[str, str]:
+        """The stored form of a SIN: encrypted, its blind index, its last three digits."""
+        return {
+            "sin_encrypted": crypto.encrypt_text(sin),
+            "sin_index": crypto.blind_index(sin, "sin"),
+            "sin_last3": sin[-3:],
+        }
 
 
 class MemberEvent(models.Model):

@@ -17,9 +17,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from pensionportal.accounts.models import Organization, User
-from pensionportal.core import crypto
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER, SECOND_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
+from pensionportal.members.demo import demo_member
 from pensionportal.members.models import EmploymentChange, Leave, Member
 from pensionportal.remittances.actions import PaymentInput, record_payment
 from pensionportal.submissions import demo as intake_demo
@@ -124,14 +124,12 @@ def _northern_ltip(staff: User) -> None:
     if Member.objects.filter(organization=org, employee_id="N-L001").exists():
         return
     sin = "612345678"
-    member = Member.objects.create(
-        organization=org,
-        employee_id="N-L001",
-        sin_encrypted=crypto.encrypt_text(sin),
-        sin_index=crypto.blind_index(sin, "sin"),
-        sin_last3=sin[-3:],
-        last_name="Longterm",
-        first_name="Lou",
+    member = demo_member(
+        org,
+        "N-L001",
+        sin,
+        "Longterm",
+        "Lou",
         birth_date=dt.date(1963, 8, 2),
         hire_date=dt.date(1984, 5, 7),
         membership_date=dt.date(1984, 5, 7),
