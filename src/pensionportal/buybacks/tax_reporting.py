@@ -301,8 +301,6 @@ def sync_year_tasks(today: dt.date, organization: Organization | None = None) ->
     due = rules.t4a_due(year)
     if today > due or not year_lines(year, organization):
         return 0
-    url = reverse("buybacks:tax") + f"?year={year}"
-    source = "seeds/buybacks.txt 'T4 tax reporting' (a T4A by mid-February)"
     yearly = functools.partial(
         TaskSpec,
         category="Buyback tax reporting",
