@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import os
 
+from pensionportal.core.env import whole_number
+
 _MB = 1024 * 1024
-
-
-def _int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 def max_file_size() -> int:
     """Largest file accepted, in bytes (issue 5 "Must do" 1: 200 MB a file by default)."""
-    return _int("PORTAL_EXCHANGE_MAX_FILE_MB", 200) * _MB
+    return whole_number("PORTAL_EXCHANGE_MAX_FILE_MB", 200) * _MB
 
 
 def max_files_per_upload() -> int:
     """How many files one upload may carry."""
-    return _int("PORTAL_EXCHANGE_MAX_FILES", 10)
+    return whole_number("PORTAL_EXCHANGE_MAX_FILES", 10)
 
 
 DEFAULT_EXTENSIONS = "csv,tsv,txt,dat,xls,xlsx,xml,pdf,doc,docx,zip"

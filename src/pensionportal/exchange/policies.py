@@ -14,26 +14,27 @@ Authorize = Callable[[HttpRequest], None] | None
 Unreadable = Callable[[HttpRequest, str], HttpResponse] | None
 
 
-def employer_uploads(authorize: Authorize = None, unreadable: Unreadable = None) -> UploadPolicy:
-    """Employers send the listed file types (PORTAL_EXCHANGE_ALLOWED_EXTENSIONS)."""
+def _policy(
+    authorize: Authorize,
+    unreadable: Unreadable,
+    extensions: Callable[[], frozenset[str]] | None,
+) -> UploadPolicy:
     return UploadPolicy(
         purpose="exchange.file",
         authorize=authorize,
         unreadable=unreadable,
         max_size=conf.max_file_size,
         max_files=conf.max_files_per_upload,
-        extensions=conf.allowed_extensions,
+        extensions=extensions,
     )
+
+
+def employer_uploads(authorize: Authorize = None, unreadable: Unreadable = None) -> UploadPolicy:
+    """Employers send the listed file types (PORTAL_EXCHANGE_ALLOWED_EXTENSIONS)."""
+    return _policy(authorize, unreadable, conf.allowed_extensions)
 
 
 def staff_deliveries(authorize: Authorize = None, unreadable: Unreadable = None) -> UploadPolicy:
     """Staff deliver what they choose (PA files, deduction files, letters): the name is
     judged and the content checked (no programs, no macros), the type is not restricted."""
-    return UploadPolicy(
-        purpose="exchange.file",
-        authorize=authorize,
-        unreadable=unreadable,
-        max_size=conf.max_file_size,
-        max_files=conf.max_files_per_upload,
-        extensions=None,
-    )
+    return _policy(authorize, unreadable, None)

@@ -166,6 +166,22 @@ NOTHING_ARRIVED = (
 )
 
 
+def _arrived(
+    request: HttpRequest, form: UploadForm | DeliveryForm
+) -> tuple[list[Any], HttpResponse | None]:
+    """The files that arrived with a valid form, or the answer to give instead (the form's
+    errors; each refused file named; "no file arrived")."""
+    if not form.is_valid():
+        return [], _refuse(request, _form_errors(form))
+    _report_refusals(request)
+    received, refused = _outcome(request)
+    if not received:
+        if not refused:
+            messages.error(request, NOTHING_ARRIVED)
+        return [], _finish(request, reverse("exchange:index"))
+    return received, None
+
+
 @section(Capability.FILES, audience=Audience.EMPLOYERS)
 @accepts_uploads(policies.employer_uploads(_authorize_upload, _refuse))
 def upload(request: HttpRequest) -> HttpResponse:
@@ -173,14 +189,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect("exchange:index")
     user = _user(request)
     form = UploadForm(request.POST, organizations=access.organizations_for(user, Capability.FILES))
-    if not form.is_valid():
-        return _refuse(request, _form_errors(form))
-    _report_refusals(request)
-    received, refused = _outcome(request)
-    if not received:
-        if not refused:
-            messages.error(request, NOTHING_ARRIVED)
-        return _finish(request, reverse("exchange:index"))
+    received, answer = _arrived(request, form)
+    if answer is not None:
+        return answer
     organization: Organization = form.cleaned_data["organization"]
     try:
         result = actions.receive_uploads(
@@ -215,14 +226,9 @@ def deliver(request: HttpRequest) -> HttpResponse:
     form = DeliveryForm(
         request.POST, organizations=access.organizations_for(user, Capability.FILES)
     )
-    if not form.is_valid():
-        return _refuse(request, _form_errors(form))
-    _report_refusals(request)
-    received, refused = _outcome(request)
-    if not received:
-        if not refused:
-            messages.error(request, NOTHING_ARRIVED)
-        return _finish(request, reverse("exchange:index"))
+    received, answer = _arrived(request, form)
+    if answer is not None:
+        return answer
     delivered = []
     for item in received:
         try:

@@ -151,19 +151,24 @@ def _read_header(source: BinaryIO) -> bytes:
     return bytes(prefix)
 
 
+def _read_chunk(source: BinaryIO) -> bytes:
+    """The next sealed chunk: its length, then that many bytes."""
+    length_bytes = _read_exact(source, _LENGTH.size)
+    if len(length_bytes) != _LENGTH.size:
+        raise DecryptionError("The stored file is truncated.")
+    (length,) = _LENGTH.unpack(length_bytes)
+    if length > CHUNK_SIZE + _TAG:
+        raise DecryptionError("The stored file is corrupt.")
+    return _read_exact(source, length)
+
+
 def unseal(source: BinaryIO, wrapped_key: str) -> Iterator[bytes]:
     """Yield the plaintext chunk by chunk, reading `source` from its start."""
     aead = AESGCM(crypto.unwrap_key(wrapped_key))
     prefix = _read_header(source)
     counter = 0
     while True:
-        length_bytes = _read_exact(source, _LENGTH.size)
-        if len(length_bytes) != _LENGTH.size:
-            raise DecryptionError("The stored file is truncated.")
-        (length,) = _LENGTH.unpack(length_bytes)
-        if length > CHUNK_SIZE + _TAG:
-            raise DecryptionError("The stored file is corrupt.")
-        sealed = _read_exact(source, length)
+        sealed = _read_chunk(source)
         plain, last = _open_chunk(aead, prefix, counter, sealed)
         counter += 1
         if plain:
@@ -222,13 +227,7 @@ class SealedReader(io.RawIOBase):
         if self._cached is not None and self._cached[0] == index:
             return self._cached[1]
         with self._open_at(HEADER_SIZE + index * SEALED_CHUNK) as source:
-            length_bytes = _read_exact(source, _LENGTH.size)
-            if len(length_bytes) != _LENGTH.size:
-                raise DecryptionError("The stored file is truncated.")
-            (length,) = _LENGTH.unpack(length_bytes)
-            if length > CHUNK_SIZE + _TAG:
-                raise DecryptionError("The stored file is corrupt.")
-            sealed = _read_exact(source, length)
+            sealed = _read_chunk(source)
         plain, last = _open_chunk(self._aead, self._prefix, index, sealed)
         if last != (index == self._last_index):
             raise DecryptionError("The stored file was changed or is corrupt.")

@@ -3,6 +3,8 @@ pages for API clients and the SFTP account. Views parse input, call one action, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import User
+from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import section
 
 from . import actions
@@ -70,7 +72,17 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
     org = access_managed_organization(user, organization_id)
     account = sftp_accounts_for(user).filter(organization=org).first()
-    keys = account.keys.select_related("added_by", "removed_by") if account else None
+    return _render_organization(request, org, account, KeyForm())
+
+
+def _render_organization(
+    request: HttpRequest,
+    org: Organization,
+    account: SftpAccount | None,
+    key_form: KeyForm,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
     return render(
         request,
         "integrations/organization.html",
@@ -78,14 +90,25 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
             "organization": org,
             "clients": clients_for(user).filter(organization=org),
             "sftp": account,
-            "keys": keys,
-            "key_form": KeyForm(),
+            "keys": account.keys.select_related("added_by", "removed_by") if account else None,
+            "key_form": key_form,
             "is_staff": account_access.is_staff_user(user),
             "host_fingerprint": actions.host_key_fingerprint(),
             "sftp_address": sftp_address(),
             "reference_url": "api:reference",
         },
+        status=status,
     )
+
+
+def _attempt(request: HttpRequest, step: Callable[[], str]) -> None:
+    """Run an action that needs no form: its message on success, the refusal otherwise."""
+    try:
+        done = step()
+    except actions.IntegrationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
 
 
 @section(Capability.USERS)
@@ -136,12 +159,12 @@ def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
     client: ApiClient = access_client(user, client_id)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def revoke() -> str:
             actions.revoke_client(user, client, request=request)
-        except actions.IntegrationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"{client.name} was revoked; its tokens no longer work.")
+            return f"{client.name} was revoked; its tokens no longer work."
+
+        _attempt(request, revoke)
         return redirect("integrations:organization", organization_id=client.organization_id)
     return render(
         request,
@@ -157,16 +180,15 @@ def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
     org = access_managed_organization(user, organization_id)
     account_access.require_staff(user, Capability.USERS)
-    try:
+
+    def approve() -> str:
         account = actions.approve_sftp(user, org, request=request)
-    except actions.IntegrationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+        return (
             f"SFTP is approved for {org.name} (user name {account.username}). Its administrator "
-            "can now add the payroll system's public key.",
+            "can now add the payroll system's public key."
         )
+
+    _attempt(request, approve)
     return redirect("integrations:organization", organization_id=org.pk)
 
 
@@ -180,12 +202,13 @@ def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
     if account is None:
         messages.error(request, "This organization has no SFTP account.")
     else:
-        try:
-            actions.suspend_sftp(user, account, request=request)
-        except actions.IntegrationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"The SFTP account {account.username} is suspended.")
+        found = account
+
+        def suspend() -> str:
+            actions.suspend_sftp(user, found, request=request)
+            return f"The SFTP account {found.username} is suspended."
+
+        _attempt(request, suspend)
     return redirect("integrations:organization", organization_id=org.pk)
 
 
@@ -216,21 +239,7 @@ def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Key {key.fingerprint} added to {account.username}.")
             return redirect("integrations:organization", organization_id=org.pk)
-    return render(
-        request,
-        "integrations/organization.html",
-        {
-            "organization": org,
-            "clients": clients_for(user).filter(organization=org),
-            "sftp": account,
-            "keys": account.keys.select_related("added_by", "removed_by"),
-            "key_form": form,
-            "is_staff": account_access.is_staff_user(user),
-            "host_fingerprint": actions.host_key_fingerprint(),
-            "sftp_address": sftp_address(),
-        },
-        status=400,
-    )
+    return _render_organization(request, org, account, form, status=400)
 
 
 @section(Capability.USERS)
@@ -238,10 +247,10 @@ def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
 def key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
     user = _user(request)
     key = access_key(user, key_id)
-    try:
+
+    def remove() -> str:
         actions.remove_ssh_key(user, key, request=request)
-    except actions.IntegrationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Key {key.fingerprint} removed; it no longer signs in.")
+        return f"Key {key.fingerprint} removed; it no longer signs in."
+
+    _attempt(request, remove)
     return redirect("integrations:organization", organization_id=key.sftp_account.organization_id)

@@ -5,20 +5,11 @@ A Django setting of the same name wins over the environment (tests use that).
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 
+from pensionportal.core.env import whole_number
+
 MB = 1024 * 1024
-
-
-def _int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 def max_attachment_bytes() -> int:
@@ -26,14 +17,14 @@ def max_attachment_bytes() -> int:
     configured = getattr(settings, "MESSAGING_MAX_ATTACHMENT_BYTES", None)
     if configured:
         return int(configured)
-    return _int_env("PORTAL_MESSAGING_MAX_ATTACHMENT_MB", 25) * MB
+    return whole_number("PORTAL_MESSAGING_MAX_ATTACHMENT_MB", 25) * MB
 
 
 def max_attachments_per_message() -> int:
     configured = getattr(settings, "MESSAGING_MAX_ATTACHMENTS", None)
     if configured:
         return int(configured)
-    return _int_env("PORTAL_MESSAGING_MAX_ATTACHMENTS", 10)
+    return whole_number("PORTAL_MESSAGING_MAX_ATTACHMENTS", 10)
 
 
 PAGE_SIZE = 25

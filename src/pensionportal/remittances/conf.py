@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 
+from pensionportal.core.env import whole_number
+
 # Not a plan rule: how early the portal reminds (REMITTANCE_REMINDER_LEAD_DAYS).
 DEFAULT_REMINDER_LEAD_DAYS = 2
 
 
 def reminder_lead_days() -> int:
     """Days before a contribution or data due date that the reminder is e-mailed."""
-    raw = os.environ.get("PORTAL_REMINDER_LEAD_DAYS", "").strip()
-    try:
-        value = int(raw) if raw else DEFAULT_REMINDER_LEAD_DAYS
-    except ValueError:
-        value = DEFAULT_REMINDER_LEAD_DAYS
-    return value if 0 <= value <= 60 else DEFAULT_REMINDER_LEAD_DAYS
+    return whole_number("PORTAL_REMINDER_LEAD_DAYS", DEFAULT_REMINDER_LEAD_DAYS, low=0, high=60)
 
 
 def max_bank_file_bytes() -> int:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from pensionportal.core.env import whole_number
 
 _MB = 1024 * 1024
 
 
 def max_report_file_size() -> int:
     """Largest report file staff may publish through the page, in bytes (default 50 MB)."""
-    raw = os.environ.get("PORTAL_REPORTS_MAX_FILE_MB", "").strip()
-    try:
-        value = int(raw) if raw else 50
-    except ValueError:
-        value = 50
-    return (value if value > 0 else 50) * _MB
+    return whole_number("PORTAL_REPORTS_MAX_FILE_MB", 50) * _MB

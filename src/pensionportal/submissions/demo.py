@@ -126,6 +126,14 @@ def run_file(user: User, org: Organization, name: str, data: bytes) -> Submissio
     found = Submission.objects.filter(organization=org, filename=name).first()
     if found is not None:
         return found
+    checked = _checked(user, org, name, data)
+    if checked.status == Status.AWAITING_CONFIRMATION:
+        actions.confirm(user, checked, None)
+    return intake.apply_submission(checked.pk)
+
+
+def _checked(user: User, org: Organization, name: str, data: bytes) -> Submission:
+    """The file stored encrypted, received and checked, as an upload would be."""
     stored = files.store(
         [data],
         purpose="submissions.pension_data",
@@ -134,10 +142,7 @@ def run_file(user: User, org: Organization, name: str, data: bytes) -> Submissio
         keep_now=False,
     )
     submission = actions.receive_stored(user, org, name, stored)
-    checked = intake.validate_submission(submission.pk)
-    if checked.status == Status.AWAITING_CONFIRMATION:
-        actions.confirm(user, checked, None)
-    return intake.apply_submission(submission.pk)
+    return intake.validate_submission(submission.pk)
 
 
 def _warned_pay() -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -155,15 +160,7 @@ def check_file(user: User, org: Organization, name: str, data: bytes) -> Submiss
     found = Submission.objects.filter(organization=org, filename=name).first()
     if found is not None:
         return found
-    stored = files.store(
-        [data],
-        purpose="submissions.pension_data",
-        filename=name,
-        organization=org,
-        keep_now=False,
-    )
-    submission = actions.receive_stored(user, org, name, stored)
-    return intake.validate_submission(submission.pk)
+    return _checked(user, org, name, data)
 
 
 def load() -> None:

@@ -17,13 +17,12 @@ from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.datafiles import templates
 from pensionportal.datafiles.specs import SPECS
-from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import accepts_uploads, received, refusals
 
 from . import actions, online
 from .access import access_submission, visible_submissions
 from .models import Severity, Source, Status
-from .report import problem_report_csv, problem_report_xlsx
+from .report import CONTENT_TYPES, serve_problem_report
 from .uploads import upload_policy
 
 REFRESHING = {Status.RECEIVED, Status.VALIDATING, Status.APPLYING}
@@ -131,24 +130,9 @@ def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
 @section(Capability.SUBMISSIONS)
 def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponseBase:
     submission = access_submission(request.user, submission_id)
-    if fmt == "csv":
-        body, content_type = problem_report_csv(submission), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = problem_report_xlsx(submission)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    if fmt not in CONTENT_TYPES:
         raise PermissionDenied("Unknown report format.")
-    return serve_generated(
-        _user(request),
-        body,
-        filename=f"problems-{submission.reference}.{fmt}",
-        purpose="submissions.problem_report",
-        organization=submission.organization,
-        content_type=content_type,
-        request=request,
-        action="submissions.problem_report_downloaded",
-        target=submission.reference,
-    )
+    return serve_problem_report(_user(request), submission, fmt, request)
 
 
 # --- Upload with test mode (streamed, encrypted as it arrives) --------------------------------

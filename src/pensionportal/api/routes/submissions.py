@@ -4,7 +4,6 @@ problem report, confirm its warnings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
@@ -15,13 +14,12 @@ from ninja import Router
 from ninja import Status as Answer
 from ninja.params.functions import Header, Query
 
-from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import EncryptingUploadHandler
 from pensionportal.integrations.models import Scope
 from pensionportal.submissions import actions as intake
 from pensionportal.submissions.access import access_submission, visible_submissions
 from pensionportal.submissions.models import Severity, Source, Status, Submission
-from pensionportal.submissions.report import problem_report_csv, problem_report_xlsx
+from pensionportal.submissions.report import CONTENT_TYPES, serve_problem_report
 from pensionportal.submissions.results import is_checked, result_sentence
 from pensionportal.submissions.uploads import upload_policy
 
@@ -284,8 +282,8 @@ def list_problems(
     }
 
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = CONTENT_TYPES["csv"]
+XLSX_TYPE = CONTENT_TYPES["xlsx"]
 
 
 def _file_response(content_type: str, description: str) -> dict[str, Any]:
@@ -322,7 +320,7 @@ def _checked(actor: Any, submission_id: int) -> Submission:
     openapi_extra=_file_response(CSV_TYPE, "The problems beside the original rows (CSV)."),
 )
 def report_csv(request: HttpRequest, submission_id: int) -> HttpResponseBase:
-    return _problem_report(request, submission_id, "csv", CSV_TYPE, problem_report_csv)
+    return _problem_report(request, submission_id, "csv")
 
 
 @router.get(
@@ -333,31 +331,14 @@ def report_csv(request: HttpRequest, submission_id: int) -> HttpResponseBase:
     openapi_extra=_file_response(XLSX_TYPE, "The problems beside the original rows (XLSX)."),
 )
 def report_xlsx(request: HttpRequest, submission_id: int) -> HttpResponseBase:
-    return _problem_report(request, submission_id, "xlsx", XLSX_TYPE, problem_report_xlsx)
+    return _problem_report(request, submission_id, "xlsx")
 
 
-def _problem_report(
-    request: HttpRequest,
-    submission_id: int,
-    extension: str,
-    content_type: str,
-    render: Callable[[Submission], bytes],
-) -> HttpResponseBase:
+def _problem_report(request: HttpRequest, submission_id: int, extension: str) -> HttpResponseBase:
     actor = need(request, Scope.SUBMIT_DATA)
     submission = _checked(actor, submission_id)
     mark(request, submission.reference)
-    return serve_generated(
-        actor,
-        render(submission),
-        filename=f"problems-{submission.reference}.{extension}",
-        purpose="submissions.problem_report",
-        organization=submission.organization,
-        content_type=content_type,
-        request=request,
-        action="submissions.problem_report_downloaded",
-        target=submission.reference,
-        details={"channel": "api"},
-    )
+    return serve_problem_report(actor, submission, extension, request, {"channel": "api"})
 
 
 @router.post(
