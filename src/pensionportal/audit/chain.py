@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 GENESIS_HASH = "0" * 64
 
 
-def _content(event: AuditEvent) -> bytes:
-    payload = {
+def _fields(event: AuditEvent) -> dict[str, Any]:
+    """What a row's MAC (and the legacy hash) covers."""
+    return {
         "at": event.at.isoformat(),
         "actor_id": event.actor_id,
         "actor_email": event.actor_email,
@@ -40,7 +41,10 @@ def _content(event: AuditEvent) -> bytes:
         "target": event.target,
         "details": event.details,
     }
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def _content(event: AuditEvent) -> bytes:
+    return json.dumps(_fields(event), sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
 def content_mac(event: AuditEvent, key: keys.AuditKey) -> str:
@@ -53,17 +57,7 @@ def link_mac(key: keys.AuditKey, prev_hash: str, seq: int, row_mac: str) -> str:
 
 def legacy_hash(event: AuditEvent) -> str:
     """The unkeyed link of rows written before the keyed MAC (issue 14's chain)."""
-    payload = {
-        "at": event.at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_email": event.actor_email,
-        "ip": event.ip_address,
-        "action": event.action,
-        "organization_id": event.organization_id,
-        "target": event.target,
-        "details": event.details,
-        "prev": event.prev_hash,
-    }
+    payload = {**_fields(event), "prev": event.prev_hash}
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.core.models import Recorded
 from pensionportal.rules.buybacks import ServiceType as RuleServiceType
 
 
@@ -275,7 +276,7 @@ class ScheduledDeduction(models.Model):
         return f"{self.direction_id} #{self.number}"
 
 
-class LumpSumPayment(models.Model):
+class LumpSumPayment(Recorded):
     """A payment the member made directly (a lump sum, or a monthly or quarterly payment);
     the employer's share follows, invoiced quarterly (buybacks.txt 'Buyback procedures'
     step 4)."""
@@ -287,10 +288,6 @@ class LumpSumPayment(models.Model):
     employer_share = models.DecimalField(max_digits=12, decimal_places=2)
     invoice_quarter = models.CharField(max_length=7)  # e.g. 2026-Q2
     invoice_id = models.BigIntegerField(null=True, blank=True)  # the remittances invoice
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["received_date", "id"]

@@ -2,8 +2,22 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+class Recorded(models.Model):
+    """A fact staff entered by hand (a payment received, an election, a leave, a notice):
+    who recorded it and when."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
 
 
 class ScheduledRun(models.Model):

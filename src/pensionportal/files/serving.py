@@ -26,20 +26,18 @@ def may_read(user: User, stored: StoredFile) -> bool:
     return access.belongs_to(user, stored.organization_id)
 
 
-def serve_file(
+def _audit_read(
     user: User,
     stored: StoredFile,
+    action: str,
+    target: str,
+    details: dict[str, Any] | None,
     *,
     request: HttpRequest | None = None,
-    filename: str | None = None,
-    content_type: str | None = None,
-    action: str = "files.downloaded",
-    target: str = "",
-    details: dict[str, Any] | None = None,
-    inline: bool = False,
-) -> StreamingHttpResponse:
-    """An attachment download of `stored`, audited as `action` (the owner's own name for
-    the event, e.g. "exchange.file_downloaded"), with `target` the owner's reference."""
+    ip_address: str | None = None,
+) -> None:
+    """The last check before content leaves (404 when the user may not read it, or there is
+    none), and its audit row."""
     if not stored.has_content or not may_read(user, stored):
         raise Http404("No such file.")
     with transaction.atomic():
@@ -55,7 +53,25 @@ def serve_file(
                 "sha256": stored.sha256,
                 **(details or {}),
             },
+            ip_address=ip_address,
         )
+
+
+def serve_file(
+    user: User,
+    stored: StoredFile,
+    *,
+    request: HttpRequest | None = None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    action: str = "files.downloaded",
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    inline: bool = False,
+) -> StreamingHttpResponse:
+    """An attachment download of `stored`, audited as `action` (the owner's own name for
+    the event, e.g. "exchange.file_downloaded"), with `target` the owner's reference."""
+    _audit_read(user, stored, action, target, details, request=request)
     response = StreamingHttpResponse(
         open_chunks(stored),
         content_type=content_type or stored.content_type or "application/octet-stream",
@@ -114,22 +130,7 @@ def open_audited(
     """`serve_file` for a door that is not HTTP (the SFTP outbox): the same last check and
     audit row, then a seekable reader of the decrypted content (random access, chunk by
     chunk, never the whole file in memory)."""
-    if not stored.has_content or not may_read(user, stored):
-        raise Http404("No such file.")
-    with transaction.atomic():
-        record(
-            action,
-            actor=user,
-            organization=stored.organization,
-            target=target or stored.reference,
-            details={
-                "file": stored.reference,
-                "what": stored.purpose,
-                "sha256": stored.sha256,
-                **(details or {}),
-            },
-            ip_address=ip_address,
-        )
+    _audit_read(user, stored, action, target, details, ip_address=ip_address)
     return open_reader(stored)
 
 

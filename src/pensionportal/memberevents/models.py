@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.core.models import Recorded
+
 
 class NoticeTiming(models.TextChoices):
     EARLY = "early", "Early: more than six months before"
@@ -22,7 +24,7 @@ class NoticeTiming(models.TextChoices):
     LATE = "late", "Late: less than four months before"
 
 
-class RetirementNotice(models.Model):
+class RetirementNotice(Recorded):
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="retirement_notices"
     )
@@ -30,10 +32,6 @@ class RetirementNotice(models.Model):
     retirement_date = models.DateField()
     timing = models.CharField(max_length=8, choices=NoticeTiming.choices)
     notes = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-received_on", "-id"]

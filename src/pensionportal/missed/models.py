@@ -10,9 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from pensionportal.core.models import Recorded
 
 ZERO = Decimal("0.00")
 
@@ -41,7 +42,7 @@ CHOICES_FOR_FORM = {
 }
 
 
-class Election(models.Model):
+class Election(Recorded):
     """A member's written election, as received by the administrator."""
 
     member = models.ForeignKey(
@@ -57,10 +58,6 @@ class Election(models.Model):
     sub_allowance_to = models.DateField(null=True, blank=True)
     received_date = models.DateField()
     notes = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["applies_from", "id"]
@@ -130,7 +127,7 @@ class Cause(models.TextChoices):
     )
 
 
-class BridgingLeave(models.Model):
+class BridgingLeave(Recorded):
     """A leave of absence with pay under a bridging benefit, recorded by staff
     (reporting-pension-data.txt cause 5: "When a member has been granted a leave of absence
     with pay pursuant to a bridging benefit and no contributions were submitted"). The LOA
@@ -143,10 +140,6 @@ class BridgingLeave(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     notes = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["start_date", "id"]
@@ -155,7 +148,7 @@ class BridgingLeave(models.Model):
         return f"bridging {self.start_date}..{self.end_date}"
 
 
-class WrongPlanTransfer(models.Model):
+class WrongPlanTransfer(Recorded):
     """Contributions for the member found at another plan (reporting-pension-data.txt cause
     1: "The employer remitted contributions to the wrong plan, either to the Ontario
     Pension Board or another Plan in error"). Recording it opens the period as missed;
@@ -172,10 +165,6 @@ class WrongPlanTransfer(models.Model):
     received_on = models.DateField(null=True, blank=True)
     amount_received = _money()
     notes = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["period_start", "id"]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from pensionportal.core.models import Recorded
 from pensionportal.rules import deadlines, interest
 
 ZERO = Decimal("0.00")
@@ -112,7 +113,7 @@ class BankImport(models.Model):
         return self.filename
 
 
-class Payment(models.Model):
+class Payment(Recorded):
     """Money received. Kept even when it matches nothing (organization unknown): listed as
     unmatched, never dropped (issue 7, Bad input)."""
 
@@ -143,10 +144,6 @@ class Payment(models.Model):
         "Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
     )
     notes = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-received_on", "-id"]
