@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: sftp-client test-api-schema bench-api layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: bench-search sftp-client test-api-schema bench-api layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -130,6 +130,11 @@ bench-files: install-dev
 
 bench-mmc: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000
+
+# Message search through the blind index over 1,000,000 messages of 1,000 employers
+# (SEARCH_MESSAGES=100000 to size it down), beside a bare token lookup (bench/search.py).
+bench-search: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/search.py
 
 # API submissions a minute (1,000-row PAY files: upload, check, apply, polled to applied)
 # beside the same files sent through the Pension data page, on one worker (bench/api.py).

@@ -64,6 +64,7 @@ ENV = {
     "PORTAL_SECRET_KEY": secrets.token_urlsafe(50),
     "PORTAL_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     "PORTAL_INDEX_KEY": secrets.token_urlsafe(32),
+    "PORTAL_SEARCH_INDEX_KEYS": "api:" + secrets.token_urlsafe(32),
     "PORTAL_ALLOWED_HOSTS": "127.0.0.1",
     "PORTAL_SSL_REDIRECT": "0",
     "PORTAL_BASE_URL": BASE,

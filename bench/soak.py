@@ -97,6 +97,7 @@ ENV = {
     "PORTAL_ENCRYPTION_KEYS": _fernet_key(),
     "PORTAL_INDEX_KEY": secrets.token_urlsafe(32),
     "PORTAL_AUDIT_KEYS": "soak:" + secrets.token_urlsafe(32),
+    "PORTAL_SEARCH_INDEX_KEYS": "soak:" + secrets.token_urlsafe(32),
     "PORTAL_ALLOWED_HOSTS": "127.0.0.1",
     "PORTAL_SSL_REDIRECT": "0",  # plain HTTP on loopback; TLS ends at the load balancer
     "PORTAL_BASE_URL": BASE,

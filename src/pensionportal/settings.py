@@ -449,6 +449,17 @@ if not INDEX_KEYS:
         raise ImproperlyConfigured("PORTAL_INDEX_KEY must be set when PORTAL_PRODUCTION=1.")
     INDEX_KEYS = [SECRET_KEY]
 
+# Keys of the message search index (messaging/search_index.py: keyed hashes of the words
+# of subjects and bodies), "id:secret" each, newest first; their own secrets, never an
+# encryption or audit key. Rotate with `manage.py rotate_keys --index-only` (README).
+SEARCH_INDEX_KEYS = _env_list("PORTAL_SEARCH_INDEX_KEYS", "")
+if not SEARCH_INDEX_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("PORTAL_SEARCH_INDEX_KEYS must be set when PORTAL_PRODUCTION=1.")
+    SEARCH_INDEX_KEYS = [
+        "dev:" + hashlib.sha256(("search-index:" + SECRET_KEY).encode()).hexdigest()
+    ]
+
 # --- Signed forms (issue 20): the administrator's document-signing certificate ---------
 # PEM files (README "Signed forms"). Outside production `make run` makes a development CA
 # and certificate in SIGNING_DIR on the first run; production must configure its own.

@@ -130,6 +130,7 @@ def test_production_settings_log_json_and_pool_connections() -> None:
         "PORTAL_ENCRYPTION_KEYS": "ZmFrZS1rZXktZm9yLXRlc3RzLW9ubHktMzJieXRlcyE=",
         "PORTAL_INDEX_KEY": "y" * 40,
         "PORTAL_AUDIT_KEYS": "t1:" + "z" * 40,
+        "PORTAL_SEARCH_INDEX_KEYS": "s1:" + "w" * 40,
         "DATABASE_URL": "postgres://portal@127.0.0.1:5/portal",
     }
     out = subprocess.run(

@@ -37,6 +37,7 @@ def _production_env(**overrides: str | None) -> dict[str, str]:
             "PORTAL_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "PORTAL_INDEX_KEY": secrets.token_urlsafe(48),
             "PORTAL_AUDIT_KEYS": "t1:" + secrets.token_urlsafe(40),
+            "PORTAL_SEARCH_INDEX_KEYS": "s1:" + secrets.token_urlsafe(40),
             "PORTAL_ALLOWED_HOSTS": "portal.example.org",
             "PORTAL_ISSUER_NAME": "Plan Administrator Inc.",
             "PORTAL_ISSUER_ADDRESS": "1 Main Street|Toronto, ON  M5C 3A7",
@@ -89,6 +90,10 @@ def test_the_deployment_checklist_flags_development_settings() -> None:
         ("PORTAL_SECRET_KEY", "PORTAL_SECRET_KEY must be set when PORTAL_PRODUCTION=1."),
         ("PORTAL_ENCRYPTION_KEYS", "PORTAL_ENCRYPTION_KEYS must be set when PORTAL_PRODUCTION=1."),
         ("PORTAL_INDEX_KEY", "PORTAL_INDEX_KEY must be set when PORTAL_PRODUCTION=1."),
+        (
+            "PORTAL_SEARCH_INDEX_KEYS",
+            "PORTAL_SEARCH_INDEX_KEYS must be set when PORTAL_PRODUCTION=1.",
+        ),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(missing: str, message: str) -> None:

@@ -32,23 +32,23 @@ class AuditKey:
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
 
-def parse(value: str) -> list[AuditKey]:
+def parse(value: str, setting: str = "PORTAL_AUDIT_KEYS") -> list[AuditKey]:
     """`id:secret,id:secret` into keys; refuses a malformed id, a short secret or a
-    repeated id with a message that names which."""
+    repeated id with a message that names which (and the setting it came from: the
+    message search index's keys have the same form, messaging/search_index.py)."""
     keys: list[AuditKey] = []
     for item in [part.strip() for part in value.split(",") if part.strip()]:
         key_id, sep, secret = item.partition(":")
         if not sep or not KEY_ID.match(key_id):
             raise ImproperlyConfigured(
-                "PORTAL_AUDIT_KEYS: each key is id:secret, the id 1-16 letters, digits, - or _."
+                f"{setting}: each key is id:secret, the id 1-16 letters, digits, - or _."
             )
         if len(secret) < MIN_SECRET:
             raise ImproperlyConfigured(
-                f"PORTAL_AUDIT_KEYS: the secret of key {key_id!r} is shorter than "
-                f"{MIN_SECRET} characters."
+                f"{setting}: the secret of key {key_id!r} is shorter than {MIN_SECRET} characters."
             )
         if any(known.id == key_id for known in keys):
-            raise ImproperlyConfigured(f"PORTAL_AUDIT_KEYS: key id {key_id!r} appears twice.")
+            raise ImproperlyConfigured(f"{setting}: key id {key_id!r} appears twice.")
         keys.append(AuditKey(key_id, secret.encode()))
     return keys
 

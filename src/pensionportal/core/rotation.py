@@ -50,8 +50,20 @@ class BlindIndex:
         return apps.get_model(self.model)
 
 
+@dataclass(frozen=True)
+class RebuildableIndex:
+    """An index kept in a table of its own under versioned keys (the message search index):
+    it counts what is not under its newest key and rebuilds that, batch by batch."""
+
+    what: str
+    setting: str
+    stale: Callable[[], int]
+    rebuild: Callable[[int, Callable[[str], None] | None], RotationResult]
+
+
 _FIELDS: dict[tuple[str, str], EncryptedField] = {}
 _INDEXES: dict[tuple[str, str], BlindIndex] = {}
+_REBUILDABLE: dict[str, RebuildableIndex] = {}
 
 
 def register_encrypted_field(model: str, field: str, *, what: str) -> None:
@@ -62,6 +74,20 @@ def register_blind_index(
     model: str, field: str, *, purpose: str, source: Callable[[Any], str], what: str
 ) -> None:
     _INDEXES[(model, field)] = BlindIndex(model, field, purpose, source, what)
+
+
+def register_rebuildable_index(
+    what: str,
+    *,
+    setting: str,
+    stale: Callable[[], int],
+    rebuild: Callable[[int, Callable[[str], None] | None], RotationResult],
+) -> None:
+    _REBUILDABLE[what] = RebuildableIndex(what, setting, stale, rebuild)
+
+
+def rebuildable_indexes() -> list[RebuildableIndex]:
+    return list(_REBUILDABLE.values())
 
 
 def encrypted_fields() -> list[EncryptedField]:
@@ -225,7 +251,8 @@ def rotate_fields(
 def reindex(
     batch: int = 500, progress: Callable[[str], None] | None = None
 ) -> list[RotationResult]:
-    """Re-compute every registered blind index under the newest index key."""
+    """Re-compute every registered blind index under the newest index key, and rebuild every
+    registered index table under its newest key."""
     results = []
     for entry in blind_index_fields():
         model = entry.model_class()
@@ -252,6 +279,7 @@ def reindex(
             if progress is not None:
                 progress(f"{entry.what}: {rotated} re-indexed so far")
         results.append(RotationResult(entry.what, rotated, unreadable))
+    results.extend(table.rebuild(batch, progress) for table in rebuildable_indexes())
     return results
 
 

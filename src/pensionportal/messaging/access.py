@@ -12,9 +12,11 @@ from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
+from pensionportal.accounts.models import Organization
 
 from . import references
 from .models import Attachment, Mailbox, Thread
+from .search_index import Scope
 
 
 def visible_threads(user: AnyUser) -> QuerySet[Thread]:
@@ -26,6 +28,28 @@ def visible_threads(user: AnyUser) -> QuerySet[Thread]:
     return Thread.objects.filter(
         organization__in=access.organizations_for(user, Capability.MESSAGES)
     )
+
+
+def search_scope(user: AnyUser, organization: int | None = None) -> Scope:
+    """The organizations whose part of the message search index the user may query (the
+    tokens are computed per organization): staff every organization, anyone else the
+    organizations where they hold a messaging role; `organization` narrows it to one of
+    those (another organization gives an empty scope, so nothing matches)."""
+    if not access.can_use(user, Capability.MESSAGES):
+        return Scope(())
+    if access.is_staff_user(user):
+        if organization is not None:
+            return Scope(
+                tuple(Organization.objects.filter(pk=organization).values_list("pk", flat=True))
+            )
+        return Scope(
+            tuple(Organization.objects.order_by("pk").values_list("pk", flat=True)),
+            every_organization=True,
+        )
+    mine = access.organizations_for(user, Capability.MESSAGES)
+    if organization is not None:
+        mine = mine.filter(pk=organization)
+    return Scope(tuple(mine.order_by("pk").values_list("pk", flat=True)))
 
 
 def access_thread(user: AnyUser, reference: str) -> Thread:

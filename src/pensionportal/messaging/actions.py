@@ -30,7 +30,7 @@ from pensionportal.files.serving import serve_file
 from pensionportal.files.uploads import ReceivedUpload
 from pensionportal.rules.deadlines import pension_partner_reply_by
 
-from . import conf, references
+from . import conf, references, search_index
 from .access import visible_threads
 from .filetypes import FileKind
 from .models import Attachment, Mailbox, Message, Thread, ThreadRead, ThreadStatus
@@ -85,7 +85,9 @@ def start_thread(
             created_at=now,
             last_message_at=now,
         )
-        message = _add_message(thread, actor, from_staff, body, stored, now)
+        message = _add_message(
+            thread, actor, from_staff, body, stored, now, subject=subject.strip()
+        )
         record(
             "messaging.thread_started",
             request=request,
@@ -171,13 +173,24 @@ def _add_message(
     body: str,
     stored: Sequence[AttachmentUpload],
     now: datetime,
+    *,
+    subject: str | None = None,
 ) -> Message:
+    """`subject` for a thread's first message: its subject and reference are indexed with it."""
     message = Message.objects.create(
         thread=thread,
         author=actor,
         from_staff=from_staff,
         body_encrypted=encrypt_text(body),
         created_at=now,
+        search_key=search_index.current_key().id,
+    )
+    search_index.index_message(
+        message,
+        organization_id=thread.organization_id,
+        body=body,
+        subject=subject,
+        reference=thread.reference if subject is not None else None,
     )
     for item in stored:
         Attachment.objects.create(

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.apps import AppConfig
 
 from pensionportal.core import rotation
@@ -9,6 +11,9 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # The index imports the models, which load only once the app registry is ready.
+        from . import search_index
+
         rotation.register_encrypted_field(
             "messaging.Thread", "subject_encrypted", what="message subjects"
         )
@@ -18,3 +23,22 @@ class MessagingConfig(AppConfig):
         rotation.register_encrypted_field(
             "messaging.Attachment", "filename_encrypted", what="attachment names"
         )
+        rotation.register_rebuildable_index(
+            SEARCH_INDEX,
+            setting=search_index.SETTING,
+            stale=lambda: search_index.stale().count(),
+            rebuild=_rebuild_search_index,
+        )
+
+
+SEARCH_INDEX = "message search index"
+
+
+def _rebuild_search_index(
+    batch: int, progress: Callable[[str], None] | None
+) -> rotation.RotationResult:
+    # As in ready(): the index imports the models.
+    from . import search_index
+
+    result = search_index.rebuild(batch, progress)
+    return rotation.RotationResult(SEARCH_INDEX, result.rebuilt, result.unreadable)

@@ -13,7 +13,7 @@ from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.files.uploads import ReceivedUpload, UploadPolicy, refusals_into
 
-from . import conf
+from . import conf, search_index
 from .access import writable_mailboxes
 from .actions import AttachmentUpload
 from .filetypes import ALLOWED_DESCRIPTION, EXTENSIONS
@@ -200,8 +200,18 @@ class StatusForm(forms.Form):
 class SearchForm(forms.Form):
     """Issue 4, "List page": search by reference, words, mailbox, dates, organization."""
 
-    reference = forms.CharField(required=False, label="Reference", max_length=20)
-    words = forms.CharField(required=False, label="Words in subject or message", max_length=200)
+    reference = forms.CharField(
+        required=False,
+        label="Reference",
+        max_length=20,
+        help_text="The whole reference (SM-XXXX-XXXX) or one of its groups of four.",
+    )
+    words = forms.CharField(
+        required=False,
+        label="Words in subject or message",
+        max_length=200,
+        help_text="Whole words, each one in the thread. Capitals and accents do not matter.",
+    )
     mailbox = forms.ChoiceField(required=False, label="Mailbox")
     organization = forms.ChoiceField(required=False, label="Organization")
     date_from = forms.DateField(
@@ -242,6 +252,29 @@ class SearchForm(forms.Form):
         else:
             for name in ("status", "overdue", "mine"):
                 del self.fields[name]
+
+    def clean_reference(self) -> str:
+        raw: str = self.cleaned_data.get("reference") or ""
+        if raw.strip() and search_index.parse_reference_query(raw) is None:
+            raise forms.ValidationError(
+                f"{raw.strip()} is not a reference: enter it as SM-XXXX-XXXX, or one of its "
+                "groups of four letters and digits."
+            )
+        return raw.strip()
+
+    def clean_words(self) -> str:
+        raw: str = self.cleaned_data.get("words") or ""
+        if not raw.strip():
+            return ""
+        terms = search_index.query_terms(raw)
+        if not terms:
+            raise forms.ValidationError("Enter words made of letters or digits to search for.")
+        if len(terms) > search_index.MAX_QUERY_TERMS:
+            raise forms.ValidationError(
+                f"Search for at most {search_index.MAX_QUERY_TERMS} words at a time "
+                f"(you entered {len(terms)})."
+            )
+        return raw.strip()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

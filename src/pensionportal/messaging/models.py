@@ -114,6 +114,8 @@ class Message(models.Model):
     from_staff = models.BooleanField()
     body_encrypted = models.TextField()
     created_at = models.DateTimeField(db_index=True)
+    # Id of the search-index key its tokens are under (search_index.py); "" = not indexed.
+    search_key = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering: ClassVar[list[str]] = ["created_at", "id"]
@@ -124,6 +126,28 @@ class Message(models.Model):
     @property
     def body(self) -> str:
         return decrypt_text(self.body_encrypted)
+
+
+class SearchToken(models.Model):
+    """One term of one message in the search index (search_index.py): a keyed hash of a
+    normalized word or of the reference, within the thread's organization. Looked up by
+    token, organization and thread in one index; never holds any text."""
+
+    pk = models.CompositePrimaryKey("message", "token")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+", db_index=False)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+", db_index=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token = models.BigIntegerField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["token", "organization", "thread"], name="messaging_search_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"token of message {self.message_id}"
 
 
 class Attachment(models.Model):

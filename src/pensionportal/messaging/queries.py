@@ -1,8 +1,9 @@
 """Listing, unread marks and search over the threads a user may see.
 
-Search by words decrypts subjects and bodies of the user's *visible*, already filtered
-threads and keeps those containing every word (bodies are encrypted at rest, so the
-database cannot search them; at a pension portal's scale this is fast enough).
+Search by words and by a group of a reference goes through the blind index of
+`search_index.py` (keyed hashes of the words, within the user's organizations): an indexed
+query, nothing is decrypted to match. Only the threads shown on the page have their
+subjects decrypted, for display.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.utils import timezone
 from pensionportal.accounts.access import AnyUser
 from pensionportal.rules.deadlines import inquiry_escalation_date
 
-from .access import visible_threads
+from . import search_index
+from .access import search_scope, visible_threads
 from .models import Message, Thread, ThreadRead, ThreadStatus
 
 
@@ -74,8 +76,22 @@ class ThreadSearch:
 def search_threads(user: AnyUser, search: ThreadSearch) -> QuerySet[Thread]:
     """The user's threads matching `search`, newest activity first, with `is_unread`."""
     threads = side_filter(visible_threads(user), user, archived=search.archived)
-    if search.reference:
-        threads = threads.filter(reference__icontains=search.reference.strip())
+    terms: list[str] = []
+    if search.reference.strip():
+        wanted = search_index.parse_reference_query(search.reference)
+        if wanted is None:
+            return with_unread(threads.none(), user)
+        if wanted.reference:
+            threads = threads.filter(reference=wanted.reference)
+        else:
+            terms.append(f"g:{wanted.group}")
+    if search.words.strip():
+        terms.extend(search_index.query_terms(search.words))
+        if not terms:
+            return with_unread(threads.none(), user)
+    if terms:
+        scope = search_scope(user, search.organization)
+        threads = search_index.matching(threads, scope, terms)
     if search.mailbox:
         threads = threads.filter(mailbox__slug=search.mailbox)
     if search.organization is not None:
@@ -96,8 +112,6 @@ def search_threads(user: AnyUser, search: ThreadSearch) -> QuerySet[Thread]:
         threads = overdue(threads)
     if search.assigned_to_me:
         threads = threads.filter(assigned_to_id=user.pk)
-    if search.words.strip():
-        threads = threads.filter(pk__in=_containing_words(threads, search.words))
     return (
         with_unread(threads, user)
         .select_related("organization", "mailbox", "assigned_to")
@@ -122,18 +136,3 @@ def escalation_date(thread: Thread) -> date | None:
         return None
     waiting_since = timezone.localdate(thread.last_message_at)
     return inquiry_escalation_date(waiting_since)
-
-
-def _containing_words(threads: QuerySet[Thread], words: str) -> list[int]:
-    wanted = [word.casefold() for word in words.split()]
-    texts: dict[int, list[str]] = {}
-    for pk, subject in threads.values_list("pk", "subject_encrypted"):
-        texts[pk] = [Thread(subject_encrypted=subject).subject.casefold()]
-    bodies = Message.objects.filter(thread_id__in=list(texts)).values_list(
-        "thread_id", "body_encrypted"
-    )
-    for thread_id, body in bodies:
-        texts[thread_id].append(Message(body_encrypted=body).body.casefold())
-    return [
-        pk for pk, parts in texts.items() if all(any(w in part for part in parts) for w in wanted)
-    ]

@@ -3,7 +3,10 @@
     manage.py rotate_keys            re-encrypt every value and re-wrap every file key not
                                      under the newest PORTAL_ENCRYPTION_KEYS key, and
                                      re-compute every blind index under the newest
-                                     PORTAL_INDEX_KEYS key; batched, safe to run again
+                                     PORTAL_INDEX_KEYS key, and rebuild the message
+                                     search index under the newest
+                                     PORTAL_SEARCH_INDEX_KEYS key; batched, safe to run
+                                     again (searches keep working meanwhile)
     manage.py rotate_keys --check    how many items are still under each older key; exits
                                      with status 1 while anything is (or cannot be read)
 
@@ -83,6 +86,12 @@ class Command(BaseCommand):
             if index.unreadable:
                 self.stdout.write(f"  {index.unreadable} cannot be read with any configured key")
                 unreadable += index.unreadable
+        for table in rotation.rebuildable_indexes():
+            left = table.stale()
+            self.stdout.write(
+                f"{table.what} ({table.setting}): {left} not under the newest key, to re-index"
+            )
+            stale_indexes += left
         for position in range(1, len(names)):
             self.stdout.write(
                 f"Still under key {position + 1} ({names[position]}): {older[position]}"

@@ -1,0 +1,303 @@
+"""The message search index: a blind index, so a search finds threads by the words of their
+subjects and bodies, or by reference, with one indexed query and without decrypting
+anything (issue 18, "Must do" 4; docs/security.md "Message search index" says what it
+reveals and why that is acceptable).
+
+A message's *terms* are its normalized words (casefolded, accents folded, split on anything
+that is not a letter or a digit) and, for the first message of a thread, the words of the
+subject and the thread's reference (whole, and each of its two groups of four). Each term is
+stored as a *token*: the first 8 bytes of HMAC-SHA-256, under a search-index key of its own
+(`PORTAL_SEARCH_INDEX_KEYS`, ``id:secret``, newest first), over the organization's id and the
+term. The organization is inside the hash, so the same word in two organizations gives two
+unrelated tokens, and a token of one organization can never match a message of another.
+
+Whole words only, no prefixes: a prefix token per word would multiply the table several
+times and reveal which messages share a beginning of a word (three letters of a name).
+Eight bytes, not 32: within one organization two different terms collide with a
+probability around 1e-10 even at a million distinct words, and a collision can only show a
+thread the user may see anyway (one of their own organization's), never another's.
+
+Each message records the id of the key its tokens were computed under (`search_key`). A
+search asks for the tokens under every configured key, so after a new key is put in front
+the old one keeps answering until `manage.py rotate_keys --index-only` (or
+`manage.py index_messages`) has re-indexed every message, batch by batch, each batch
+swapped in its own transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import Min, Q, QuerySet
+
+from pensionportal.audit.keys import AuditKey, parse
+from pensionportal.core import crypto
+
+from .models import Message, SearchToken
+
+SETTING = "PORTAL_SEARCH_INDEX_KEYS"
+MAX_QUERY_TERMS = 10
+MAX_WORD_LENGTH = 64
+_GROUP = "[2-9A-HJKMNP-Z]{4}"
+# A reference written in a text: SM-ABCD-EFGH, also with spaces or without separators.
+_REFERENCE_IN_TEXT = re.compile(rf"\bSM[-\s]?({_GROUP})[-\s]?({_GROUP})\b", re.IGNORECASE)
+_REFERENCE_QUERY = re.compile(rf"^(?:SM)?({_GROUP})?({_GROUP})$")
+_WORD = re.compile(r"[^\W_]+")
+
+SearchKey = AuditKey  # the same "id:secret" form and checks as the audit trail's keys
+
+
+def ring() -> tuple[SearchKey, ...]:
+    keys = _parsed(tuple(settings.SEARCH_INDEX_KEYS))
+    if not keys:
+        raise ImproperlyConfigured(f"No message search index key: set {SETTING}.")
+    return keys
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(values: tuple[str, ...]) -> tuple[SearchKey, ...]:
+    return tuple(parse(",".join(values), SETTING))
+
+
+def current_key() -> SearchKey:
+    return ring()[0]
+
+
+# --- Terms ------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Casefolded with accents removed: "Zoë", "ZOE" and "zoé" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _words(text: str) -> list[str]:
+    return [word[:MAX_WORD_LENGTH] for word in _WORD.findall(fold(text))]
+
+
+def _split_references(text: str) -> tuple[list[str], str]:
+    """The references written in `text` (canonical), and the text without them."""
+    found = [
+        f"SM-{m.group(1).upper()}-{m.group(2).upper()}" for m in _REFERENCE_IN_TEXT.finditer(text)
+    ]
+    return found, _REFERENCE_IN_TEXT.sub(" ", text)
+
+
+def text_terms(text: str) -> list[str]:
+    """The terms of a subject, a body or a query, in order, each once."""
+    references, rest = _split_references(text)
+    terms = [f"r:{reference}" for reference in references] + [f"w:{w}" for w in _words(rest)]
+    return list(dict.fromkeys(terms))
+
+
+def reference_terms(reference: str) -> list[str]:
+    """A thread's own reference: whole, and each group of four (someone may remember one)."""
+    _sm, first, second = reference.split("-")
+    return [f"r:{reference}", f"g:{first}", f"g:{second}"]
+
+
+def message_terms(
+    body: str, *, subject: str | None = None, reference: str | None = None
+) -> set[str]:
+    terms = set(text_terms(body))
+    if subject is not None:
+        terms.update(text_terms(subject))
+    if reference is not None:
+        terms.update(reference_terms(reference))
+    return terms
+
+
+def query_terms(words: str) -> list[str]:
+    """What a search for `words` asks for: every term must be in the thread (AND)."""
+    return text_terms(words)
+
+
+@dataclass(frozen=True)
+class ReferenceQuery:
+    """What the Reference box asked for: a whole reference, or one group of four."""
+
+    reference: str = ""
+    group: str = ""
+
+
+def parse_reference_query(raw: str) -> ReferenceQuery | None:
+    """ "sm-abcd-efgh", "ABCDEFGH" or "abcd"; None when it cannot be part of a reference."""
+    compact = re.sub(r"[\s-]", "", raw).upper()
+    match = _REFERENCE_QUERY.match(compact)
+    if match is None:
+        return None
+    first, second = match.groups()
+    if first:
+        return ReferenceQuery(reference=f"SM-{first}-{second}")
+    return ReferenceQuery(group=second)
+
+
+# --- Tokens -----------------------------------------------------------------------------
+
+
+def token(key: SearchKey, organization_id: int, term: str) -> int:
+    message = f"{organization_id}\x1f{term}".encode()
+    digest = hmac.digest(key.secret, message, hashlib.sha256)
+    return int.from_bytes(digest[:8], "big", signed=True)  # fits a signed 64-bit column
+
+
+def tokens_for(organization_ids: Iterable[int], term: str) -> list[int]:
+    """The term's tokens in each organization, under every configured key."""
+    keys = ring()
+    return [token(key, org, term) for org in organization_ids for key in keys]
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+def index_message(
+    message: Any, *, organization_id: int, body: str, subject: str | None, reference: str | None
+) -> None:
+    """Index a message being sent, from its plaintext, in the sender's transaction. The
+    message was created with `search_key` = the newest key's id (`current_key().id`)."""
+    key = current_key()
+    assert message.search_key == key.id, "create the message with search_key=current_key().id"
+    terms = message_terms(body, subject=subject, reference=reference)
+    SearchToken.objects.bulk_create(
+        _rows(SearchToken, key, message.pk, message.thread_id, organization_id, terms)
+    )
+
+
+def _rows(
+    token_model: Any,
+    key: SearchKey,
+    message_id: int,
+    thread_id: int,
+    organization_id: int,
+    terms: Iterable[str],
+) -> list[Any]:
+    tokens = {token(key, organization_id, term) for term in terms}
+    return [
+        token_model(
+            message_id=message_id,
+            thread_id=thread_id,
+            organization_id=organization_id,
+            token=value,
+        )
+        for value in sorted(tokens)
+    ]
+
+
+# --- Searching --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organizations whose part of the index a user may query (messaging/access.py)."""
+
+    organization_ids: tuple[int, ...]
+    every_organization: bool = False  # staff: no need to repeat the list in the query
+
+
+def matching(threads: QuerySet[Any], scope: Scope, terms: Sequence[str]) -> QuerySet[Any]:
+    """`threads` restricted to those holding every term (AND), one indexed semi-join each."""
+    if not scope.organization_ids:
+        return threads.none()
+    for term in terms:
+        rows = SearchToken.objects.filter(token__in=tokens_for(scope.organization_ids, term))
+        if not scope.every_organization:
+            rows = rows.filter(organization_id__in=scope.organization_ids)
+        threads = threads.filter(pk__in=rows.values("thread_id"))
+    return threads
+
+
+# --- Re-indexing (after a key rotation, or messages from before the index) ---------------
+
+
+@dataclass
+class RebuildResult:
+    rebuilt: int
+    unreadable: int  # its body or subject cannot be decrypted with any configured key
+
+
+def stale(message_model: Any = None) -> QuerySet[Any]:
+    """Messages not indexed under the newest key (or not indexed at all)."""
+    if message_model is None:
+        message_model = Message
+    found: QuerySet[Any] = message_model.objects.filter(~Q(search_key=current_key().id))
+    return found
+
+
+def rebuild(
+    batch: int = 500,
+    progress: Callable[[str], None] | None = None,
+    *,
+    everything: bool = False,
+    message_model: Any = None,
+    token_model: Any = None,
+) -> RebuildResult:
+    """Re-index, under the newest key, every message that is not under it (`everything`:
+    every message). Each batch is locked, its old tokens deleted and its new ones written in
+    one transaction: a search sees either set, and both answer, so nothing stops meanwhile.
+    Interrupted, it is simply run again. The model arguments are for the data migration."""
+    if message_model is None or token_model is None:
+        message_model, token_model = Message, SearchToken
+    key = current_key()
+    manager = message_model.objects
+    candidates = manager.all() if everything else stale(message_model)
+    rebuilt = unreadable = 0
+    last = 0
+    while True:
+        ids = list(
+            candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        last = ids[-1]
+        with transaction.atomic():
+            rows = list(
+                manager.select_for_update()
+                .filter(pk__in=ids)
+                .order_by("pk")
+                .values_list(
+                    "pk",
+                    "thread_id",
+                    "thread__organization_id",
+                    "thread__reference",
+                    "thread__subject_encrypted",
+                    "body_encrypted",
+                )
+            )
+            thread_ids = {row[1] for row in rows}
+            firsts = set(
+                manager.filter(thread_id__in=thread_ids)
+                .values("thread_id")
+                .annotate(first=Min("pk"))
+                .values_list("first", flat=True)
+            )
+            new_rows: list[Any] = []
+            done: list[int] = []
+            for pk, thread_id, org_id, reference, subject_encrypted, body_encrypted in rows:
+                try:
+                    body = crypto.decrypt_text(body_encrypted)
+                    first = pk in firsts
+                    subject = crypto.decrypt_text(subject_encrypted) if first else None
+                except crypto.DecryptionError:
+                    unreadable += 1
+                    continue
+                terms = message_terms(body, subject=subject, reference=reference if first else None)
+                new_rows.extend(_rows(token_model, key, pk, thread_id, org_id, terms))
+                done.append(pk)
+            token_model.objects.filter(message_id__in=done).delete()
+            token_model.objects.bulk_create(new_rows, batch_size=2000)
+            manager.filter(pk__in=done).update(search_key=key.id)
+            rebuilt += len(done)
+        if progress is not None:
+            progress(f"message search index: {rebuilt} messages re-indexed so far")
+    return RebuildResult(rebuilt, unreadable)
