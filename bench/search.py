@@ -162,7 +162,9 @@ def seed() -> dict[str, Any]:
     def thread_rows() -> Iterator[tuple[Any, ...]]:
         position = 0
         for n, org, reference, size in plan:
-            subject = " ".join(rng.choices(words, cum_weights=weights, k=rng.randint(2, 6))).capitalize()
+            subject = " ".join(
+                rng.choices(words, cum_weights=weights, k=rng.randint(2, 6))
+            ).capitalize()
             subjects[n] = subject
             first = start + step * position
             position += size
