@@ -16,7 +16,8 @@ submissions, send secure messages with an attachment and download reports. Durin
 
 - a PAY file of 100,000 rows is uploaded and, while it is being applied, the worker
   applying it is killed with SIGKILL (then started again); the reaper finds the submission
-  and it is applied once;
+  and it is applied once (the fault waits up to SOAK_APPLY_WAIT s, 600, after the load
+  ends for the file to reach its apply);
 - one web process is killed with SIGKILL (gunicorn starts another);
 - the SMTP server is stopped for SOAK_SMTP_OUTAGE seconds (60).
 
@@ -62,6 +63,9 @@ MIN_ROWS, MAX_ROWS = 1000, min(20000, MEMBERS)
 SMTP_OUTAGE = float(os.environ.get("SOAK_SMTP_OUTAGE", "60"))
 UPLOADS_PER_MINUTE = float(os.environ.get("SOAK_UPLOADS_PER_MINUTE", "12"))
 DRAIN_SECONDS = float(os.environ.get("SOAK_DRAIN_SECONDS", "600"))
+# How long after the load ends the worker fault still waits for the 100,000-row file to
+# reach its apply: on a loaded machine its check can outlast a short run.
+APPLY_WAIT = float(os.environ.get("SOAK_APPLY_WAIT", "600"))
 WEB_PROCESSES = 2
 WORKERS = 2
 PASSWORD = "Soak!Test2026"
@@ -688,7 +692,7 @@ async def faults_timeline(
         log(f"uploading the {BIG_ROWS}-row PAY file")
         await big.upload(BIG_ROWS)
     await big.client.aclose()
-    killer = asyncio.to_thread(kill_worker_mid_apply, processes, faults, deadline)
+    killer = asyncio.to_thread(kill_worker_mid_apply, processes, faults, deadline + APPLY_WAIT)
     killing = asyncio.ensure_future(killer)
     await asyncio.sleep(max(0.0, started + SECONDS * 0.35 - time.monotonic()))
     smtp.stop()
