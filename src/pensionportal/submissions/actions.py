@@ -15,12 +15,21 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
+from pensionportal.datafiles.problems import Problem
 from pensionportal.files import store as files
 from pensionportal.files.models import StoredFile
 
 from . import conf
-from .intake import RUNNABLE_AGAIN, IntakeError, check_sender, record_submission
-from .models import Source, Status, Submission
+from .corrections import (
+    CORRECTABLE,
+    Edits,
+    Sheet,
+    corrected_filename,
+    dump_checked,
+    dump_edits,
+)
+from .intake import RUNNABLE_AGAIN, IntakeError, check_bytes, check_sender, record_submission
+from .models import Correction, Source, Status, Submission
 from .tasks import queue_apply, queue_validation, requeue
 
 __all__ = [
@@ -29,11 +38,17 @@ __all__ = [
     "IdempotencyConflict",
     "IntakeError",
     "Receipt",
+    "check_draft",
     "confirm",
+    "correction_refusal",
+    "discard_draft",
+    "open_draft",
     "receive",
     "receive_once",
     "receive_stored",
     "run_again",
+    "save_draft",
+    "send_correction",
 ]
 
 
@@ -191,6 +206,12 @@ def confirm(actor: User, submission: Submission, request: HttpRequest | None) ->
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if locked.status != Status.AWAITING_CONFIRMATION:
             raise IntakeError("This submission is not waiting for a confirmation.")
+        replacement = _replacement(locked)
+        if replacement is not None:
+            raise IntakeError(
+                f"This file was corrected online: {replacement.reference} replaces it. "
+                "Confirm that one instead."
+            )
         locked.status = Status.ACCEPTED
         locked.confirmed_by = actor
         locked.confirmed_at = timezone.now()
@@ -224,3 +245,142 @@ def run_again(actor: User, submission: Submission, request: HttpRequest | None) 
             target=submission.reference,
         )
         requeue(submission.pk)
+
+
+# --- Correct online (issue 16 Must do 2) ----------------------------------------------------
+
+
+def open_draft(original: Submission) -> Correction | None:
+    return Correction.objects.filter(original=original, state=Correction.State.OPEN).first()
+
+
+def _replacement(original: Submission) -> Submission | None:
+    """The correction sent for ``original`` that is not rejected, if any."""
+    return original.replaced_by.exclude(status=Status.REJECTED).order_by("-id").first()
+
+
+def correction_refusal(original: Submission) -> str:
+    """Why ``original`` cannot be corrected online now ("" when it can)."""
+    if original.status not in CORRECTABLE:
+        return "Only a rejected file, or one with warnings, can be corrected online."
+    if original.status == Status.VALIDATED_TEST and not (
+        original.error_count or original.warning_count
+    ):
+        return "This file has no problems to correct."
+    replacement = _replacement(original)
+    if replacement is not None:
+        return f"This file has already been corrected online: {replacement.reference} replaces it."
+    return ""
+
+
+def save_draft(
+    actor: User, original: Submission, edits: Edits, request: HttpRequest | None
+) -> Correction:
+    """Keep the changed cells (encrypted) in the submission's one open draft."""
+    check_sender(actor, original.organization)
+    refusal = correction_refusal(original)
+    if refusal:
+        raise IntakeError(refusal)
+    with transaction.atomic():
+        Submission.objects.select_for_update().get(pk=original.pk)  # one draft at a time
+        draft = open_draft(original)
+        if draft is None:
+            draft = Correction.objects.create(
+                original=original,
+                organization=original.organization,
+                created_by=actor,
+                edits_encrypted=dump_edits(edits),
+            )
+            record(
+                "submission.correction_started",
+                request=request,
+                actor=actor,
+                organization=original.organization,
+                target=original.reference,
+            )
+        else:
+            draft.edits_encrypted = dump_edits(edits)
+            draft.updated_at = timezone.now()
+            draft.save(update_fields=["edits_encrypted", "updated_at"])
+    return draft
+
+
+def check_draft(
+    actor: User, original: Submission, sheet: Sheet, request: HttpRequest | None
+) -> tuple[Correction, list[Problem]]:
+    """Save the edits and run the file's checks on the corrected file (nothing sent)."""
+    draft = save_draft(actor, original, sheet.edits, request)
+    _parsed, problems = check_bytes(original, sheet.corrected_csv(), corrected_filename(original))
+    draft.checked_encrypted = dump_checked(problems)
+    draft.checked_at = timezone.now()
+    draft.save(update_fields=["checked_encrypted", "checked_at"])
+    return draft, problems
+
+
+def send_correction(
+    actor: User, original: Submission, sheet: Sheet, request: HttpRequest | None
+) -> Submission:
+    """The corrected file becomes a new submission (stored encrypted, checked like any
+    upload) that records the one it replaces; the original stays as it was."""
+    if not sheet.edits:
+        raise IntakeError("Nothing has been changed yet: correct a cell before sending.")
+    draft = save_draft(actor, original, sheet.edits, request)
+    filename = corrected_filename(original)
+    stored = files.store(
+        [sheet.corrected_csv()],
+        purpose="submissions.pension_data",
+        filename=filename,
+        organization=original.organization,
+        max_size=conf.max_file_bytes(),
+        keep_now=False,
+    )
+    with transaction.atomic():
+        locked = Correction.objects.select_for_update().get(pk=draft.pk)
+        if locked.state != Correction.State.OPEN:
+            files.purge(stored)
+            raise IntakeError("This correction has already been sent.")
+        submission = record_submission(
+            actor,
+            original.organization,
+            filename,
+            stored,
+            then=queue_validation,
+            source=Source.CORRECTION,
+            test_mode=original.test_mode,
+            row_offset=original.row_offset,
+            request=request,
+            replaces=original,
+        )
+        locked.state = Correction.State.SENT
+        locked.sent = submission
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["state", "sent", "updated_at"])
+        record(
+            "submission.correction_sent",
+            request=request,
+            actor=actor,
+            organization=original.organization,
+            target=original.reference,
+            details={"replaced_by": submission.reference, "cells": sheet.edits.count()},
+        )
+    return submission
+
+
+def discard_draft(actor: User, original: Submission, request: HttpRequest | None) -> None:
+    check_sender(actor, original.organization)
+    with transaction.atomic():
+        draft = open_draft(original)
+        if draft is None:
+            return
+        draft.state = Correction.State.DISCARDED
+        draft.edits_encrypted = dump_edits(Edits())
+        draft.checked_encrypted = ""
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["state", "edits_encrypted", "checked_encrypted", "updated_at"])
+        record(
+            "submission.correction_discarded",
+            request=request,
+            actor=actor,
+            organization=original.organization,
+            target=original.reference,
+        )

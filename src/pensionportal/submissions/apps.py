@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from pensionportal.core import events
+from pensionportal.core import events, rotation
 
 
 class SubmissionsConfig(AppConfig):
@@ -17,3 +17,9 @@ class SubmissionsConfig(AppConfig):
 
         events.subscribe(events.PensionDataFileReceived, reactions.take_pension_data_file)
         reaper.register("submissions", reap_stuck)
+        rotation.register_encrypted_field(
+            "submissions.Correction", "edits_encrypted", what="online corrections"
+        )
+        rotation.register_encrypted_field(
+            "submissions.Correction", "checked_encrypted", what="online corrections' checks"
+        )

@@ -13,6 +13,7 @@ the work again.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from decimal import Decimal
@@ -88,10 +89,12 @@ def record_submission(
     row_offset: int = 0,
     request: HttpRequest | None = None,
     idempotency_key: str = "",
+    replaces: Submission | None = None,
 ) -> Submission:
     """Record a submission for a file already stored and pending (a streamed upload), and
     call `then(submission id)` in the same transaction (tasks.queue_validation: the steps
-    do not know the queue). The file is purged if anything is refused."""
+    do not know the queue). The file is purged if anything is refused. ``replaces``: the
+    submission a file corrected online replaces (kept unchanged)."""
     try:
         check_sender(actor, organization)
     except IntakeError:
@@ -114,6 +117,7 @@ def record_submission(
                 idempotency_key=idempotency_key,
                 row_offset=row_offset,
                 submitted_by=actor,
+                replaces=replaces,
             )
             record(
                 "submission.received",
@@ -126,6 +130,7 @@ def record_submission(
                     "test_mode": test_mode,
                     "sha256": stored.sha256,
                     "filename": submission.filename,
+                    **({"replaces": replaces.reference} if replaces is not None else {}),
                 },
             )
             files.keep(stored, organization=organization)
@@ -139,7 +144,21 @@ def record_submission(
 # --- Validate ------------------------------------------------------------------------------
 
 
-def _context(submission: Submission) -> ValidationContext:
+def check_bytes(
+    original: Submission, data: bytes, filename: str
+) -> tuple[ParsedFile | Unreadable, list[Problem]]:
+    """The checks a file would get as a correction of ``original`` ("Check again" in the
+    online correction), with nothing stored: the same reader, validators and registry as
+    `validate_submission`, the original (and this unsent file) not counted as sent."""
+    parsed = read(data, filename)
+    if isinstance(parsed, Unreadable):
+        return parsed, list(parsed.problems)
+    registry = DatabaseRegistry(original.organization, replaced_submission_id=original.pk)
+    context = _context(original, sha256=hashlib.sha256(data).hexdigest())
+    return parsed, validate(parsed, registry, context)
+
+
+def _context(submission: Submission, sha256: str | None = None) -> ValidationContext:
     organization = submission.organization
     participation = None
     if organization.plan == Plan.SELECT and organization.plan_participation_date:
@@ -153,7 +172,7 @@ def _context(submission: Submission) -> ValidationContext:
         plan=plan,
         participation=participation,
         tolerance=conf.tolerance(),
-        file_sha256=submission.sha256,
+        file_sha256=sha256 if sha256 is not None else submission.sha256,
     )
 
 
@@ -204,7 +223,11 @@ def validate_submission(submission_id: int) -> Submission:
 
 def _check(submission: Submission) -> tuple[ParsedFile | Unreadable, DatabaseRegistry]:
     parsed = read_submission(submission)
-    registry = DatabaseRegistry(submission.organization, exclude_submission_id=submission.pk)
+    registry = DatabaseRegistry(
+        submission.organization,
+        exclude_submission_id=submission.pk,
+        replaced_submission_id=submission.replaces_id,
+    )
     if isinstance(parsed, Unreadable):
         problems = list(parsed.problems)
     else:

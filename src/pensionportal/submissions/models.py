@@ -32,6 +32,7 @@ class Source(models.TextChoices):
     ONLINE = "online", "Online entry"
     API = "api", "Payroll system (API)"
     SFTP = "sftp", "Payroll system (SFTP)"
+    CORRECTION = "correct", "Corrected online"
 
 
 class Submission(models.Model):
@@ -52,6 +53,11 @@ class Submission(models.Model):
     upload_id = models.BigIntegerField(null=True, blank=True)  # exchange upload, if any
     # The API's Idempotency-Key: a retried upload with the same key is the same submission.
     idempotency_key = models.CharField(max_length=255, blank=True)
+    # A file corrected online ("Correct online", issue 16): the submission it replaces. The
+    # replaced one is kept as it was; while this one is not rejected it cannot be confirmed.
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
     # PAY header, kept for duplicate checks and reconciliation with the money received.
     pay_cycle = models.CharField(max_length=12, blank=True)
     pay_date = models.DateField(null=True, blank=True)
@@ -126,3 +132,49 @@ class SubmissionProblem(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.row} {self.column}: {self.rule}"
+
+
+class Correction(models.Model):
+    """A draft of a file corrected online ("Correct online", issue 16 Must do 2): the cells
+    the user changed, kept between pages of a large file, encrypted at rest (a cell may be a
+    SIN). One open draft per submission, shared by the organization's users who may send
+    files; sending it makes a new submission that `replaces` the original, which is never
+    changed."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        SENT = "sent", "Sent"
+        DISCARDED = "discarded", "Discarded"
+
+    original = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="drafts")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # JSON {"rows": {file row number: {field key: value}}, "header": {field key: value}},
+    # a Fernet token (core.crypto).
+    edits_encrypted = models.TextField()
+    # The last "Check again" (JSON list of problems, values masked as stored problems are),
+    # a Fernet token; empty until the draft is checked.
+    checked_encrypted = models.TextField(blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    sent = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["original"],
+                condition=models.Q(state="open"),
+                name="one_open_correction_per_submission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"correction of {self.original.reference} ({self.state})"

@@ -36,9 +36,19 @@ PAY check asks for the deductions without importing it."""
 
 
 class DatabaseRegistry:
-    def __init__(self, organization: Organization, exclude_submission_id: int | None = None):
+    def __init__(
+        self,
+        organization: Organization,
+        exclude_submission_id: int | None = None,
+        replaced_submission_id: int | None = None,
+    ):
+        """``exclude_submission_id``: the submission being checked; ``replaced_submission_id``:
+        the one it corrects (a file corrected online is not a duplicate of its original)."""
         self.organization = organization
         self.exclude = exclude_submission_id
+        self._excluded = [
+            i for i in (exclude_submission_id, replaced_submission_id) if i is not None
+        ]
         self._member_ids: dict[str, int] = {}
 
     @cached_property
@@ -103,8 +113,8 @@ class DatabaseRegistry:
         query = Submission.objects.filter(
             organization=self.organization, status__in=_LIVE, test_mode=False, sha256=sha256
         )
-        if self.exclude is not None:
-            query = query.exclude(pk=self.exclude)
+        if self._excluded:
+            query = query.exclude(pk__in=self._excluded)
         return query.exists()
 
     def remittance_submitted(self, key: RemittanceKey) -> bool:
@@ -117,8 +127,8 @@ class DatabaseRegistry:
             period_end=key.period_end,
             payment_reference=key.payment_reference,
         )
-        if self.exclude is not None:
-            query = query.exclude(pk=self.exclude)
+        if self._excluded:
+            query = query.exclude(pk__in=self._excluded)
         return query.exists()
 
     def employee_ids_on_record(self) -> Collection[str]:

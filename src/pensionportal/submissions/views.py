@@ -3,11 +3,14 @@ problem report, confirmation of warnings, and online entry."""
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
@@ -16,14 +19,18 @@ from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.datafiles import templates
+from pensionportal.datafiles.model import ParsedFile
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.files.uploads import accepts_uploads, received, refusals
 
-from . import actions, online
+from . import actions, corrections, online
 from .access import access_submission, visible_submissions
-from .models import Severity, Source, Status
+from .intake import read_submission
+from .models import Correction, Severity, Source, Status, Submission
 from .report import CONTENT_TYPES, serve_problem_report
 from .uploads import upload_policy
+
+logger = logging.getLogger(__name__)
 
 REFRESHING = {Status.RECEIVED, Status.VALIDATING, Status.APPLYING}
 
@@ -94,6 +101,9 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "warnings": problems.filter(severity=Severity.WARNING).count(),
             "can_run_again": access.staff_can(request.user, Capability.SUBMISSIONS)
             and submission.status in actions.RUNNABLE_AGAIN,
+            "can_correct": not access.is_staff_user(request.user)
+            and not actions.correction_refusal(submission),
+            "replaced_by": submission.replaced_by.order_by("-id").first(),
         },
     )
 
@@ -288,3 +298,142 @@ def template_download(request: HttpRequest, template: str, fmt: str) -> HttpResp
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{code}-template.{fmt}"'
     return response
+
+
+# --- Correct online (issue 16 Must do 2) -----------------------------------------------------
+
+
+def _sheet(
+    original: Submission, parsed: ParsedFile
+) -> tuple[corrections.Sheet, Correction | None, int | None]:
+    """The original's rows under the open draft's edits, marked with the problems of the
+    draft's last check (with their total) or else the original's own."""
+    draft = actions.open_draft(original)
+    edits = corrections.load_edits(draft)
+    checked_total = None
+    if draft is not None and draft.checked_encrypted:
+        marked, checked_total = corrections.load_checked(draft)
+    else:
+        marked = corrections.stored_problems(original, parsed)
+    sheet = corrections.Sheet(original, parsed, edits, marked)
+    sheet.use_registry(lambda: corrections.employee_ids_on_record(original.organization))
+    return sheet, draft, checked_total
+
+
+def _correct_url(submission_id: int, show: str, page: int | str = 1) -> str:
+    return f"{reverse('submissions:correct', args=[submission_id])}?show={show}&page={page}"
+
+
+@section(Capability.SUBMISSIONS, audience=Audience.EMPLOYERS)
+def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """The file's rows with the problem cells marked, to edit, check again and send."""
+    user = _user(request)
+    original = access_submission(user, submission_id)
+    show = "all" if (request.POST.get("show") or request.GET.get("show")) == "all" else "problems"
+    refusal = actions.correction_refusal(original)
+    parsed = None if refusal else _readable(original)
+    if refusal or parsed is None:
+        return render(
+            request,
+            "submissions/correct.html",
+            {"submission": original, "refusal": refusal or corrections.UNREADABLE},
+        )
+    sheet, draft, checked_total = _sheet(original, parsed)
+    if request.method == "POST":
+        return _correct_post(request, user, original, sheet, show)
+    numbers = sheet.all_rows() if show == "all" else sheet.problem_rows()
+    page = Paginator(numbers, corrections.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [sheet.row(number) for number in page.object_list]
+    errors = sum(1 for p in sheet.marked if p.is_error)
+    return render(
+        request,
+        "submissions/correct.html",
+        {
+            "submission": original,
+            "sheet": sheet,
+            "draft": draft,
+            "checked_total": checked_total,
+            "errors": errors,
+            "warnings": len(sheet.marked) - errors,
+            "show": show,
+            "page": page,
+            "rows": rows,
+            "row_numbers": ",".join(str(n) for n in page.object_list),
+            "columns": [f for _, f in sheet.columns],
+            "header_cells": sheet.header_cells() if sheet.header_columns else [],
+            "problem_row_count": len(sheet.problem_rows()),
+            "edit_count": sheet.edits.count(),
+        },
+    )
+
+
+def _readable(original: Submission) -> ParsedFile | None:
+    try:
+        parsed = read_submission(original)
+    except Exception:  # storage or decryption: the page says so, nothing else fails
+        logger.warning("submission %s could not be read for correction", original.reference,
+                       exc_info=True)  # fmt: skip
+        return None
+    return parsed if isinstance(parsed, ParsedFile) else None
+
+
+def _posted_rows(request: HttpRequest) -> list[int]:
+    return [int(n) for n in request.POST.get("rows", "").split(",") if n.strip().isdigit()]
+
+
+def _correct_post(
+    request: HttpRequest,
+    user: User,
+    original: Submission,
+    sheet: corrections.Sheet,
+    show: str,
+) -> HttpResponse:
+    sheet.take(request.POST, _posted_rows(request))
+    page = request.POST.get("page", "1")
+    action = request.POST.get("action", "save")
+    if goto := request.POST.get("goto", ""):
+        action, page = "save", goto
+    accept = request.POST.get("accept", "")
+    try:
+        if accept:
+            number, key, value = [*accept.split(":", 2), "", ""][:3]
+            if number.isdigit() and sheet.accept(int(number), key, value):
+                actions.save_draft(user, original, sheet.edits, request)
+                messages.success(request, f"Row {sheet.shown_number(int(number))}: {value} "
+                                 "accepted. Check again or send the corrected file.")  # fmt: skip
+            else:
+                messages.error(request, "That suggestion no longer applies to the cell.")
+        elif action == "check":
+            _, problems = actions.check_draft(user, original, sheet, request)
+            found = sum(1 for p in problems if p.is_error)
+            if found:
+                messages.error(request, f"The corrected file still has {found} error"
+                               f"{'s' if found != 1 else ''}: they are marked below.")  # fmt: skip
+            else:
+                warned = len(problems)
+                messages.success(
+                    request,
+                    "No errors left. Send the corrected file"
+                    + (f" (it has {warned} warning{'s' if warned != 1 else ''} to confirm)."
+                       if warned else "."),
+                )  # fmt: skip
+            page = "1"
+        elif action == "send":
+            submission = actions.send_correction(user, original, sheet, request)
+            messages.success(
+                request,
+                f"The corrected file was sent as {submission.reference}, replacing "
+                f"{original.reference} (kept as it was). Checking it now.",
+            )
+            return redirect("submissions:detail", submission.pk)
+        elif action == "discard":
+            actions.discard_draft(user, original, request)
+            messages.success(request, "Your changes were discarded. The file is as it was sent.")
+            return redirect("submissions:detail", original.pk)
+        else:
+            actions.save_draft(user, original, sheet.edits, request)
+            if not goto:
+                messages.success(request, "Your changes are saved.")
+    except actions.IntakeError as error:
+        messages.error(request, error.message)
+    return redirect(_correct_url(original.pk, show, page))
