@@ -361,6 +361,7 @@ def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
             "row_numbers": ",".join(str(n) for n in page.object_list),
             "columns": [f for _, f in sheet.columns],
             "header_cells": sheet.header_cells() if sheet.header_columns else [],
+            "header_open": bool(sheet.header_problems or sheet.edits.header),
             "problem_row_count": len(sheet.problem_rows()),
             "edit_count": sheet.edits.count(),
         },

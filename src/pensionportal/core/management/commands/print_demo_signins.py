@@ -34,6 +34,8 @@ class Command(BaseCommand):
             f" Files are stored encrypted in {describe_storage()}; every upload is",
             " checked (try sending a program renamed statement.pdf in File Upload).",
             " Keys: make rotate-keys-check (what is still under an older key).",
+            " Pension data (upload@): PAY_2026-11-13.csv is rejected (D1OO2 typed for",
+            " D1002, a type X, a pay 2,400.OO): open it and press Correct online.",
         ]
         lines += _connections(base)
         lines += ["=" * 78, ""]
