@@ -28,7 +28,11 @@ def test_a_clerk_corrects_d1o03_in_the_browser_and_sees_it_applied(
     org.plan_participation_date = dt.date(2015, 1, 1)
     org.save()
     clerk = make_user(org, [Role.FILE_UPLOAD])
-    for employee_id, sin in (("D1001", "550911895"), ("D1002", "130692544"), ("D1003", "193456787")):
+    for employee_id, sin in (
+        ("D1001", "550911895"),
+        ("D1002", "130692544"),
+        ("D1003", "193456787"),
+    ):
         make_member(org, employee_id, sin=sin)
     page = browser_page
     sign_in(page, live_server.url, clerk.email)

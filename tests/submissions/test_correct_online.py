@@ -67,9 +67,10 @@ def test_the_problem_cell_is_marked_with_its_did_you_mean(org: Organization, cle
     assert 'value="5:employee_id:D1003"' in body
     # Problem rows only: row 4 (D1001) has no problem and is not listed; "all" lists it.
     assert "c-4-employee_id" not in body
-    assert "c-4-employee_id" in _client(clerk).get(
-        f"/submissions/{original.pk}/correct/?show=all"
-    ).content.decode()
+    assert (
+        "c-4-employee_id"
+        in _client(clerk).get(f"/submissions/{original.pk}/correct/?show=all").content.decode()
+    )
     detail = _client(clerk).get(f"/submissions/{original.pk}/").content.decode()
     assert f"/submissions/{original.pk}/correct/" in detail
 
@@ -208,10 +209,14 @@ def test_another_organizations_submission_is_404_and_staff_and_applied_files_are
     original = _rejected(org, clerk)
     outsider = make_user(make_org(), [Role.FILE_UPLOAD])
     assert _client(outsider).get(f"/submissions/{original.pk}/correct/").status_code == 404
-    assert _client(outsider).post(
-        f"/submissions/{original.pk}/correct/", {"action": "send"}
-    ).status_code == 404
-    applied = submit(clerk, org, pay_file([pay_row("D1001"), pay_row("D1003")], reference="EFT-2"), "PAY_b.csv")
+    assert (
+        _client(outsider)
+        .post(f"/submissions/{original.pk}/correct/", {"action": "send"})
+        .status_code
+        == 404
+    )
+    both = pay_file([pay_row("D1001"), pay_row("D1003")], reference="EFT-2")
+    applied = submit(clerk, org, both, "PAY_b.csv")
     assert applied.status == Status.APPLIED
     page = _client(clerk).get(f"/submissions/{applied.pk}/correct/").content.decode()
     assert "Only a rejected file, or one with warnings, can be corrected online." in page
