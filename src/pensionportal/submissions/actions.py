@@ -38,6 +38,7 @@ __all__ = [
     "IdempotencyConflict",
     "IntakeError",
     "Receipt",
+    "apply_tested",
     "check_draft",
     "confirm",
     "correction_refusal",
@@ -384,3 +385,32 @@ def discard_draft(actor: User, original: Submission, request: HttpRequest | None
             organization=original.organization,
             target=original.reference,
         )
+
+
+def apply_tested(actor: User, submission: Submission, request: HttpRequest | None) -> Submission:
+    """ "Apply this file now" (issue 16 Must do 4): a test-mode file checked without errors
+    becomes a real submission without being sent again. It is checked once more, as a real
+    submission (the registry may have moved since the test), and then applied, or waits for
+    the confirmation of its warnings."""
+    check_sender(actor, submission.organization)
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status != Status.VALIDATED_TEST or not locked.test_mode:
+            raise IntakeError("Only a file checked in test mode can be applied this way.")
+        if locked.error_count:
+            raise IntakeError(
+                "This file has errors: correct them (online or in the file) before applying."
+            )
+        locked.test_mode = False
+        locked.status = Status.RECEIVED
+        locked.save(update_fields=["test_mode", "status"])
+        record(
+            "submission.apply_requested",
+            request=request,
+            actor=actor,
+            organization=locked.organization,
+            target=locked.reference,
+            details={"from_test_mode": True, "warnings": locked.warning_count},
+        )
+        queue_validation(locked.pk)
+    return locked

@@ -159,7 +159,14 @@ def check_bytes(
 
 
 def _context(submission: Submission, sha256: str | None = None) -> ValidationContext:
-    organization = submission.organization
+    return validation_context(
+        submission.organization, sha256 if sha256 is not None else submission.sha256
+    )
+
+
+def validation_context(organization: Organization, sha256: str | None = None) -> ValidationContext:
+    """The organization's plan, participation and tolerance, as the checks use them (also
+    the online PAY form's expected contributions)."""
     participation = None
     if organization.plan == Plan.SELECT and organization.plan_participation_date:
         participation = Participation(organization.plan_participation_date)
@@ -172,7 +179,7 @@ def _context(submission: Submission, sha256: str | None = None) -> ValidationCon
         plan=plan,
         participation=participation,
         tolerance=conf.tolerance(),
-        file_sha256=sha256 if sha256 is not None else submission.sha256,
+        file_sha256=sha256,
     )
 
 

@@ -5,17 +5,27 @@ same pipeline as an uploaded file."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
+from pensionportal.accounts.models import Organization
 from pensionportal.datafiles.fields import TemplateSpec
 from pensionportal.datafiles.model import ParsedFile, Unreadable
+from pensionportal.datafiles.next_period import (
+    Period,
+    expected_contributions,
+    next_period,
+    next_reference,
+)
 from pensionportal.datafiles.specs import SPECS
 
-from .intake import read_submission
+from .intake import read_submission, validation_context
 from .models import Status, Submission
+from .registry_db import DatabaseRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +68,13 @@ class LastPay:
     header: dict[str, str] = field(default_factory=dict)
     rows: list[dict[str, str]] = field(default_factory=list)
     problem: str = ""  # why the form starts empty, in the clerk's words
+    filled_from: str = ""  # the last file's reference, and what was filled in
 
 
 def last_pay_rows(organization_id: int) -> LastPay:
     """ "Start from last pay period": the last applied PAY file's pay cycle and detail rows
-    (amounts included, dates and the payment reference left for the clerk). A file that
+    (amounts included), and the next period's start, end, pay date and payment reference
+    from the cycle and the last reference's pattern (datafiles/next_period.py). A file that
     cannot be read leaves the form empty and says so: a convenience never fails a page."""
     last = (
         Submission.objects.filter(
@@ -84,7 +96,92 @@ def last_pay_rows(organization_id: int) -> LastPay:
         return unreadable
     if isinstance(parsed, Unreadable):
         return unreadable
-    return LastPay(_header_of(parsed), _rows_of(parsed))
+    header = _header_of(parsed)
+    filled = _next_header(last)
+    header.update(filled)
+    told = f"Started from {last.reference} (pay date {last.pay_date}): its rows and pay cycle"
+    if filled:
+        told += (
+            f"; the next period {filled['period_start']} to {filled['period_end']}, "
+            f"paid {filled['pay_date']}"
+            + (f", reference {filled['payment_reference']}" if "payment_reference" in filled
+               else "; enter the payment reference")
+        )  # fmt: skip
+    return LastPay(header, _rows_of(parsed), filled_from=told + ". Check every figure.")
+
+
+def _next_header(last: Submission) -> dict[str, str]:
+    if not (last.pay_cycle and last.pay_date and last.period_start and last.period_end):
+        return {}
+    try:
+        period = next_period(
+            last.pay_cycle, Period(last.period_start, last.period_end, last.pay_date)
+        )
+    except ValueError:
+        return {}
+    found = {
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "pay_date": period.pay_date.isoformat(),
+    }
+    reference = next_reference(last.payment_reference, last.pay_date, period.pay_date)
+    if reference:
+        found["payment_reference"] = reference
+    return found
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Beside an entered contribution: what the plan's formula gives, and whether the
+    entered figure differs by more than the tolerance."""
+
+    amount: Decimal
+    differs: bool
+
+
+def expected_rows(
+    organization: Organization,
+    header: Mapping[str, str],
+    rows: Sequence[Mapping[str, str]],
+) -> list[dict[str, Expected]]:
+    """For each row, the expected contributions on its Pensionable Pay (rules engine), for
+    the header's pay date and cycle; {} for a row (or a form) that cannot be computed."""
+    pay_date = _date(header.get("pay_date", ""))
+    cycle = header.get("pay_cycle", "")
+    if pay_date is None or not cycle:
+        return [{} for _ in rows]
+    context = validation_context(organization)
+    ids = {row.get("employee_id", "").strip() for row in rows} - {""}
+    members = DatabaseRegistry(organization).members(ids) if ids else {}
+    found: list[dict[str, Expected]] = []
+    for row in rows:
+        pay = _amount(row.get("pensionable_pay", ""))
+        if pay is None:
+            found.append({})
+            continue
+        member = members.get(row.get("employee_id", "").strip())
+        expected = expected_contributions(context, cycle, pay_date, pay, member)
+        shown = {}
+        for key, amount in expected.items():
+            entered = _amount(row.get(key, "")) if row.get(key, "").strip() else Decimal(0)
+            differs = entered is None or abs(entered - amount) > context.tolerance
+            shown[key] = Expected(amount, differs)
+        found.append(shown)
+    return found
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.strip().replace(",", "").replace("$", ""))
+    except InvalidOperation:
+        return None
 
 
 _KEEP_FROM_LAST = {"pay_cycle"}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:submission_id>/", views.submission_detail, name="detail"),
     path("<int:submission_id>/confirm/", views.confirm, name="confirm"),
     path("<int:submission_id>/correct/", views.correct, name="correct"),
+    path("<int:submission_id>/apply-now/", views.apply_now, name="apply_now"),
     path("<int:submission_id>/run-again/", views.run_again, name="run_again"),
     path("<int:submission_id>/problems.<str:fmt>", views.report, name="report"),
 ]

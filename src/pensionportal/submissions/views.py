@@ -104,6 +104,10 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "can_correct": not access.is_staff_user(request.user)
             and not actions.correction_refusal(submission),
             "replaced_by": submission.replaced_by.order_by("-id").first(),
+            "can_apply_now": not access.is_staff_user(request.user)
+            and submission.status == Status.VALIDATED_TEST
+            and submission.test_mode
+            and not submission.error_count,
         },
     )
 
@@ -121,6 +125,21 @@ def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "Confirmed. The data is being applied.")
+    return redirect("submissions:detail", submission.pk)
+
+
+@section(Capability.SUBMISSIONS, audience=Audience.EMPLOYERS)
+@require_POST
+def apply_now(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = access_submission(request.user, submission_id)
+    try:
+        actions.apply_tested(_user(request), submission, request)
+    except actions.IntakeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "Applying the file: it is checked once more as a real submission first."
+        )
     return redirect("submissions:detail", submission.pk)
 
 
@@ -258,9 +277,15 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
             header, rows = last.header, last.rows
             if last.problem:
                 messages.warning(request, last.problem)
+            elif last.filled_from:
+                messages.info(request, last.filled_from)
     count = max(len(rows), _row_count(request, online.DEFAULT_ROWS))
     while len(rows) < count:
         rows.append({})
+    expected: list[dict[str, online.Expected]] = [{} for _ in rows]
+    chosen_org = next((o for o in organizations if str(o.pk) == chosen), None)
+    if spec.code == "PAY" and chosen_org is not None:
+        expected = online.expected_rows(chosen_org, header, rows)
     return render(
         request,
         "submissions/online.html",
@@ -270,8 +295,10 @@ def online_entry(request: HttpRequest, template: str) -> HttpResponse:
             "chosen": chosen,
             "header_cells": [(f, header.get(f.key, "")) for f in spec.header_fields],
             "row_cells": [
-                (i, [(f, row.get(f.key, "")) for f in spec.fields]) for i, row in enumerate(rows, 1)
+                (i, [(f, row.get(f.key, ""), shown.get(f.key)) for f in spec.fields])
+                for i, (row, shown) in enumerate(zip(rows, expected, strict=True), 1)
             ],
+            "shows_expected": spec.code == "PAY",
             "row_count": len(rows),
             "more_rows": min(len(rows) + 5, online.MAX_ROWS),
         },
