@@ -95,3 +95,50 @@ def test_a_clerk_corrects_d1o03_in_the_browser_and_sees_it_applied(
     page.goto(f"{live_server.url}/submissions/{original.pk}/")
     check_accessibility(page)
     assert page.get_by_text(f"Corrected online as {corrected.reference}").first.is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_online_pay_starts_from_the_next_period_and_a_clean_test_is_applied_now(
+    live_server: LiveServer, browser_page: Page, tmp_path: Path
+) -> None:
+    """Issue 16 Must do 4 in the browser: the next period's dates and reference filled, the
+    expected contributions beside the figures, test mode, then "Apply this file now"."""
+    org = make_org(plan=Plan.SELECT)
+    org.plan_participation_date = dt.date(2015, 1, 1)
+    org.save()
+    clerk = make_user(org, [Role.FILE_UPLOAD])
+    make_member(org, "D1001", sin="550911895")
+    page = browser_page
+    sign_in(page, live_server.url, clerk.email)
+    data = tmp_path / "PAY_2026-03-13.csv"
+    data.write_bytes(pay_file([pay_row("D1001")]))
+    visit(page, f"{live_server.url}/submissions/")
+    page.get_by_label("CSV or Excel (.xlsx) file").set_input_files(str(data))
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Applied", exact=True).first.is_visible()
+
+    visit(page, f"{live_server.url}/submissions/")
+    page.get_by_role("link", name="start from the last pay period").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert page.get_by_label("Pay Date").input_value() == "2026-03-27"
+    assert page.get_by_label("Pay Period Start Date").input_value() == "2026-03-08"
+    assert page.get_by_label("Payment Reference Number").input_value() == "EFT-2026-002"
+    assert page.get_by_text("Matches the plan's formula ($75.00)").first.is_visible()
+    page.get_by_label("Remittance Amount").fill("150.00")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        check_accessibility(page)
+        page.screenshot(path=str(tmp_path / f"online-pay-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Check without applying (test mode)").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert page.get_by_text("Validated (test mode, not applied)").first.is_visible()
+    page.get_by_role("button", name="Apply this file now").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    assert page.get_by_text("Applied", exact=True).first.is_visible()
+    page.screenshot(path=str(tmp_path / "applied-now-1280.png"), full_page=True)
+    assert Contribution.objects.filter(pay_date=dt.date(2026, 3, 27)).count() == 1
