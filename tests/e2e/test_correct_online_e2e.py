@@ -122,11 +122,12 @@ def test_online_pay_starts_from_the_next_period_and_a_clean_test_is_applied_now(
     page.get_by_role("link", name="start from the last pay period").click()
     page.wait_for_load_state()
     check_accessibility(page)
-    assert page.get_by_label("Pay Date").input_value() == "2026-03-27"
-    assert page.get_by_label("Pay Period Start Date").input_value() == "2026-03-08"
-    assert page.get_by_label("Payment Reference Number").input_value() == "EFT-2026-002"
+    assert page.locator("#h-pay_date").input_value() == "2026-03-27"
+    assert page.locator("#h-period_start").input_value() == "2026-03-08"
+    assert page.locator("#h-period_end").input_value() == "2026-03-21"
+    assert page.locator("#h-payment_reference").input_value() == "EFT-2026-002"
     assert page.get_by_text("Matches the plan's formula ($75.00)").first.is_visible()
-    page.get_by_label("Remittance Amount").fill("150.00")
+    page.locator("#h-remittance_amount").fill("150.00")
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         check_accessibility(page)
