@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from allauth.mfa.utils import is_mfa_enabled
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from pensionportal.core.feedback import attempt, refusal_on_form
 from pensionportal.core.query_filters import QueryFilters
 
 from . import access, actions
@@ -41,12 +41,6 @@ from .sections import Audience, section
 def _acting(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _form_error(form: object, error: ActionError) -> None:
-    assert isinstance(form, forms.Form)
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 # --- Users ------------------------------------------------------------------------------
@@ -128,7 +122,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ActionError as error:
-            _form_error(form, error)
+            refusal_on_form(form, error)
         else:
             # The same words whatever the address is (issue 17, "Must do" 1).
             messages.success(
@@ -159,7 +153,7 @@ def invite_staff(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ActionError as error:
-            _form_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Invitation sent to {user.email}.")
             return redirect("accounts:user", user.pk)
@@ -271,12 +265,12 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
     subject = access.access_user(actor, user_id)
     activate = request.POST.get("active") == "1"
-    try:
-        actions.set_active(actor, subject, activate, request)
-    except ActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Account reactivated." if activate else "Account deactivated.")
+    attempt(
+        request,
+        lambda: actions.set_active(actor, subject, activate, request),
+        "Account reactivated." if activate else "Account deactivated.",
+        refused=ActionError,
+    )
     return redirect("accounts:user", subject.pk)
 
 
@@ -306,12 +300,12 @@ def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _acting(request)
     subject = access.access_user(actor, user_id)
-    try:
-        actions.resend_account_link(actor, subject, request)
-    except ActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"A new invitation was sent to {subject.email}.")
+    attempt(
+        request,
+        lambda: actions.resend_account_link(actor, subject, request),
+        f"A new invitation was sent to {subject.email}.",
+        refused=ActionError,
+    )
     return redirect("accounts:user", subject.pk)
 
 
@@ -358,7 +352,7 @@ def organization_new(request: HttpRequest) -> HttpResponse:
         try:
             organization = actions.create_organization(actor, _organization_data(form), request)
         except ActionError as error:
-            _form_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"{organization.name} created.")
             return redirect("accounts:organizations")
@@ -389,7 +383,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
                 request,
             )
         except ActionError as error:
-            _form_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"{organization.name} saved.")
             return redirect("accounts:organizations")
@@ -408,12 +402,12 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     actor = _acting(request)
     invitation = access.access_invitation(actor, invitation_id)
-    try:
-        actions.resend_invitation(actor, invitation, request)
-    except ActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"The invitation to {invitation.user.email} was sent again.")
+    attempt(
+        request,
+        lambda: actions.resend_invitation(actor, invitation, request),
+        f"The invitation to {invitation.user.email} was sent again.",
+        refused=ActionError,
+    )
     return redirect("accounts:users")
 
 
@@ -422,12 +416,12 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
     actor = _acting(request)
     invitation = access.access_invitation(actor, invitation_id)
-    try:
-        actions.cancel_invitation(actor, invitation, request)
-    except ActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"The invitation to {invitation.user.email} was cancelled.")
+    attempt(
+        request,
+        lambda: actions.cancel_invitation(actor, invitation, request),
+        f"The invitation to {invitation.user.email} was cancelled.",
+        refused=ActionError,
+    )
     return redirect("accounts:users")
 
 
@@ -467,12 +461,12 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
     user = _acting(request)
     invitation = access.access_own_invitation(user, invitation_id)
     assert invitation.organization is not None
-    try:
-        actions.decline_invitation(user, invitation, request)
-    except ActionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"You declined the invitation of {invitation.organization.name}.")
+    attempt(
+        request,
+        lambda: actions.decline_invitation(user, invitation, request),
+        f"You declined the invitation of {invitation.organization.name}.",
+        refused=ActionError,
+    )
     return redirect("accounts:my_invitations")
 
 

@@ -18,6 +18,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
+from pensionportal.core.feedback import refusal_on_form
 from pensionportal.core.query_filters import QueryFilters
 from pensionportal.exchange.access import files_for
 from pensionportal.files.serving import serve_file, serve_generated
@@ -73,11 +74,6 @@ def _orgs(request: HttpRequest) -> list[tuple[int, str]]:
 def _ds_orgs(request: HttpRequest) -> list[tuple[int, str]]:
     takes_file = deduction_file_employer_ids(request.user)
     return [(org_id, name) for org_id, name in _orgs(request) if org_id in takes_file]
-
-
-def _apply_error(form: django_forms.Form, error: actions.BuybackError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error))
 
 
 @section(Capability.BUYBACKS)
@@ -157,7 +153,7 @@ def new_application(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except actions.BuybackError as error:
-                _apply_error(form, error)
+                refusal_on_form(form, error)
             else:
                 if buyback.status == Status.REFUSED:
                     messages.warning(request, f"{buyback.reference} was recorded and refused.")
@@ -235,7 +231,7 @@ def _detail_action(
         try:
             done = step(staff, buyback, form.cleaned_data)
         except actions.BuybackError as error:
-            _apply_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, done)
             return redirect("buybacks:detail", buyback.pk)
@@ -392,7 +388,7 @@ def deduction_file(request: HttpRequest) -> HttpResponse:
                 staff, org, form.cleaned_data["pay_date"], request=request
             )
         except actions.BuybackError as error:
-            _apply_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"{run.filename} delivered to {org.name}.")
             return redirect("buybacks:index")

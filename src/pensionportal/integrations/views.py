@@ -3,8 +3,6 @@ pages for API clients and the SFTP account. Views parse input, call one action, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import section
+from pensionportal.core.feedback import attempt, refusal_on_form
 
 from . import actions
 from .access import (
@@ -101,16 +100,6 @@ def _render_organization(
     )
 
 
-def _attempt(request: HttpRequest, step: Callable[[], str]) -> None:
-    """Run an action that needs no form: its message on success, the refusal otherwise."""
-    try:
-        done = step()
-    except actions.IntegrationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-
-
 @section(Capability.USERS)
 @require_http_methods(["GET", "POST"])
 def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
@@ -131,7 +120,7 @@ def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
                 request=request,
             )
         except actions.IntegrationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
         else:
             # The secret is shown in this answer only: never stored, never redirected with.
             return render(
@@ -159,12 +148,12 @@ def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
     client: ApiClient = access_client(user, client_id)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-
-        def revoke() -> str:
-            actions.revoke_client(user, client, request=request)
-            return f"{client.name} was revoked; its tokens no longer work."
-
-        _attempt(request, revoke)
+        attempt(
+            request,
+            lambda: actions.revoke_client(user, client, request=request),
+            f"{client.name} was revoked; its tokens no longer work.",
+            refused=actions.IntegrationError,
+        )
         return redirect("integrations:organization", organization_id=client.organization_id)
     return render(
         request,
@@ -180,15 +169,15 @@ def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = _user(request)
     org = access_managed_organization(user, organization_id)
     account_access.require_staff(user, Capability.USERS)
-
-    def approve() -> str:
-        account = actions.approve_sftp(user, org, request=request)
-        return (
+    attempt(
+        request,
+        lambda: actions.approve_sftp(user, org, request=request),
+        lambda account: (
             f"SFTP is approved for {org.name} (user name {account.username}). Its administrator "
             "can now add the payroll system's public key."
-        )
-
-    _attempt(request, approve)
+        ),
+        refused=actions.IntegrationError,
+    )
     return redirect("integrations:organization", organization_id=org.pk)
 
 
@@ -203,12 +192,12 @@ def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
         messages.error(request, "This organization has no SFTP account.")
     else:
         found = account
-
-        def suspend() -> str:
-            actions.suspend_sftp(user, found, request=request)
-            return f"The SFTP account {found.username} is suspended."
-
-        _attempt(request, suspend)
+        attempt(
+            request,
+            lambda: actions.suspend_sftp(user, found, request=request),
+            f"The SFTP account {account.username} is suspended.",
+            refused=actions.IntegrationError,
+        )
     return redirect("integrations:organization", organization_id=org.pk)
 
 
@@ -235,7 +224,7 @@ def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
                 request=request,
             )
         except actions.IntegrationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Key {key.fingerprint} added to {account.username}.")
             return redirect("integrations:organization", organization_id=org.pk)
@@ -247,10 +236,10 @@ def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
 def key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
     user = _user(request)
     key = access_key(user, key_id)
-
-    def remove() -> str:
-        actions.remove_ssh_key(user, key, request=request)
-        return f"Key {key.fingerprint} removed; it no longer signs in."
-
-    _attempt(request, remove)
+    attempt(
+        request,
+        lambda: actions.remove_ssh_key(user, key, request=request),
+        f"Key {key.fingerprint} removed; it no longer signs in.",
+        refused=actions.IntegrationError,
+    )
     return redirect("integrations:organization", organization_id=key.sftp_account.organization_id)

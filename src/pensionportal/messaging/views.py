@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -18,6 +17,7 @@ from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
+from pensionportal.core.feedback import refusal_on_form
 from pensionportal.files.uploads import accepts_uploads
 
 from . import actions, conf
@@ -47,10 +47,6 @@ def _acting(request: HttpRequest) -> User:
     accounts_access.require(request.user, Capability.MESSAGES)
     assert isinstance(request.user, User)
     return request.user
-
-
-def _form_error(form: forms.Form, error: ActionError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 # --- Lists -------------------------------------------------------------------------------
@@ -137,7 +133,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
             except ActionError as error:
-                _form_error(form, error)
+                refusal_on_form(form, error)
             else:
                 messages.success(
                     request, f"Your message was sent. Its reference is {thread.reference}."
@@ -221,7 +217,7 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
                 request=request,
             )
         except ActionError as error:
-            _form_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, f"Your reply was sent under reference {thread.reference}.")
             return redirect("messaging:thread", reference=thread.reference)
@@ -268,7 +264,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             actions.assign(user, thread, form.cleaned_data["assignee"], request=request)
         except ActionError as error:
-            _form_error(form, error)
+            refusal_on_form(form, error)
         else:
             messages.success(request, "The assignment was saved.")
             return redirect("messaging:thread", reference=thread.reference)

@@ -1,0 +1,37 @@
+"""What a page tells the user after an action: the action's own words when it is done, the
+refusal's words when it is not (nothing changed), beside the form field it concerns when
+the refusal names one (the apps' refusals carry an optional ``field``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
+
+T = TypeVar("T")
+
+
+def refusal_on_form(form: forms.Form, error: Exception) -> None:
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, str(error))
+
+
+def attempt(
+    request: HttpRequest,
+    run: Callable[[], T],
+    done: str | Callable[[T], str],
+    *,
+    refused: type[Exception] | tuple[type[Exception], ...],
+) -> T | None:
+    """Run an action that needs no form: a success message (``done``, or made from the
+    action's result), or the refusal as an error message; the result, or None if refused."""
+    try:
+        result = run()
+    except refused as error:
+        messages.error(request, str(error))
+        return None
+    messages.success(request, done if isinstance(done, str) else done(result))
+    return result
