@@ -402,10 +402,14 @@ class Sheet:
             put(header.number, values)
         numbers = parsed.rows.numbers
         put((numbers[0] - 1) if numbers else len(lines) + 1, parsed.columns)
+        edits = self.edits.rows
         for number, raw in zip(numbers, parsed.rows.raw, strict=True):
+            edited = edits.get(number)
+            if edited is None:
+                put(number, raw)
+                continue
             cells = list(raw)
             for index, spec_field in self.columns:
-                edited = self.edits.rows.get(number, {})
                 if spec_field.key in edited:
                     while len(cells) <= index:
                         cells.append("")
