@@ -3,7 +3,7 @@ last pay period" on the online PAY form): its start, end and pay date by the pay
 and the payment reference by the pattern of the last one, and the contributions the plan's
 formula expects on each row, shown beside the entered figures.
 
-Choices (docs/datafiles.md "Online PAY from the last pay period"):
+Choices (docs/intake.md "Online PAY from the last pay period"):
 
 - weekly and bi-weekly: everything moves by 7 or 14 days;
 - semi-monthly: the next period starts the day after the last one ended and ends the day
