@@ -10,33 +10,23 @@ from django import forms
 from .actions import ElectionInput
 from .models import CHOICES_FOR_FORM, ElectionChoice, ElectionForm
 
+DATE = forms.DateInput(attrs={"type": "date"})
+
 
 class ElectionEntryForm(forms.Form):
     form = forms.ChoiceField(label="Form", choices=ElectionForm.choices)
     choice = forms.ChoiceField(label="The member's election", choices=ElectionChoice.choices)
-    applies_from = forms.DateField(
-        label="First day of the leave or arrangement",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    applies_from = forms.DateField(label="First day of the leave or arrangement", widget=DATE)
     applies_to = forms.DateField(
-        label="Last day of the leave or arrangement (if known)",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Last day of the leave or arrangement (if known)", required=False, widget=DATE
     )
-    received_date = forms.DateField(
-        label="Date the administrator received the form",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    received_date = forms.DateField(label="Date the administrator received the form", widget=DATE)
     sub_allowance_from = forms.DateField(
         label="SUB allowance: first day (1025 only, where the employer gives one)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
     )
-    sub_allowance_to = forms.DateField(
-        label="SUB allowance: last day",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    sub_allowance_to = forms.DateField(label="SUB allowance: last day", required=False, widget=DATE)
     notes = forms.CharField(label="Notes", required=False, max_length=300)
 
     def clean(self) -> dict[str, Any]:
@@ -68,9 +58,6 @@ class ElectionEntryForm(forms.Form):
             sub_allowance_to=d.get("sub_allowance_to"),
             notes=d.get("notes") or "",
         )
-
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class BridgingForm(forms.Form):

@@ -29,7 +29,6 @@ from pensionportal.rules.deadlines import (
     reconciliation_due_date,
     reconciliation_notice_by,
 )
-from pensionportal.rules.interest import late_interest
 from pensionportal.submissions.models import Status, Submission
 
 from . import bank_file, invoicing
@@ -715,21 +714,9 @@ def recalculate_invoice(
         unpaid_charges = min(balance, not_principal)
         start = invoice.due_date + dt.timedelta(days=1)
         if unpaid_charges > 0 and on > start:
-            for line in late_interest(unpaid_charges, start, on, rates).lines:
-                lines.append(
-                    invoicing.DraftLine(
-                        LineKind.INTEREST,
-                        f"Interest on the unpaid balance of {invoice.number}"
-                        f" at the {line.rate_name}",
-                        line.interest,
-                        principal=unpaid_charges,
-                        start=line.start,
-                        end=line.end,
-                        days=line.days,
-                        rate=line.rate,
-                        rate_name=line.rate_name,
-                    )
-                )
+            lines += invoicing.interest_lines(
+                unpaid_charges, start, on, rates, f"the unpaid balance of {invoice.number}"
+            )
     except LookupError as error:
         raise RemittanceError(f"An interest rate is missing: {error}. Add it first.") from None
     for cost in invoice.lines.filter(kind__in=RECOVERY_KINDS):

@@ -63,27 +63,21 @@ def _rates(staff: User) -> None:
             )
     # Every demo date must have a pre-judgment rate in force, or no interest is computed
     # (the first quarter of 2026: the missed LTIP contributions of last year's last pay).
-    if not InterestRate.objects.filter(
-        table=RateTable.PREJUDGMENT, effective=dt.date(2026, 1, 1)
-    ).exists():
-        InterestRate.objects.create(
-            table=RateTable.PREJUDGMENT,
-            effective=dt.date(2026, 1, 1),
-            until=dt.date(2026, 3, 31),
-            rate=D("0.030000"),
-            source=DEMO_PJI_NOTE,
-            entered_by=staff,
-        )
-    if not InterestRate.objects.filter(
-        table=RateTable.PREJUDGMENT, effective=dt.date(2026, 7, 1)
-    ).exists():
-        InterestRate.objects.create(
-            table=RateTable.PREJUDGMENT,
-            effective=dt.date(2026, 7, 1),
-            rate=D("0.030000"),
-            source=DEMO_PJI_NOTE,
-            entered_by=staff,
-        )
+    for effective, until in (
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+        (dt.date(2026, 7, 1), None),
+    ):
+        if not InterestRate.objects.filter(
+            table=RateTable.PREJUDGMENT, effective=effective
+        ).exists():
+            InterestRate.objects.create(
+                table=RateTable.PREJUDGMENT,
+                effective=effective,
+                until=until,
+                rate=D("0.030000"),
+                source=DEMO_PJI_NOTE,
+                entered_by=staff,
+            )
 
 
 def _pay_file(pay_date: dt.date, reference: str) -> tuple[bytes, Decimal]:

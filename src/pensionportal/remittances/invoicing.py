@@ -105,19 +105,26 @@ def draft_lines(advice: RemittanceAdvice, as_of: dt.date, rates: InterestRates) 
         for until, amount, note in chunks:
             if until <= start:
                 continue
-            result = late_interest(amount, start, until, rates)
-            for line in result.lines:
-                lines.append(
-                    DraftLine(
-                        LineKind.INTEREST,
-                        f"Interest on {label.lower()} ({note}) at the {line.rate_name}",
-                        line.interest,
-                        principal=amount,
-                        start=line.start,
-                        end=line.end,
-                        days=line.days,
-                        rate=line.rate,
-                        rate_name=line.rate_name,
-                    )
-                )
+            lines += interest_lines(amount, start, until, rates, f"{label.lower()} ({note})")
     return lines
+
+
+def interest_lines(
+    principal: Decimal, start: dt.date, until: dt.date, rates: InterestRates, on_what: str
+) -> list[DraftLine]:
+    """The late interest on ``principal`` from ``start`` to ``until``: a line for each rate
+    in force, "Interest on <on_what> at the <rate>"."""
+    return [
+        DraftLine(
+            LineKind.INTEREST,
+            f"Interest on {on_what} at the {line.rate_name}",
+            line.interest,
+            principal=principal,
+            start=line.start,
+            end=line.end,
+            days=line.days,
+            rate=line.rate,
+            rate_name=line.rate_name,
+        )
+        for line in late_interest(principal, start, until, rates).lines
+    ]
