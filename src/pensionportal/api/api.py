@@ -47,7 +47,25 @@ class PortalApi(NinjaAPI):
                         answer["description"] = _DESCRIPTIONS.get(
                             int(status), answer.get("description", "")
                         )
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") in ("query", "path"):
+                        _refuse_nul(parameter.get("schema", {}))
         return schema
+
+
+# Every address holding a NUL character is refused before any operation runs
+# (core/middleware.py, answered as a 400 problem): the schema says so.
+NO_NUL = "^[^\\x00]*$"
+
+
+def _refuse_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
+        schema["pattern"] = NO_NUL
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            _refuse_nul(option)
+    if isinstance(schema.get("items"), dict):
+        _refuse_nul(schema["items"])
 
 
 _DESCRIPTIONS = {
