@@ -159,6 +159,15 @@ def draft_notices(today: dt.date, organization: Organization | None = None) -> i
     return drafted
 
 
+def _locked_in(staff: User, notice: RegulatorNotice, status: str, refusal: str) -> RegulatorNotice:
+    """The notice, locked for a staff change that only a notice in ``status`` may take."""
+    access.require_staff(staff, Capability.REMITTANCES)
+    locked = RegulatorNotice.objects.select_for_update().get(pk=notice.pk)
+    if locked.status != status:
+        raise NoticeError(refusal)
+    return locked
+
+
 @transaction.atomic
 def review_notice(
     staff: User,
@@ -169,10 +178,7 @@ def review_notice(
     request: HttpRequest | None = None,
 ) -> RegulatorNotice:
     """Staff checked the draft: ready to file, or withdrawn (with the reason)."""
-    access.require_staff(staff, Capability.REMITTANCES)
-    locked = RegulatorNotice.objects.select_for_update().get(pk=notice.pk)
-    if locked.status != NoticeStatus.DRAFT:
-        raise NoticeError("Only a drafted notice is reviewed.")
+    locked = _locked_in(staff, notice, NoticeStatus.DRAFT, "Only a drafted notice is reviewed.")
     if withdraw and not note.strip():
         raise NoticeError("Say why the notice is withdrawn.")
     today = timezone.localdate()
@@ -205,10 +211,12 @@ def record_filing(
     request: HttpRequest | None = None,
 ) -> RegulatorNotice:
     """The notice was filed with the regulator on ``filed_on`` (its reference, if given)."""
-    access.require_staff(staff, Capability.REMITTANCES)
-    locked = RegulatorNotice.objects.select_for_update().get(pk=notice.pk)
-    if locked.status != NoticeStatus.REVIEWED:
-        raise NoticeError("Review the notice before recording that it was filed.")
+    locked = _locked_in(
+        staff,
+        notice,
+        NoticeStatus.REVIEWED,
+        "Review the notice before recording that it was filed.",
+    )
     if filed_on > timezone.localdate():
         raise NoticeError("The filing date cannot be in the future.")
     if locked.reviewed_on is not None and filed_on < locked.reviewed_on:
