@@ -122,7 +122,12 @@ def test_staff_run_detection_for_one_employer(client: Client) -> None:
     member = make_member(org, "B1", membership_date=dt.date(2025, 1, 1))
     cycles(org, [member], 3, skip={(0, 1)})
     client.force_login(make_staff())
-    response = client.post("/missed/run/", {"organization": str(org.pk)}, follow=True)
+    preview = client.get(f"/missed/employers/{org.pk}/run/").context["preview"]
+    response = client.post(
+        "/missed/run/",
+        {"organization": str(org.pk), "fingerprint": preview.fingerprint},
+        follow=True,
+    )
     assert b"Detection found 1 periods" in response.content
 
 

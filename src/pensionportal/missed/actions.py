@@ -40,7 +40,8 @@ from pensionportal.rules.interest import InterestRates
 from pensionportal.submissions.models import Status, Submission
 
 from . import documents, loading
-from .detection import NOT_REMITTED, detect, interest_on, reclassify_top_up
+from .detection import NOT_REMITTED, Settings, detect, interest_on, reclassify_top_up
+from .detection import Finding as DetectedFinding
 from .models import (
     CHOICES_FOR_FORM,
     OPEN_STAGES,
@@ -307,12 +308,11 @@ def _interest(
     return computed.member, computed.employer, computed.note
 
 
-@transaction.atomic
-def run_detection(
-    organization: Organization, today: dt.date, actor: User | None = None
-) -> DetectionResult:
-    """Detect and store the organization's findings: new ones are added, those not yet on a
-    case are refreshed, and those no longer detected (and not invoiced) are withdrawn."""
+def detected_findings(
+    organization: Organization, today: dt.date
+) -> tuple[list[DetectedFinding], Settings]:
+    """What detection finds today, written nowhere (run_detection stores it; the preview of
+    "Run detection now" shows it)."""
     records = loading.member_records(organization)
     settings = loading.settings_for(organization)
     found = detect(
@@ -328,7 +328,31 @@ def run_detection(
         for f in found
         if f.cause == NOT_REMITTED and f.plain_service and f.remitted_member > 0
     ]
-    found = reclassify_top_up(found, loading.reported_pay(organization, candidates), settings)
+    return (
+        reclassify_top_up(found, loading.reported_pay(organization, candidates), settings),
+        settings,
+    )
+
+
+def would_invoice(existing: Finding | None) -> bool:
+    """Whether a detected period goes on the next invoice, given its stored row: a new
+    period, or one stored but not on a case and still open (or withdrawn, and found again).
+    The rule run_detection and open_case apply, stated once for the preview."""
+    if existing is None:
+        return True
+    return existing.case_id is None and existing.status in (
+        FindingStatus.OPEN,
+        FindingStatus.WITHDRAWN,
+    )
+
+
+@transaction.atomic
+def run_detection(
+    organization: Organization, today: dt.date, actor: User | None = None
+) -> DetectionResult:
+    """Detect and store the organization's findings: new ones are added, those not yet on a
+    case are refreshed, and those no longer detected (and not invoiced) are withdrawn."""
+    found, settings = detected_findings(organization, today)
     existing = {
         (f.member_id, f.period_start, f.period_end): f
         for f in Finding.objects.filter(organization=organization)

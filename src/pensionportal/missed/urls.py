@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("run/", views.run_now, name="run"),
     path("employers/<int:organization_id>/", views.organization, name="organization"),
+    path("employers/<int:organization_id>/run/", views.run_preview, name="preview"),
     path("employers/<int:organization_id>/publish/", views.publish_now, name="publish"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("letters/<int:letter_id>/", views.letter_download, name="letter"),

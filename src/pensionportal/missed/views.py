@@ -25,7 +25,7 @@ from pensionportal.members.access import access_member
 from pensionportal.members.models import Member
 from pensionportal.reports.actions import PublishError
 
-from . import actions
+from . import actions, previews
 from .access import (
     access_case,
     access_employer,
@@ -70,14 +70,45 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @section(Capability.MISSED, audience=Audience.STAFF)
+@require_GET
+def run_preview(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """What "Run detection now" would issue: read only, confirmed on the same page."""
+    user = _staff(request)
+    employer = access_employer(user, organization_id)
+    preview = previews.preview_run(user, employer, timezone.localdate())
+    return render(request, "missed/run_preview.html", {"employer": employer, "preview": preview})
+
+
+@section(Capability.MISSED, audience=Audience.STAFF)
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
+    """The confirmation of a preview: issues exactly what was previewed, or nothing."""
     user = _staff(request)
     organization = access_employer(user, request.POST.get("organization", ""))
-    run = actions.run_for_organization(organization, timezone.localdate(), user)
+    count = request.POST.get("periods", "")
+    try:
+        run = previews.confirm_run(
+            user,
+            organization,
+            timezone.localdate(),
+            request.POST.get("fingerprint", ""),
+            previewed_count=int(count) if count.isdigit() else 0,
+            previewed_total=request.POST.get("total", "")[:20],
+            request=request,
+        )
+    except previews.PreviewChanged as changed:
+        messages.error(request, str(changed))
+        return render(
+            request,
+            "missed/run_preview.html",
+            {"employer": organization, "preview": changed.preview},
+            status=409,
+        )
     text = f"Detection found {run.findings} periods with missed contributions."
     if run.case is not None:
         text += f" Invoice {run.case.number} issued for the new ones."
+    else:
+        text += " No invoice was issued."
     messages.success(request, text)
     return redirect("missed:organization", organization.pk)
 
