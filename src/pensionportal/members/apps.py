@@ -16,6 +16,9 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import todos  # imports models, which wait for the app registry
+
+        todos.register()
         rotation.register_encrypted_field("members.Member", "sin_encrypted", what="SINs")
         rotation.register_blind_index(
             "members.Member",

@@ -11,9 +11,11 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The index imports the models, which load only once the app registry is ready.
-        from . import search_index
+        # The index and the to-dos import the models, which load only once the app
+        # registry is ready.
+        from . import search_index, todos
 
+        todos.register()
         rotation.register_encrypted_field(
             "messaging.Thread", "subject_encrypted", what="message subjects"
         )

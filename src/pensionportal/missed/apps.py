@@ -12,7 +12,8 @@ class MissedConfig(AppConfig):
         # Here, not at the top: these import models, which wait for the app registry.
         from pensionportal.operations import scheduling
 
-        from . import reactions, tasks
+        from . import reactions, tasks, todos
 
         events.subscribe(events.PaySubmissionApplied, reactions.close_cases_paid)
+        todos.register()
         scheduling.register_daily(tasks.run_missed_contributions_for)

@@ -12,7 +12,7 @@ class SubmissionsConfig(AppConfig):
         # Here, not at the top: these import models, which wait for the app registry.
         from pensionportal.operations import reaper
 
-        from . import reactions
+        from . import reactions, todos
         from .recovery import reap_stuck
 
         events.subscribe(events.PensionDataFileReceived, reactions.take_pension_data_file)
@@ -23,3 +23,4 @@ class SubmissionsConfig(AppConfig):
         rotation.register_encrypted_field(
             "submissions.Correction", "checked_encrypted", what="online corrections' checks"
         )
+        todos.register()
