@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from pensionportal.accounts.models import Invitation, Role, User
 from pensionportal.core import conf, outbox
 from pensionportal.core.models import EmailStatus, OutgoingEmail
-from pensionportal.core.notify import notify_on_commit
+from pensionportal.core.notify import Notice, notify_on_commit
 from pensionportal.core.retry import RetryPolicy, is_transient
 from tests.factories import make_org, make_user
 from tests.smtp_server import running_smtp
@@ -100,7 +100,13 @@ def test_an_email_is_queued_in_the_actions_transaction_and_encrypted_at_rest(
 ) -> None:
     settings.TASKS = DB_TASKS
     with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
-        notify_on_commit(["b@example.com", "a@example.com", ""], "Waiting", "Sign in: SECRET-LINK")
+        notify_on_commit(
+            ["b@example.com", "a@example.com", ""],
+            "Waiting",
+            "Sign in: SECRET-LINK",
+            kind=Notice.MESSAGE,
+            organization_id=None,
+        )
     emails = list(OutgoingEmail.objects.order_by("to"))
     assert [e.to for e in emails] == ["a@example.com", "b@example.com"]
     assert all("SECRET-LINK" not in e.body_encrypted for e in emails)
@@ -115,7 +121,9 @@ def test_a_rolled_back_action_queues_no_email() -> None:
 
     def action_that_fails() -> None:
         with transaction.atomic():
-            notify_on_commit(["a@example.com"], "Waiting", "body")
+            notify_on_commit(
+                ["a@example.com"], "Waiting", "body", kind=Notice.MESSAGE, organization_id=None
+            )
             raise RuntimeError
 
     with pytest.raises(RuntimeError):
@@ -130,7 +138,13 @@ def test_email_waits_out_an_smtp_outage_and_is_delivered_once_it_ends(
     with running_smtp(settings) as smtp:
         smtp.stop()  # the outage
         with TestCase.captureOnCommitCallbacks(execute=True):
-            notify_on_commit(["clerk@example.com"], "Waiting", "Sign in to see it.")
+            notify_on_commit(
+                ["clerk@example.com"],
+                "Waiting",
+                "Sign in to see it.",
+                kind=Notice.MESSAGE,
+                organization_id=None,
+            )
         assert _run_ready_tasks() == 1
         email = OutgoingEmail.objects.get()
         assert (email.status, email.attempts) == (EmailStatus.QUEUED, 1)
@@ -161,7 +175,9 @@ def test_the_last_failed_attempt_is_recorded_and_staff_can_send_it_again(
     with running_smtp(settings) as smtp:
         smtp.stop()
         with TestCase.captureOnCommitCallbacks(execute=True):
-            notify_on_commit(["clerk@example.com"], "Waiting", "body")
+            notify_on_commit(
+                ["clerk@example.com"], "Waiting", "body", kind=Notice.MESSAGE, organization_id=None
+            )
         _run_ready_tasks()
         _make_due()
         _run_ready_tasks()
@@ -189,7 +205,9 @@ def test_a_permanent_refusal_is_not_retried(
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        notify_on_commit(["x@example.com"], "Waiting", "body")
+        notify_on_commit(
+            ["x@example.com"], "Waiting", "body", kind=Notice.MESSAGE, organization_id=None
+        )
     _run_ready_tasks()
     email = OutgoingEmail.objects.get()
     assert email.status == EmailStatus.FAILED

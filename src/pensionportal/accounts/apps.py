@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the audit receivers)
+        from pensionportal.core import notify
+
+        from . import notifications, signals  # noqa: F401  (signals connects the audit receivers)
+
+        # every e-mail passes the person's choices (core.notify sits below accounts)
+        notify.register_filter(notifications.keep_wanted)

@@ -315,3 +315,32 @@ class UserSession(AbstractBaseSession):
         from pensionportal.accounts.session_store import SessionStore
 
         return SessionStore
+
+
+class NotificationPreference(models.Model):
+    """A person's choice to receive (or not) one kind of e-mail (core.notify.Notice) about
+    one organization, or about every organization when ``organization`` is empty (staff,
+    and the fallback). No row: the default (docs/security.md "E-mail notifications")."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_choices")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    enabled = models.BooleanField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["user", "organization", "kind"], name="one_choice_per_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(organization__isnull=True),
+                name="one_default_choice_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.organization_id} {self.kind} {self.enabled}"

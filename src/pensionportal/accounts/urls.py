@@ -30,6 +30,7 @@ urlpatterns = [
     path("organizations/new/", views.organization_new, name="organization_new"),
     path("organizations/<int:organization_id>/", views.organization_edit, name="organization_edit"),
     path("invitations/", views.my_invitations, name="my_invitations"),
+    path("notifications/", views.notification_choices, name="notifications"),
     path(
         "invitations/<int:invitation_id>/accept/", views.invitation_accept, name="invitation_accept"
     ),

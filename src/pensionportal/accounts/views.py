@@ -17,12 +17,13 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.core.feedback import attempt, refusal_on_form
+from pensionportal.core.notify import CHOOSABLE
 from pensionportal.core.query_filters import QueryFilters
 
-from . import access, actions
+from . import access, actions, notifications
 from .access import Capability
 from .actions import ActionError, OrganizationData
 from .forms import (
@@ -426,6 +427,27 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 # --- Invitations addressed to me (signed in) ------------------------------------------------
+
+
+@section(None)
+@require_http_methods(["GET", "POST"])
+def notification_choices(request: HttpRequest) -> HttpResponse:
+    """Each person's own choice of e-mails, per organization (issue 16, Must do 6)."""
+    user = _acting(request)
+    if request.method == "POST":
+        changed = notifications.save_choices(user, request.POST.keys(), request)
+        messages.success(
+            request,
+            f"Your e-mail choices are saved ({changed} changed)."
+            if changed
+            else "Nothing changed.",
+        )
+        return redirect("accounts:notifications")
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"rows": notifications.choices_of(user), "kinds": CHOOSABLE},
+    )
 
 
 @section(None)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.files.filenames import clean_name
 from pensionportal.files.models import StoredFile
@@ -66,6 +66,8 @@ def _notify(recipients: Iterable[User], upload: ExchangedFile, subject: str, pat
         subject,
         "A file is waiting for you in the Employer Portal. Sign in to see it:\n"
         + absolute_url(path),
+        kind=Notice.FILE_RESULT,
+        organization_id=upload.organization_id,
     )
 
 
@@ -157,6 +159,8 @@ def _send_receipt(user: User, stored: list[ExchangedFile]) -> None:
         + "\n".join(lines)
         + "\n\nThe receipt is in the Employer Portal: "
         + absolute_url(reverse("exchange:receipt") + f"?ids={ids}"),
+        kind=Notice.FILE_RESULT,
+        organization_id=stored[0].organization_id,
     )
 
 

@@ -24,7 +24,7 @@ from pensionportal.accounts.actions import ActionError
 from pensionportal.accounts.models import Membership, Organization, User
 from pensionportal.audit.record import record
 from pensionportal.core.crypto import encrypt_text
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.files.serving import serve_file
 from pensionportal.files.uploads import ReceivedUpload
@@ -237,7 +237,13 @@ def _notify(thread: Thread, actor: User, from_staff: bool) -> None:
         f"Sign in to read it: {link}\n\n"
         "For your security, this e-mail never contains the message itself.\n"
     )
-    notify_on_commit(recipients, f"Secure message {thread.reference} is waiting", body)
+    notify_on_commit(
+        recipients,
+        f"Secure message {thread.reference} is waiting",
+        body,
+        kind=Notice.MESSAGE,
+        organization_id=thread.organization_id,
+    )
 
 
 def organization_recipients(organization: Organization) -> set[str]:

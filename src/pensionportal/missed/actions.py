@@ -27,7 +27,7 @@ from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, OrganizationKind, User
 from pensionportal.audit.record import record
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.members.models import Contribution, Member
 from pensionportal.reports.actions import ReportFileInput, publish_report
@@ -494,6 +494,8 @@ def open_case(organization: Organization, today: dt.date, actor: User | None = N
         "The plan administrator found pay periods where mandatory pension contributions were "
         "not remitted. Sign in to the portal's Reports section to see the periods, amounts and "
         f"deadline.\n\n{absolute_url(reverse('reports:index'))}",
+        kind=Notice.INVOICE,
+        organization_id=organization.pk,
     )
     return case
 

@@ -21,7 +21,7 @@ from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.files import store as files
 from pensionportal.files.models import StoredFile
 from pensionportal.rules.deadlines import (
@@ -432,6 +432,8 @@ def notify_employer(
         "A remittance needs reconciling",
         "The plan administrator found a discrepancy in a remittance. Sign in to see case "
         f"{case.reference}: {absolute_url(reverse('remittances:case', args=[case.pk]))}",
+        kind=Notice.INVOICE,
+        organization_id=case.organization_id,
     )
     return case
 
@@ -541,6 +543,8 @@ def _save_invoice(
         "An invoice is waiting",
         f"{subject} Sign in to see it: "
         + absolute_url(reverse("remittances:invoice", args=[invoice.pk])),
+        kind=Notice.INVOICE,
+        organization_id=owner.pk,
     )
     return invoice
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from pensionportal.accounts.models import Organization
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.rules import deadlines
 
 from . import conf
@@ -64,6 +64,8 @@ def _send_once(organization: Organization, pay_date: dt.date, kind: str, due: dt
                 f"{what} due {due.isoformat()}",
                 f"{what} for a pay date are due on {due.isoformat()}. Sign in to see your "
                 f"remittances: {absolute_url(reverse('remittances:index'))}",
+                kind=Notice.DUE_REMINDER,
+                organization_id=organization.pk,
             )
     except IntegrityError:
         return 0

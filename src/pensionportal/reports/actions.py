@@ -25,7 +25,7 @@ from django.urls import reverse
 from pensionportal.accounts import access
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import record
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.files import store as file_store
 from pensionportal.files.filenames import NameRefused, clean_name, extension_of
 from pensionportal.files.models import StoredFile
@@ -165,6 +165,8 @@ def publish_report(
                 "The plan administrator published a report for your organization. "
                 "Sign in to the Employer Portal to see it:\n"
                 + absolute_url(reverse("reports:detail", args=[report.pk])),
+                kind=Notice.REPORT,
+                organization_id=organization.pk,
             )
     except BaseException:
         for blob in blobs:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from pensionportal.accounts.models import Organization, User
 from pensionportal.audit.record import client_ip
 from pensionportal.core.issuer import issuer
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.members.models import Member
 from pensionportal.presentation import formatting as fmt
 
@@ -245,6 +245,8 @@ def _issue_link(form: SignedForm) -> str:
         f"The link works once and until {fmt.iso_datetime(expires)}. You will confirm your "
         "date of birth, then a code that we e-mail to this address.\n\n"
         "If you did not expect this form, ignore this message and tell your employer.",
+        kind=Notice.ALWAYS,
+        organization_id=form.organization_id,
     )
     _event(form, "link_sent", f"Signing link e-mailed to the member ({_masked(address)}).")
     return token
@@ -466,6 +468,8 @@ def withdraw(
             f"{locked.organization.name} withdrew the form OPTrust {spec.code} ({spec.title}) "
             "they had asked you to sign. You do not need to do anything; the link no longer "
             "works.",
+            kind=Notice.ALWAYS,
+            organization_id=locked.organization_id,
         )
     return locked
 
@@ -556,6 +560,8 @@ def _send_code(link: SigningLink) -> None:
         f"Your code to sign OPTrust {spec.code} ({spec.title}) is:\n\n    {code}\n\n"
         f"It works for {settings.FORM_CODE_VALID_MINUTES} minutes. If you did not ask for it, "
         "ignore this message.",
+        kind=Notice.ALWAYS,
+        organization_id=link.form.organization_id,
     )
 
 

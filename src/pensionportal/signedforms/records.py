@@ -14,7 +14,7 @@ from django.urls import reverse
 from pensionportal.accounts.models import User
 from pensionportal.audit.record import record
 from pensionportal.core.issuer import issuer
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.presentation import formatting as fmt
 
 from . import rendering
@@ -75,7 +75,13 @@ def _employer_recipients(form: SignedForm) -> list[str]:
 
 def notify_employer(form: SignedForm, subject: str, body: str) -> None:
     link = absolute_url(form_path(form))
-    notify_on_commit(_employer_recipients(form), subject, f"{body}\n\nSee it: {link}")
+    notify_on_commit(
+        _employer_recipients(form),
+        subject,
+        f"{body}\n\nSee it: {link}",
+        kind=Notice.FILE_RESULT,
+        organization_id=form.organization_id,
+    )
 
 
 def pdf_context(form: SignedForm) -> rendering.Context:

@@ -28,7 +28,7 @@ from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, Plan, User
 from pensionportal.audit.record import record
 from pensionportal.core import events
-from pensionportal.core.notify import absolute_url, notify_on_commit
+from pensionportal.core.notify import Notice, absolute_url, notify_on_commit
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Unreadable
 from pensionportal.datafiles.problems import Problem
@@ -325,6 +325,8 @@ def _notify_result(submission: Submission) -> None:
         f"Pension data {submission.reference}: {submission.get_status_display()}",
         f"Your pension data submission {submission.reference} has been checked: "
         f"{submission.get_status_display()}.\n\nSee it in the Employer Portal: {link}",
+        kind=Notice.FILE_RESULT,
+        organization_id=submission.organization_id,
     )
 
 
