@@ -32,6 +32,8 @@ LOADERS = (
     integrations_demo.load,
     # Its PAY file is compared with the pay history and leaves all the others made.
     submissions_demo.load_history_checks,
+    # After every detection run: a missed period no run has invoiced, for the preview.
+    missed_demo.load_preview,
 )
 
 

@@ -20,7 +20,7 @@ def _nav(user: User) -> list[str]:
 @pytest.mark.parametrize(
     ("roles", "expected"),
     [
-        ([Role.COMMUNICATIONS], ["Home", "Messages", "Security settings"]),
+        ([Role.COMMUNICATIONS], ["Home", "Messages", "Security settings", "E-mail notifications"]),
         (
             [Role.FILE_UPLOAD],
             [
@@ -34,6 +34,7 @@ def _nav(user: User) -> list[str]:
                 "Buybacks",
                 "Forms and Publications",
                 "Security settings",
+                "E-mail notifications",
             ],
         ),
         (
@@ -51,11 +52,19 @@ def _nav(user: User) -> list[str]:
                 "Users",
                 "Payroll connections",
                 "Security settings",
+                "E-mail notifications",
             ],
         ),
         (
             [Role.PAYROLL_MANAGER],
-            ["Home", "To do", "Remittances", "Reports", "Security settings"],
+            [
+                "Home",
+                "To do",
+                "Remittances",
+                "Reports",
+                "Security settings",
+                "E-mail notifications",
+            ],
         ),
     ],
 )
@@ -73,6 +82,7 @@ def test_a_user_of_two_organizations_gets_the_union_of_their_roles() -> None:
         "Remittances",
         "Reports",
         "Security settings",
+        "E-mail notifications",
     ]
 
 
@@ -96,6 +106,7 @@ def test_staff_see_every_section() -> None:
         "Audit trail",
         "Operations",
         "Security settings",
+        "E-mail notifications",
     ]
 
 
@@ -119,7 +130,7 @@ def test_an_inactive_organization_grants_nothing() -> None:
     user = make_user(org, [Role.COMMUNICATIONS])
     org.is_active = False
     org.save()
-    assert _nav(user) == ["Home", "Security settings"]
+    assert _nav(user) == ["Home", "Security settings", "E-mail notifications"]
 
 
 def test_security_headers_are_sent() -> None:

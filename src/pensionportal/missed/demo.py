@@ -20,14 +20,14 @@ from pensionportal.accounts.models import Organization, User
 from pensionportal.core.demo import DEMO_DOMAIN, DEMO_EMPLOYER, SECOND_EMPLOYER
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.members.demo import demo_member
-from pensionportal.members.models import EmploymentChange, Leave, Member
+from pensionportal.members.models import Contribution, EmploymentChange, Leave, Member
 from pensionportal.remittances.actions import PaymentInput, record_payment
 from pensionportal.submissions import demo as intake_demo
 from pensionportal.submissions.models import Submission
 from pensionportal.submissions.online import to_csv
 
 from . import actions
-from .models import Case, ElectionChoice, ElectionForm
+from .models import Case, ElectionChoice, ElectionForm, Finding
 
 PAY_NAME = "PAY_2026-10-16.csv"
 TOP_UP_PAY_NAME = "PAY_2026-11-13_corrected.csv"
@@ -204,3 +204,48 @@ def load() -> None:
     today = max(timezone.localdate(), dt.date(2026, 11, 1))
     actions.run_for_organization(org, today, staff)
     actions.publish_list(org, today)
+
+
+PREVIEW_EMPLOYEE = "D1090"
+
+
+def load_preview() -> None:
+    """For "Run detection now" previewed (issue 16, Must do 5): Sam Skipped (D1090), paid
+    like D1001 in every applied PAY cycle but left out of the last one, whose missed period
+    no run has invoiced yet — staff see it in the preview, then issue it. Loaded last, after
+    every other demo's detection run."""
+    org = Organization.objects.get(name=DEMO_EMPLOYER)
+    if Member.objects.filter(organization=org, employee_id=PREVIEW_EMPLOYEE).exists():
+        return
+    model = Member.objects.filter(organization=org, employee_id="D1001").first()
+    if model is None:
+        return
+    found = set(Finding.objects.filter(member=model).values_list("period_start", flat=True))
+    paid = list(
+        Contribution.objects.filter(member=model)
+        .exclude(period_start__in=found)
+        .order_by("pay_date")
+    )
+    if len(paid) < 2:
+        return
+    member = demo_member(
+        org,
+        PREVIEW_EMPLOYEE,
+        "527123459",  # a valid test SIN (check digit), used only by this demo member
+        "Skipped",
+        "Sam",
+        birth_date=dt.date(1985, 3, 14),
+        hire_date=model.hire_date,
+        membership_date=model.membership_date,
+        employment_type=model.employment_type,
+        employment_ratio=model.employment_ratio,
+        pay_rate=model.pay_rate,
+        standard_hours=model.standard_hours,
+    )
+    last = paid[-1].pay_date
+    for row in paid:
+        if row.pay_date == last:
+            continue  # the cycle Sam was left out of
+        row.pk = None
+        row.member = member
+        row.save()
