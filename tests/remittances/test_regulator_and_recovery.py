@@ -249,6 +249,22 @@ def test_a_bad_recovery_line_refuses_the_invoice(line: actions.RecoveryLine, mes
     assert not advice.invoices.exists()
 
 
+def test_an_invoice_preview_that_no_longer_holds_issues_nothing(client: Any) -> None:
+    advice = _late()
+    staff = make_staff()
+    preview = actions.preview_invoice(staff, advice, dt.date(2026, 6, 16))
+    assert not advice.invoices.exists()
+    with pytest.raises(actions.RemittanceError, match="changed since your preview"):
+        actions.issue_invoice(staff, advice, dt.date(2026, 6, 17), previewed=preview.fingerprint)
+    assert not advice.invoices.exists()
+    invoice = actions.issue_invoice(
+        staff, advice, dt.date(2026, 6, 16), previewed=preview.fingerprint
+    )
+    assert invoice.total == preview.total
+    with pytest.raises(actions.RemittanceError, match="already has an invoice"):
+        actions.issue_invoice(staff, advice, dt.date(2026, 6, 16), previewed=preview.fingerprint)
+
+
 def test_the_invoice_form_takes_recovery_lines(client: Any) -> None:
     advice = _late()
     client.force_login(make_staff())
@@ -261,8 +277,17 @@ def test_the_invoice_form_takes_recovery_lines(client: Any) -> None:
             "recovery_amount_1": "50.00",
         },
     )
+    assert response.status_code == 200  # the preview: nothing issued yet
+    assert not advice.invoices.exists()
+    preview = response.context["preview"]
+    assert "Collection fee" in response.content.decode()
+    response = client.post(
+        f"/remittances/advice/{advice.pk}/invoice/",
+        {**dict(response.context["posted"]), "fingerprint": preview.fingerprint},
+    )
     assert response.status_code == 302
     invoice = advice.invoices.get()
+    assert invoice.total == preview.total
     assert invoice.lines.filter(kind=LineKind.RECOVERY_FEE).count() == 1
     half = client.post(
         f"/remittances/advice/{advice.pk}/recovery-invoice/",

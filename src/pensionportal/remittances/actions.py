@@ -643,18 +643,41 @@ def issue_buyback_share_invoice(
     return invoice
 
 
-@transaction.atomic
-def issue_invoice(
+@dataclass(frozen=True)
+class InvoicePreview:
+    """The invoice "Preview the invoice" shows, shown before it is written (issue 16,
+    Must do 5)."""
+
+    advice: RemittanceAdvice
+    invoice_date: dt.date
+    due_date: dt.date
+    lines: list[invoicing.DraftLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256(f"{self.advice.pk}|{self.invoice_date}".encode())
+        for line in self.lines:
+            digest.update(
+                f"|{line.kind},{line.description},{line.amount},{line.principal},"
+                f"{line.start},{line.end},{line.rate}".encode()
+            )
+        return digest.hexdigest()[:32]
+
+
+def preview_invoice(
     staff: User,
     advice: RemittanceAdvice,
     invoice_date: dt.date,
     recovery_costs: Decimal = ZERO,
     recovery_description: str = "",
-    request: HttpRequest | None = None,
     recovery_lines: list[RecoveryLine] | None = None,
-) -> Invoice:
-    """Principal and interest for the pay period, with the fees and expenses of recovering
-    the contributions as their own lines."""
+) -> InvoicePreview:
+    """The late-contributions invoice of the pay period, written nowhere; refused with the
+    same messages as issuing it."""
     _require_finance(staff)
     recovery = _recovery_drafts(recovery_lines or [])
     if (
@@ -678,6 +701,34 @@ def issue_invoice(
     lines.extend(recovery)
     if not lines or sum((line.amount for line in lines), ZERO) <= 0:
         raise RemittanceError("Nothing is owed for this pay period: no invoice was issued.")
+    return InvoicePreview(advice, invoice_date, invoice_due_date(invoice_date), lines)
+
+
+@transaction.atomic
+def issue_invoice(
+    staff: User,
+    advice: RemittanceAdvice,
+    invoice_date: dt.date,
+    recovery_costs: Decimal = ZERO,
+    recovery_description: str = "",
+    request: HttpRequest | None = None,
+    recovery_lines: list[RecoveryLine] | None = None,
+    previewed: str | None = None,
+) -> Invoice:
+    """Principal and interest for the pay period, with the fees and expenses of recovering
+    the contributions as their own lines. With ``previewed`` (a preview's fingerprint), only
+    if the invoice is still exactly the one previewed."""
+    # one issue at a time per pay period: a second waits, then finds the invoice
+    RemittanceAdvice.objects.select_for_update().filter(pk=advice.pk).first()
+    preview = preview_invoice(
+        staff, advice, invoice_date, recovery_costs, recovery_description, recovery_lines
+    )
+    if previewed is not None and preview.fingerprint != previewed:
+        raise RemittanceError(
+            "The figures changed since your preview, so nothing was issued: the invoice "
+            f"now totals ${preview.total:,.2f}. Check the new preview and confirm again."
+        )
+    lines = preview.lines
     invoice = _save_invoice(staff, advice, invoice_date, lines)
     record(
         "remittances.invoice_issued",
@@ -685,7 +736,7 @@ def issue_invoice(
         actor=staff,
         organization=advice.organization,
         target=f"invoice:{invoice.pk}",
-        details={"total": f"{invoice.total:.2f}"},
+        details={"total": f"{invoice.total:.2f}", "previewed": previewed or ""},
     )
     return invoice
 

@@ -212,13 +212,25 @@ def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
     found = access_advice(staff, advice_id)
     form = InvoiceForm(request.POST)
     if form.is_valid():
+        invoice_date = form.cleaned_data["invoice_date"]
+        fingerprint = request.POST.get("fingerprint", "")
         try:
+            if not fingerprint:  # the first press shows what would be issued, nothing more
+                preview = actions.preview_invoice(
+                    staff, found, invoice_date, recovery_lines=form.recovery_lines()
+                )
+                return render(
+                    request,
+                    "remittances/invoice_preview.html",
+                    {"advice": found, "preview": preview, "posted": _posted_fields(request)},
+                )
             invoice = actions.issue_invoice(
                 staff,
                 found,
-                form.cleaned_data["invoice_date"],
+                invoice_date,
                 request=request,
                 recovery_lines=form.recovery_lines(),
+                previewed=fingerprint,
             )
         except actions.RemittanceError as error:
             messages.error(request, str(error))
@@ -228,6 +240,15 @@ def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     return redirect("remittances:advice", advice_id=found.pk)
+
+
+def _posted_fields(request: HttpRequest) -> list[tuple[str, str]]:
+    """The invoice form's fields, carried by the preview's confirmation unchanged."""
+    return [
+        (name, request.POST.get(name, ""))
+        for name in request.POST
+        if name == "invoice_date" or name.startswith("recovery_")
+    ]
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
