@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.urls import get_resolver
 from django.utils import timezone
 from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
@@ -22,6 +23,13 @@ from tests.factories import enrol_totp, make_member, make_org, make_staff, make_
 from tests.missed.helpers import cycles, rates
 
 from .conftest import check_accessibility, sign_in, visit
+
+
+@pytest.fixture(autouse=True)
+def _urls_loaded() -> None:
+    """Import the URL configuration here, not in the live server's first request, which
+    on a loaded machine can outlast the browser's 15-second navigation timeout."""
+    assert get_resolver().url_patterns
 
 
 def _both_widths(page: Page, name: str, where: Path) -> None:
