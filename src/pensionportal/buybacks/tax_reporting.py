@@ -76,6 +76,30 @@ def _corpay_ids() -> set[int]:
     )
 
 
+def _payment_line(
+    year: int,
+    organization: Organization,
+    member: Member,
+    reference: str,
+    what: str,
+    total: Decimal,
+    found: rules.PaymentReporting,
+) -> TaxLine:
+    """A year's payments of one kind, with who reports them (slip, due date, why)."""
+    return TaxLine(
+        year,
+        organization,
+        member,
+        reference,
+        what,
+        total,
+        found.slip.value,
+        found.due,
+        found.reason,
+        found.by_employer,
+    )
+
+
 def year_lines(year: int, organization: Organization | None = None) -> list[TaxLine]:
     """Every payment and PA responsibility of ``year`` (one organization, or all)."""
     corpay = _corpay_ids()
@@ -99,18 +123,10 @@ def year_lines(year: int, organization: Organization | None = None) -> list[TaxL
         found = rules.payment_reporting(
             method, dt.date(year, 12, 31), buyback.organization_id in corpay
         )
+        what = "Monthly/quarterly payments made directly" if is_direct else "Lump-sum payments"
         lines.append(
-            TaxLine(
-                year,
-                buyback.organization,
-                buyback.member,
-                buyback.reference,
-                "Monthly/quarterly payments made directly" if is_direct else "Lump-sum payments",
-                total,
-                found.slip.value,
-                found.due,
-                found.reason,
-                found.by_employer,
+            _payment_line(
+                year, buyback.organization, buyback.member, buyback.reference, what, total, found
             )
         )
     # payroll deductions reported in the PAY data, by member
@@ -127,20 +143,8 @@ def year_lines(year: int, organization: Organization | None = None) -> list[TaxL
         found = rules.payment_reporting(
             rules.PaymentMethod.PAYROLL, dt.date(year, 12, 31), member.organization_id in corpay
         )
-        lines.append(
-            TaxLine(
-                year,
-                member.organization,
-                member,
-                "",
-                "Payroll deductions (PAY data, all buybacks)",
-                total,
-                found.slip.value,
-                found.due,
-                found.reason,
-                found.by_employer,
-            )
-        )
+        what = "Payroll deductions (PAY data, all buybacks)"
+        lines.append(_payment_line(year, member.organization, member, "", what, total, found))
     # the PA of each purchase
     for buyback in buybacks:
         responsibility = rules.pa_responsibility(
