@@ -377,4 +377,7 @@ def test_the_list_page_shows_a_bad_reference_beside_its_field(client: Client, wo
     client.force_login(world.alice)
     page = client.get(reverse("messaging:index"), {"reference": "12"})
     assert page.status_code == 200
-    assert "12 is not a reference" in page.content.decode()
+    content = page.content.decode()
+    assert "12 is not a reference" in content
+    # Not the whole list presented as "matching your search".
+    assert world.thread_a.reference not in content

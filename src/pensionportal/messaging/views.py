@@ -82,6 +82,8 @@ def _thread_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         search.overdue = bool(data.get("overdue"))
         search.assigned_to_me = bool(data.get("mine"))
     threads = search_threads(user, search)
+    if {"reference", "words"} & set(form.errors):
+        threads = threads.none()  # a search that cannot be run matches nothing (it says why)
     page = Paginator(threads, conf.PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "page": page,
