@@ -15,8 +15,9 @@ from pensionportal.accounts.models import Organization, Role, StaffRole
 from pensionportal.audit.models import AuditEvent
 from pensionportal.core.models import OutgoingEmail
 from pensionportal.members.models import Member
-from pensionportal.missed import previews
+from pensionportal.missed import actions, previews
 from pensionportal.missed.models import Case, Finding
+from pensionportal.worklist import home
 from tests.factories import make_member, make_org, make_staff, make_user
 
 from .helpers import contribution, cycles, rates
@@ -99,6 +100,18 @@ def test_a_preview_that_no_longer_holds_issues_nothing_and_says_what_changed(
     assert Finding.objects.count() == 0
     assert Case.objects.count() == 0
     assert OutgoingEmail.objects.count() == 0
+
+
+def test_staff_home_lists_periods_detected_but_not_yet_invoiced(employer: Setup) -> None:
+    org, _, _ = employer
+    staff = make_staff([StaffRole.DATA_MANAGEMENT])
+    actions.run_detection(org, TODAY)
+    found = {item.label: item for item in home.staff_home(staff, TODAY)}
+    waiting = found["Missed-contribution periods detected, not yet invoiced"]
+    assert (waiting.count, waiting.date) == (3, dt.date(2026, 2, 20))
+    actions.open_case(org, TODAY)
+    labels = {item.label for item in home.staff_home(staff, TODAY)}
+    assert "Missed-contribution periods detected, not yet invoiced" not in labels
 
 
 def test_a_second_confirmation_of_the_same_preview_issues_nothing_twice(
