@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Here, not at the top: these import models, which wait for the app registry.
         from pensionportal.core import notify
 
         from . import notifications, signals  # noqa: F401  (signals connects the audit receivers)

@@ -5,17 +5,22 @@ Seeds: secure-employer-portal.txt "Account management" and "Types of accounts".
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from typing import Any, ClassVar
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
 from pensionportal.rules.contributions import Plan as Plan  # re-exported: the apps' Plan
+
+from . import sessions
 
 
 class OrganizationKind(models.TextChoices):
@@ -312,9 +317,37 @@ class UserSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls) -> type[SessionBase]:
-        from pensionportal.accounts.session_store import SessionStore
-
         return SessionStore
+
+
+class SessionStore(DatabaseSessionStore):
+    """The session engine's store (settings.SESSION_ENGINE names `accounts.session_store`,
+    which re-exports it): here beside its model, as the two name each other. Its name stays
+    SessionStore: Django salts the session signature with the class name, and another name
+    would sign every live session out."""
+
+    @classmethod
+    def get_model_class(cls) -> type[AbstractBaseSession]:
+        return UserSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> UserSession:
+        instance = super().create_model_instance(data)
+        assert isinstance(instance, UserSession)
+        instance.user_id = user_id_of(data)
+        began = data.get(sessions.SIGNED_IN_AT)
+        if isinstance(began, int | float) and instance.user_id is not None:
+            instance.signed_in_at = datetime.datetime.fromtimestamp(float(began), tz=datetime.UTC)
+        instance.last_seen_at = timezone.now()
+        return instance
+
+
+def user_id_of(data: dict[str, Any]) -> int | None:
+    """The signed-in user's id from session data, or None for an anonymous session."""
+    raw = data.get(SESSION_KEY)
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 class NotificationPreference(models.Model):
