@@ -146,7 +146,7 @@ def _shoot(base: str, lookups: dict[str, str]) -> None:
                     page.goto(f"{base}/accounts/login/")
                     page.get_by_label("Email").fill(email)
                     page.get_by_label("Password", exact=False).first.fill(DEMO_PASSWORD)
-                    page.get_by_role("button", name="Sign in").click()
+                    page.get_by_role("button", name="Sign in", exact=True).click()
                     page.wait_for_load_state()
                     if email in DEMO_TOTP_SECRETS:
                         page.get_by_label("Code").fill(_totp(DEMO_TOTP_SECRETS[email]))
