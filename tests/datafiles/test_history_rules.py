@@ -6,10 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from pensionportal.datafiles import InMemoryRegistry, MemberFacts
 from pensionportal.datafiles.registry import LastPay, PayHistory
 from pensionportal.datafiles.suggest import Suggester
 from tests.datafiles.helpers import HIRED, PAY_ROW, check, pay_csv, rules_of
+from tests.paths import both_paths  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.usefixtures("both_paths")
 
 LAST = (dt.date(2023, 12, 10), dt.date(2023, 12, 23))
 

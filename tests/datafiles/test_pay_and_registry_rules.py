@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,9 @@ from tests.datafiles.helpers import (
     rules_of,
     template_csv,
 )
+from tests.paths import both_paths  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.usefixtures("both_paths")
 
 
 def test_a_correct_pay_file_has_no_problems() -> None:

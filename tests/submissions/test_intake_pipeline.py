@@ -9,6 +9,7 @@ from django.test import Client, TestCase
 from pensionportal.accounts.models import Organization, Plan, Role, StaffRole, User
 from pensionportal.audit.models import AuditEvent
 from pensionportal.core import crypto
+from pensionportal.datafiles.model import Unreadable
 from pensionportal.members.models import Contribution, Leave, Member, MemberStatus
 from pensionportal.submissions import actions, appliers
 from pensionportal.submissions.models import Status, Submission
@@ -309,3 +310,68 @@ def test_an_opseu_employers_pay_rows_are_checked_by_the_integrated_formula() -> 
     flagged = submit(clerk, opseu, pay_file([off], reference="EFT-OFF"))
     assert flagged.status == Status.AWAITING_CONFIRMATION
     assert str(expected) in flagged.problems.get().message
+
+
+def test_a_pay_file_lands_in_the_ledger_value_for_value(org: Organization, clerk: User) -> None:
+    """Every column of the ledger row as the file gave it, blanks as 0 or an empty code, and
+    a payment reference with a backslash and a tab kept as sent: the same on SQLite's
+    bulk insert and PostgreSQL's COPY (whose text format escapes both)."""
+    make_member(org, "E1", sin="046454286")
+    make_member(org, "E2", sin="130692544")
+    rows = [
+        pay_row("E1", buyback="12.34", buyback_code="054"),
+        pay_row(
+            "E2",
+            "3000.00",
+            contribution_type="A",
+            service_type="LOAM",
+            period_start="2026-01-25",
+            period_end="2026-02-07",
+        ),
+    ]
+    reference = "EFT\\2026\t01"
+    submission = submit(clerk, org, pay_file(rows, reference=reference))
+    assert submission.status == Status.APPLIED, list(
+        submission.problems.values_list("message", flat=True)
+    )
+    ledger = list(
+        Contribution.objects.filter(source_submission_id=submission.pk)
+        .order_by("source_row")
+        .values()
+    )
+    first, second = ledger
+    for row in ledger:
+        assert row["organization_id"] == org.pk
+        assert row["pay_date"] == date(2026, 3, 13)
+        assert row["pay_cycle"] == "biweekly"
+        assert row["payment_reference"] == reference
+        assert row["employee_interest"] == row["employer_interest"] == Decimal("0")
+    assert first["member_id"] == Member.objects.get(organization=org, employee_id="E1").pk
+    assert (first["period_start"], first["period_end"]) == (date(2026, 2, 22), date(2026, 3, 7))
+    assert (first["buyback"], first["buyback_code"]) == (Decimal("12.34"), "054")
+    assert first["employer_special"] == Decimal("0")
+    assert first["pensionable_hours"] == Decimal("75.00")
+    assert second["member_id"] == Member.objects.get(organization=org, employee_id="E2").pk
+    assert (second["contribution_type"], second["service_type"]) == ("A", "LOAM")
+    assert (second["period_start"], second["period_end"]) == (date(2026, 1, 25), date(2026, 2, 7))
+    assert (second["buyback"], second["buyback_code"]) == (Decimal("0"), "")
+    assert second["employee_regular"] == Decimal("90.00")
+    assert [r["source_row"] for r in ledger] == [4, 5]
+
+
+def test_the_pay_applier_refuses_a_member_of_another_employer_and_writes_nothing(
+    org: Organization, clerk: User
+) -> None:
+    """The ledger's member reference is checked by the applier for the whole file (there is
+    no per-row foreign-key check in the database): an Employee ID that is not one of this
+    employer's members stops the file."""
+    from pensionportal.datafiles.reader import read
+
+    make_member(org, "E1", sin="046454286")
+    make_member(make_org(), "E2", sin="130692544")
+    parsed = read(pay_file([pay_row("E1"), pay_row("E2")]), "PAY.csv")
+    assert not isinstance(parsed, Unreadable)
+    submission = Submission.objects.create(organization=org, submitted_by=clerk)
+    with pytest.raises(appliers.ApplyError, match="Row 5: Employee ID E2 is not a member"):
+        appliers.apply_pay(submission, parsed)
+    assert not Contribution.objects.filter(source_submission_id=submission.pk).exists()

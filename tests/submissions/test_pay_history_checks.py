@@ -18,10 +18,11 @@ from pensionportal.submissions.models import Status
 from pensionportal.submissions.registry_db import DatabaseRegistry
 from tests.buybacks.helpers import financed, opseu_member, opseu_org
 from tests.factories import make_member, make_org, make_staff, make_user, next_sin
+from tests.paths import both_paths  # noqa: F401  (a fixture)
 
 from .helpers import paid, pay_file, pay_row, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("both_paths")]
 
 LAST_PAY_DATE = dt.date(2026, 2, 27)  # the period before helpers.pay_header's
 OLDER_PAY_DATE = dt.date(2026, 2, 13)

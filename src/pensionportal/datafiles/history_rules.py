@@ -16,9 +16,11 @@ must be remitted at the requested amount"). Thresholds: the dated parameters
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter, is_, ne
 
 from pensionportal.datafiles.model import ParsedFile
 from pensionportal.datafiles.problems import Problem, rule
@@ -60,6 +62,9 @@ def _normal_rows(
 ) -> tuple[dict[str, _Paid], dict[str, tuple[int, Decimal]], set[str]]:
     """Per member: its Normal rows' totals; its buyback contributions (any row type); and
     every Employee ID with a row of any type (a row with an unreadable type still counts)."""
+    fast = _one_normal_row_each(parsed)
+    if fast is not None:
+        return fast
     present: set[str] = set()
     paid: dict[str, _Paid] = {}
     buybacks: dict[str, tuple[int, Decimal]] = {}
@@ -96,6 +101,41 @@ def _normal_rows(
     return paid, buybacks, present
 
 
+def _one_normal_row_each(
+    parsed: ParsedFile,
+) -> tuple[dict[str, _Paid], dict[str, tuple[int, Decimal]], set[str]] | None:
+    """:func:`_normal_rows` for the usual file - one Normal row per member, every Employee
+    ID, pay and hours read, no buyback - in one comprehension; None for any other file."""
+    employees = parsed.column("employee_id")
+    present = set(employees)
+    if (
+        len(present) != len(employees)
+        or None in present
+        or not all(map(is_, parsed.column("buyback"), repeat(None)))
+        or any(map(ne, parsed.column("contribution_type"), repeat("N")))
+    ):
+        return None
+    pays, hours = parsed.column("pensionable_pay"), parsed.column("pensionable_hours")
+    if not (_all_decimal(pays) and _all_decimal(hours)):
+        return None
+    paid = {
+        employee: _Paid(number, pay, worked, pay if service == "REG" else ZERO, True)
+        for number, employee, service, worked, pay in zip(
+            parsed.rows.numbers,
+            employees,
+            parsed.column("service_type"),
+            hours,
+            pays,
+            strict=True,
+        )
+    }
+    return paid, {}, present  # type: ignore[return-value]
+
+
+def _all_decimal(column: Sequence[object]) -> bool:
+    return all(map(isinstance, column, repeat(Decimal)))
+
+
 def check_history(
     parsed: ParsedFile,
     facts: Mapping[str, MemberFacts],
@@ -113,7 +153,11 @@ def check_history(
     ):
         return
     everyone, buybacks, present = _normal_rows(parsed)
-    paid = {e: p for e, p in everyone.items() if p.readable}  # an unreadable pay: its error
+    paid = (  # an unreadable pay: its error
+        everyone
+        if all(map(_READABLE, everyone.values()))
+        else {e: p for e, p in everyone.items() if p.readable}
+    )
     frequency = _FREQUENCIES.get(cycle) if isinstance(cycle, str) else None
     if frequency is not None:
         check_ceiling(parsed, paid, facts, pay_date, frequency, problems)
@@ -141,13 +185,17 @@ def check_ceiling(
     multiple = parameters.load("pay_ceiling_multiple").decimal_at(pay_date)
     periods = pay_periods_per_year(frequency, pay_date)
     label = parsed.template.label("pensionable_pay")
+    limits: dict[Decimal, tuple[Decimal, Decimal]] = {}  # pay rate -> (share, ceiling)
     for employee, entry in paid.items():
         member = facts.get(employee)
         rate = member.annual_pay_rate if member is not None else None
         if not rate:
             continue
-        share = (rate / periods).quantize(CENT)
-        ceiling = (share * multiple).quantize(CENT)
+        found = limits.get(rate)
+        if found is None:
+            share = (rate / periods).quantize(CENT)
+            found = limits[rate] = (share, (share * multiple).quantize(CENT))
+        share, ceiling = found
         if entry.pay > ceiling:
             problems.append(
                 rule("pay.above_ceiling").problem(
@@ -176,12 +224,15 @@ def check_full_time_hours(
     hours on record times the weeks in one period (365.25 / 7 / periods a year)."""
     weeks = weeks_per_year(pay_date) / pay_periods_per_year(frequency, pay_date)
     label = parsed.template.label("pensionable_hours")
+    full_times: dict[Decimal, Decimal] = {}  # weekly hours -> the period's full time
     for employee, entry in paid.items():
         member = facts.get(employee)
         weekly = member.standard_hours if member is not None else None
         if not weekly:
             continue
-        full_time = (weekly * weeks).quantize(CENT)
+        full_time = full_times.get(weekly)
+        if full_time is None:
+            full_time = full_times[weekly] = (weekly * weeks).quantize(CENT)
         if entry.hours > full_time:
             problems.append(
                 rule("pay.hours_above_full_time").problem(
@@ -197,6 +248,10 @@ def check_full_time_hours(
             )
 
 
+_LEAVE_START = attrgetter("open_leave_start")
+_READABLE = attrgetter("readable")
+
+
 def check_paid_on_leave(
     parsed: ParsedFile,
     paid: Mapping[str, _Paid],
@@ -207,6 +262,8 @@ def check_paid_on_leave(
     """Regular pay for a member whose leave (reported by LOA, not ended by RTW) began before
     the period. Pay on a leave is reported as LOAM or LTIP service; a member back at work is
     reported by RTW first. (Pay after a termination is an error: registry.after_termination.)"""
+    if not any(map(_LEAVE_START, facts.values())):
+        return  # no member on leave (the usual case)
     label = parsed.template.label("employee_id")
     for employee, entry in paid.items():
         member = facts.get(employee)

@@ -7,7 +7,7 @@ objects on demand for code that wants a row at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, overload
 
@@ -31,6 +31,40 @@ class Row(NamedTuple):
     number: int
     raw: Sequence[str]
     values: TypedValues
+
+
+CELL_SEPARATOR = "\x00"
+"""Never in a CSV cell: the CSV reader refuses a file holding NUL."""
+
+
+class JoinedCells(Sequence[Sequence[str]]):
+    """Rows of CSV text cells, each kept as one string joined by :data:`CELL_SEPARATOR` and
+    split again when asked for. A 100,000-row file's cells as separate strings in lists cost
+    more memory than the whole typed file; the raw cells are only read for the few rows a
+    report or a correction shows."""
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
+        self._lines = list(map(CELL_SEPARATOR.join, rows))
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Sequence[str]]: ...
+
+    def __getitem__(self, index: int | slice) -> Sequence[str] | Sequence[Sequence[str]]:
+        if isinstance(index, slice):
+            return [line.split(CELL_SEPARATOR) for line in self._lines[index]]
+        return self._lines[index].split(CELL_SEPARATOR)
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        for line in self._lines:
+            yield line.split(CELL_SEPARATOR)
 
 
 @dataclass(frozen=True)

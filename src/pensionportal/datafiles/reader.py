@@ -22,7 +22,14 @@ from pensionportal.datafiles.errors import CellError
 from pensionportal.datafiles.fields import Field
 from pensionportal.datafiles.gcpause import without_gc
 from pensionportal.datafiles.limits import MAX_FILE_BYTES
-from pensionportal.datafiles.model import Column, ParsedFile, Row, RowSet, Unreadable
+from pensionportal.datafiles.model import (
+    Column,
+    JoinedCells,
+    ParsedFile,
+    Row,
+    RowSet,
+    Unreadable,
+)
 from pensionportal.datafiles.problems import RULES, Problem, rule
 from pensionportal.datafiles.specs import SPECS
 from pensionportal.datafiles.table import Table
@@ -68,10 +75,15 @@ def _unreadable(*problems: Problem) -> Unreadable:
 def read_table(
     table: Table, filename: str = "", template: str | None = None
 ) -> ParsedFile | Unreadable:
+    # A row whose first cell holds text is kept without looking further (the usual case).
     rows: list[SourceRow] = [
         (number, cells)
         for number, cells in table.rows
-        if cells and (_filled(cells[0]) or not _blank_row(cells))
+        if cells
+        and (
+            ((first := cells[0]).__class__ is str and first and not first.isspace())
+            or not _blank_row(cells)
+        )
     ]
     if not rows:
         return _unreadable(rule("file.empty").problem("The file has no data."))
@@ -106,10 +118,6 @@ def read_table(
         spec.fields, columns, heading_number, rows[detail_start + 1 :], problems, table.text_only
     )
     return ParsedFile(spec, columns.labels, parsed, header, header_columns, tuple(problems))
-
-
-def _filled(cell: object) -> bool:
-    return cell.__class__ is str and bool(cell) and not cell.isspace()
 
 
 def _blank_row(cells: Sequence[object]) -> bool:
@@ -205,7 +213,9 @@ def parse_rows(
         typed[field.key] = _parse_column(
             field, columns.labels[index], column, numbers, problems, text_only
         )
-    raw: Sequence[Sequence[str]] = cell_rows if text_only else [_raw(c) for c in cell_rows]  # type: ignore[assignment]
+    raw: Sequence[Sequence[str]] = (
+        JoinedCells(cell_rows) if text_only else [_raw(c) for c in cell_rows]  # type: ignore[arg-type]
+    )
     result = RowSet(tuple(field.key for field in fields), numbers, raw, typed)
     _conditional(fields, columns, positions, result, problems)
     longest = max(map(len, cell_rows), default=0)

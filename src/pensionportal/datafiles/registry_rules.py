@@ -8,6 +8,7 @@ member), 'Enrolment Data', 'Termination Data', 'Leave Data', 'Return to Work Dat
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 
 from pensionportal.datafiles import sin
 from pensionportal.datafiles.context import ValidationContext
@@ -192,6 +193,10 @@ def _check_new_sins(parsed: ParsedFile, registry: RegistryView, problems: list[P
             )
 
 
+_TERMINATION = attrgetter("termination_date")
+_MEMBERSHIP = attrgetter("membership_date")
+
+
 def _check_pay(
     parsed: ParsedFile, facts: dict[str, MemberFacts], unknown: _Unknown, problems: list[Problem]
 ) -> None:
@@ -203,18 +208,14 @@ def _check_pay(
     known = list(map(get, ids))  # type: ignore[arg-type]
     earliest_end = min(filter(None, ends), default=None)
     latest_start = max(filter(None, starts), default=None)
-    nothing_to_check = not any(
-        (
-            f.termination_date is not None
-            and latest_start is not None
-            and f.termination_date < latest_start
-        )
-        or (
-            f.membership_date is not None
-            and earliest_end is not None
-            and f.membership_date > earliest_end
-        )
-        for f in facts.values()
+    # Whole-column bounds (C-level passes): a member terminated before the latest period
+    # starts, or who joined after the earliest one ends, is a row to look at.
+    everyone = facts.values()
+    first_end = min(filter(None, map(_TERMINATION, everyone)), default=None)
+    last_join = max(filter(None, map(_MEMBERSHIP, everyone)), default=None)
+    nothing_to_check = not (
+        (first_end is not None and latest_start is not None and first_end < latest_start)
+        or (last_join is not None and earliest_end is not None and last_join > earliest_end)
     )
     if nothing_to_check and None not in known:
         return  # every member known, none terminated before or joined after the period

@@ -195,7 +195,7 @@ def check_employee_ids(parsed: ParsedFile, problems: list[Problem]) -> None:
     """Column-wise :func:`check_employee_id_not_sin` for large files without a SIN column."""
     label = _column(parsed, "employee_id")
     ids = parsed.column("employee_id")
-    joined = "\n".join(e if isinstance(e, str) else "" for e in ids)
+    joined = "\n".join(filter(None, ids))  # type: ignore[arg-type]  (str or None)
     if not _NINE_DIGITS.search(joined):
         return  # no Employee ID of 9 digits at all (the usual case)
     for number, employee in zip(parsed.rows.numbers, ids, strict=True):
@@ -338,6 +338,9 @@ def checks_for(spec: TemplateSpec) -> tuple[Check, ...]:
 def check_duplicates(parsed: ParsedFile, code: str, problems: list[Problem]) -> None:
     key_fields: Sequence[str] = parsed.template.unique_key
     seen: dict[tuple[object, ...], int] = {}
+    first_column = parsed.column(key_fields[0])
+    if len(set(first_column)) == len(first_column):
+        return  # every row's first key field differs, so no two keys can be alike
     keys = list(zip(*(parsed.column(k) for k in key_fields), strict=True))
     if len(set(keys)) == len(keys):
         return  # no two rows alike (the usual case)

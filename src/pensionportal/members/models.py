@@ -167,9 +167,12 @@ class Contribution(models.Model):
 
     # The composite indexes below lead with these columns, so the foreign keys need no index
     # of their own (fewer indexes to maintain when a 100,000-row pay file is copied in).
-    # `organization` repeats the member's (for by-employer queries): the database checks the
-    # member reference, and the applier copies the member's organization, so a second
-    # deferred constraint check per row at commit would add nothing but time.
+    # `organization` repeats the member's (for by-employer queries). Neither reference is a
+    # database constraint: a deferred foreign-key check per row at commit cost more than the
+    # COPY of a 100,000-row pay file itself (issue 18). The PAY applier takes each member
+    # id from the employer's own members as read from the database and refuses the whole
+    # file for an Employee ID not among them; members are never deleted, and
+    # `on_delete=PROTECT` keeps the ORM from deleting one that has contributions.
     organization = models.ForeignKey(
         "accounts.Organization",
         on_delete=models.PROTECT,
@@ -178,7 +181,11 @@ class Contribution(models.Model):
         db_constraint=False,
     )
     member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, related_name="contributions", db_index=False
+        Member,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        db_index=False,
+        db_constraint=False,
     )
     pay_date = models.DateField()
     period_start = models.DateField()

@@ -10,9 +10,12 @@ and the transaction rolls back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
+from itertools import repeat
+from operator import is_
 from typing import Any
 
 from django.db import connection
@@ -492,7 +495,7 @@ def _ledger_rows(
     ) in columns:
         member_id = member_ids.get(str(employee_id))
         if member_id is None:
-            raise ApplyError(f"Row {number}: Employee ID {employee_id} is not a member.")
+            raise ApplyError(f"Row {number}: Employee ID {employee_id} is not a member.") from None
         yield (
             org,
             member_id,
@@ -528,54 +531,120 @@ def apply_pay(
                 "employee_id", "id"
             )
         )
-    rows = _ledger_rows(submission, parsed, member_ids)
     if connection.vendor == "postgresql":
-        # PostgreSQL's COPY: the bulk path for a 100,000-row pay file.
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(Contribution._meta.db_table),
-            sql.SQL(", ").join(sql.Identifier(c) for c in _LEDGER_COLUMNS),
-        )
-        count = 0
-        with connection.cursor() as cursor:
-            # The ledger rows and the submission's "applied" status commit together, so a
-            # commit lost to a crash leaves the file not applied (and runnable again), never
-            # half-applied: no need to wait for the WAL flush of 100,000 rows.
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-            for chunk in _copy_text(rows):
-                copy.write(chunk)
-            count = len(parsed.rows)
-        return count
+        return _copy_pay(submission, parsed, member_ids)
+    rows = _ledger_rows(submission, parsed, member_ids)
     objects = [Contribution(**dict(zip(_LEDGER_COLUMNS, values, strict=True))) for values in rows]
     Contribution.objects.bulk_create(objects, batch_size=2000)
     return len(objects)
 
 
+def _copy_pay(submission: Submission, parsed: ParsedFile, member_ids: Mapping[str, int]) -> int:
+    """PostgreSQL's COPY from memory, the bulk path for a 100,000-row pay file: the same
+    ledger rows as :func:`_ledger_rows`, rendered column by column."""
+    members = _member_column(parsed, member_ids)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Contribution._meta.db_table),
+        sql.SQL(", ").join(sql.Identifier(c) for c in _LEDGER_COLUMNS),
+    )
+    with connection.cursor() as cursor:
+        # The ledger rows and the submission's "applied" status commit together, so a
+        # commit lost to a crash leaves the file not applied (and runnable again), never
+        # half-applied: no need to wait for the WAL flush of 100,000 rows.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for chunk in _copy_chunks(submission, parsed, members):
+            copy.write(chunk)
+    return len(parsed.rows)
+
+
+def _member_column(parsed: ParsedFile, member_ids: Mapping[str, int]) -> list[int]:
+    """Each row's member id, from the map of this employer's members as read from the
+    database: the ledger's member reference is checked here, for the whole file, not by a
+    foreign-key trigger per row at commit (members/models.py)."""
+    employees = parsed.column("employee_id")
+    try:
+        return list(map(member_ids.__getitem__, employees))  # type: ignore[arg-type]
+    except KeyError:
+        for number, employee_id in zip(parsed.rows.numbers, employees, strict=True):
+            if employee_id not in member_ids:
+                raise ApplyError(
+                    f"Row {number}: Employee ID {employee_id} is not a member."
+                ) from None
+        raise  # pragma: no cover - a KeyError always names a missing ID
+
+
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_TEXT_COLUMNS = [
-    i
-    for i, name in enumerate(_LEDGER_COLUMNS)
-    if name
-    in {"pay_cycle", "contribution_type", "service_type", "buyback_code", "payment_reference"}
-]
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+COPY_CHUNK_ROWS = 10_000
 
 
-def _copy_text(rows: Iterator[tuple[Any, ...]], chunk_rows: int = 5000) -> Iterator[str]:
-    """Rows in COPY's text format (tab-separated, text values escaped), in chunks: faster
-    than adapting value by value. No value is NULL: blanks are 0 or an empty code."""
-    escape = _COPY_ESCAPES
-    text_columns = _TEXT_COLUMNS
-    lines: list[str] = []
-    for values in rows:
-        cells = list(map(str, values))
-        for i in text_columns:
-            cells[i] = cells[i].translate(escape)
-        lines.append("\t".join(cells))
-        if len(lines) >= chunk_rows:
-            yield "\n".join(lines) + "\n"
-            lines = []
-    if lines:
-        yield "\n".join(lines) + "\n"
+def _copy_field(value: object) -> str:
+    """A text value in COPY's text format (backslash, tab and line ends escaped)."""
+    text = str(value)
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
+
+
+def _copy_texts(column: Sequence[object]) -> list[str]:
+    texts = ["" if v is None else str(v) for v in column]
+    if _COPY_SPECIAL.search("".join(texts)):
+        return [t.translate(_COPY_ESCAPES) for t in texts]
+    return texts
+
+
+def _copy_amounts(column: Sequence[object]) -> list[str]:
+    """Decimal amounts as text; a blank one is 0 (as :func:`_ledger_rows`)."""
+    if not any(map(is_, column, repeat(None))):
+        return list(map(str, column))
+    return ["0" if v is None else str(v) for v in column]
+
+
+def _copy_dates(column: Sequence[object], default: object) -> Iterable[str]:
+    if not any(column):
+        return repeat(str(default), len(column))
+    return [str(v or default) for v in column]
+
+
+def _copy_chunks(submission: Submission, parsed: ParsedFile, members: list[int]) -> Iterator[str]:
+    """The ledger rows in COPY's text format, :data:`COPY_CHUNK_ROWS` at a time, each
+    column converted with one ``map`` (the row-by-row loop was a third of the apply). No
+    value is NULL: blanks are 0 or an empty code, as :func:`_ledger_rows` gives them."""
+    assert parsed.header is not None
+    header = parsed.header.values
+    start, end = header["period_start"], header["period_end"]
+    cycle = PAY_CYCLE_NAMES.get(str(header["pay_cycle"]), str(header["pay_cycle"]))
+    constant = {
+        "organization_id": str(submission.organization_id),
+        "pay_date": str(header["pay_date"]),
+        "pay_cycle": _copy_field(cycle),
+        "payment_reference": _copy_field(header["payment_reference"]),
+        "source_submission_id": str(submission.pk),
+    }
+    col = parsed.rows.typed
+    count = len(members)
+    for first in range(0, count, COPY_CHUNK_ROWS):
+        rows = slice(first, first + COPY_CHUNK_ROWS)
+        size = len(members[rows])
+        cells: list[Iterable[str]] = []
+        for name in _LEDGER_COLUMNS:
+            if name in constant:
+                cells.append(repeat(constant[name], size))
+            elif name == "member_id":
+                cells.append(map(str, members[rows]))
+            elif name == "period_start":
+                cells.append(_copy_dates(col["period_start"][rows], start))
+            elif name == "period_end":
+                cells.append(_copy_dates(col["period_end"][rows], end))
+            elif name in _COPY_CODES:
+                cells.append(_copy_texts(col[name][rows]))
+            elif name == "source_row":
+                cells.append(map(str, parsed.rows.numbers[rows]))
+            else:
+                cells.append(_copy_amounts(col[name][rows]))
+        yield "\n".join(map("\t".join, zip(*cells, strict=True))) + "\n"
+
+
+_COPY_CODES = frozenset(("contribution_type", "service_type", "buyback_code"))
 
 
 APPLIERS: dict[str, Applier] = {

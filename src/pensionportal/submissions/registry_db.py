@@ -7,8 +7,12 @@ import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from functools import cached_property
+from types import MappingProxyType
+from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef
+from psycopg import sql
 
 from pensionportal.accounts.models import Organization
 from pensionportal.core import crypto
@@ -62,32 +66,50 @@ class DatabaseRegistry:
             .values_list("member_id", "start_date", "leave_type")
         }
         facts: dict[str, MemberFacts] = {}
-        rows = Member.objects.filter(organization=self.organization).values_list(
-            "id",
+        ids: dict[str, int] = {}
+        # Built as plain tuples in MemberFacts' field order (its leave fields filled below for
+        # the few members on leave): a keyword construction per member was a third of this.
+        make = tuple.__new__
+        for employee_id, member_id, hire, membership, termination, rate, hours in self._rows():
+            ids[employee_id] = member_id
+            facts[employee_id] = make(
+                MemberFacts, (hire, membership, termination, None, rate, hours, "")
+            )
+        by_member = {member_id: employee_id for employee_id, member_id in ids.items()}
+        for member_id, (leave_start, leave_type) in open_leaves.items():
+            employee_id = by_member.get(member_id)
+            if employee_id is not None:
+                facts[employee_id] = facts[employee_id]._replace(
+                    open_leave_start=leave_start, open_leave_type=leave_type
+                )
+        self._member_ids = ids
+        return facts
+
+    def _rows(self) -> list[tuple[Any, ...]]:
+        """(Employee ID, member id, hire, membership, termination, pay rate, weekly hours) of
+        every member of the employer, in one fetch (a server-side cursor's round trips cost
+        more for 100,000 rows). On PostgreSQL a plain cursor: its types need no converting,
+        and the ORM's per-row work was half the read."""
+        columns = (
             "employee_id",
+            "id",
             "hire_date",
             "membership_date",
             "termination_date",
             "pay_rate",
             "standard_hours",
         )
-        ids: dict[str, int] = {}
-        # One plain fetch: a server-side cursor's round trips cost more for 100,000 rows.
-        no_leave: tuple[dt.date | None, str] = (None, "")
-        for member_id, employee_id, hire, membership, termination, pay_rate, hours in list(rows):
-            ids[employee_id] = member_id
-            leave_start, leave_type = open_leaves.get(member_id, no_leave)
-            facts[employee_id] = MemberFacts(
-                hire_date=hire,
-                membership_date=membership,
-                termination_date=termination,
-                open_leave_start=leave_start,
-                annual_pay_rate=pay_rate,
-                standard_hours=hours,
-                open_leave_type=leave_type,
-            )
-        self._member_ids = ids
-        return facts
+        if connection.vendor != "postgresql":
+            query = Member.objects.filter(organization=self.organization).values_list(*columns)
+            return list(query)
+        statement = sql.SQL("SELECT {} FROM {} WHERE {} = %s").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.Identifier(Member._meta.db_table),
+            sql.Identifier("organization_id"),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [self.organization.pk])
+            return cursor.fetchall()
 
     def member_ids(self) -> dict[str, int]:
         """Employee ID -> member id, as loaded for validation (members are never deleted)."""
@@ -96,6 +118,9 @@ class DatabaseRegistry:
 
     def members(self, employee_ids: Collection[str]) -> Mapping[str, MemberFacts]:
         facts = self._facts
+        wanted = employee_ids if isinstance(employee_ids, (set, frozenset)) else None
+        if wanted is not None and wanted.issuperset(facts.keys()):
+            return MappingProxyType(facts)  # the whole file's IDs: every member asked for
         return {i: facts[i] for i in employee_ids if i in facts}
 
     def sin_owners(self, sins: Collection[str]) -> Mapping[str, str]:
