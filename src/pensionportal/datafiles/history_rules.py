@@ -119,7 +119,7 @@ def _one_normal_row_each(
     if not (_all_decimal(pays) and _all_decimal(hours)):
         return None
     paid = {
-        employee: _Paid(number, pay, worked, pay if service == "REG" else ZERO, True)
+        employee: _Paid(number, pay, worked, pay if service == "REG" else ZERO, True)  # type: ignore[arg-type]
         for number, employee, service, worked, pay in zip(
             parsed.rows.numbers,
             employees,

@@ -195,7 +195,7 @@ def check_employee_ids(parsed: ParsedFile, problems: list[Problem]) -> None:
     """Column-wise :func:`check_employee_id_not_sin` for large files without a SIN column."""
     label = _column(parsed, "employee_id")
     ids = parsed.column("employee_id")
-    joined = "\n".join(filter(None, ids))  # type: ignore[arg-type]  (str or None)
+    joined = "\n".join(filter(None, ids))  # type: ignore[arg-type]
     if not _NINE_DIGITS.search(joined):
         return  # no Employee ID of 9 digits at all (the usual case)
     for number, employee in zip(parsed.rows.numbers, ids, strict=True):

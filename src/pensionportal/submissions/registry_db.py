@@ -109,7 +109,8 @@ class DatabaseRegistry:
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, [self.organization.pk])
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
     def member_ids(self) -> dict[str, int]:
         """Employee ID -> member id, as loaded for validation (members are never deleted)."""
