@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 
 from pensionportal.datafiles.limits import MAX_ROWS
 from pensionportal.datafiles.problems import Problem, rule
-from pensionportal.datafiles.table import Table
+from pensionportal.datafiles.table import CELL_SEPARATOR, Table, TextRows
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -61,17 +62,17 @@ def read_csv(data: bytes) -> Table | Problem:
         return rule("file.format").problem(
             "This is not a CSV text file. Upload a .csv or .xlsx file."
         )
-    rows: list[tuple[int, list[str]]] = []
+    lines: list[str] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        for number, cells in enumerate(reader, start=1):
-            if number > MAX_ROWS:
-                return rule("file.too_many_rows").problem(
-                    f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
-                )
-            rows.append((number, cells))
+        # Each record kept as one string (table.TextRows): no NUL in the text, checked above.
+        lines.extend(map(CELL_SEPARATOR.join, islice(reader, MAX_ROWS)))
+        if next(reader, None) is not None:
+            return rule("file.too_many_rows").problem(
+                f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files."
+            )
     except csv.Error as exc:
         return rule("file.format").problem(
             f"The CSV file is malformed near record {reader.line_num}: {exc}."
         )
-    return Table(rows, text_only=True)
+    return Table(TextRows(list(range(1, len(lines) + 1)), lines), text_only=True)

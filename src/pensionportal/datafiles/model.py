@@ -7,12 +7,13 @@ objects on demand for code that wants a row at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, overload
 
 from pensionportal.datafiles.fields import TemplateSpec
 from pensionportal.datafiles.problems import Problem
+from pensionportal.datafiles.table import CELL_SEPARATOR
 from pensionportal.datafiles.values import Value
 
 TypedValues = Mapping[str, Value | None]
@@ -33,20 +34,17 @@ class Row(NamedTuple):
     values: TypedValues
 
 
-CELL_SEPARATOR = "\x00"
-"""Never in a CSV cell: the CSV reader refuses a file holding NUL."""
-
-
 class JoinedCells(Sequence[Sequence[str]]):
-    """Rows of CSV text cells, each kept as one string joined by :data:`CELL_SEPARATOR` and
-    split again when asked for. A 100,000-row file's cells as separate strings in lists cost
-    more memory than the whole typed file; the raw cells are only read for the few rows a
-    report or a correction shows."""
+    """The raw cells of CSV rows, each row kept as one string joined by
+    :data:`CELL_SEPARATOR` (table.TextRows) and split again, padded to the heading's
+    ``width``, when asked for: the raw cells are only read for the few rows a report or a
+    correction shows."""
 
-    __slots__ = ("_lines",)
+    __slots__ = ("_lines", "_width")
 
-    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
-        self._lines = list(map(CELL_SEPARATOR.join, rows))
+    def __init__(self, lines: list[str], width: int) -> None:
+        self._lines = lines
+        self._width = width
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -59,12 +57,17 @@ class JoinedCells(Sequence[Sequence[str]]):
 
     def __getitem__(self, index: int | slice) -> Sequence[str] | Sequence[Sequence[str]]:
         if isinstance(index, slice):
-            return [line.split(CELL_SEPARATOR) for line in self._lines[index]]
-        return self._lines[index].split(CELL_SEPARATOR)
+            return [self._cells(line) for line in self._lines[index]]
+        return self._cells(self._lines[index])
 
     def __iter__(self) -> Iterator[Sequence[str]]:
-        for line in self._lines:
-            yield line.split(CELL_SEPARATOR)
+        return map(self._cells, self._lines)
+
+    def _cells(self, line: str) -> list[str]:
+        cells = line.split(CELL_SEPARATOR)
+        if len(cells) < self._width:
+            cells.extend([""] * (self._width - len(cells)))
+        return cells
 
 
 @dataclass(frozen=True)

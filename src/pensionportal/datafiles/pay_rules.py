@@ -391,19 +391,15 @@ def _expected_by_column(
         reported = parsed.column(key)
         if key == "employer_special":
             reported = [ZERO if v is None else v for v in reported]
-        expected = list(
-            map(
-                Decimal.quantize,
-                map(mul, pays, repeat(rate)),
-                repeat(CENT),
-                repeat(ROUND_HALF_UP),
-            )
+        # An iterator, not a list: 100,000 expected amounts are not kept, only the few that
+        # differ are computed again for their message.
+        expected = map(
+            Decimal.quantize, map(mul, pays, repeat(rate)), repeat(CENT), repeat(ROUND_HALF_UP)
         )
         off = map(gt, map(abs, map(sub, reported, expected)), repeat(tolerance))
         for i in compress(range(count), off):
-            problems.append(
-                _differs(parsed.rows.numbers[i], key, reported[i], expected[i], pays[i], rate)
-            )
+            due = (pays[i] * rate).quantize(CENT, ROUND_HALF_UP)  # type: ignore[operator]
+            problems.append(_differs(parsed.rows.numbers[i], key, reported[i], due, pays[i], rate))
 
 
 _SHARES = {

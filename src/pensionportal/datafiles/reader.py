@@ -13,7 +13,7 @@ and one row per member. Blank rows anywhere are ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from pensionportal.datafiles import layout, sin
 from pensionportal.datafiles.columns import fast_column
@@ -32,7 +32,7 @@ from pensionportal.datafiles.model import (
 )
 from pensionportal.datafiles.problems import RULES, Problem, rule
 from pensionportal.datafiles.specs import SPECS
-from pensionportal.datafiles.table import Table
+from pensionportal.datafiles.table import CELL_SEPARATOR, Table, TextRows
 from pensionportal.datafiles.values import Parser, Value, as_text, is_blank, parser_for
 from pensionportal.datafiles.xlsx_reader import read_xlsx
 
@@ -75,16 +75,20 @@ def _unreadable(*problems: Problem) -> Unreadable:
 def read_table(
     table: Table, filename: str = "", template: str | None = None
 ) -> ParsedFile | Unreadable:
-    # A row whose first cell holds text is kept without looking further (the usual case).
-    rows: list[SourceRow] = [
-        (number, cells)
-        for number, cells in table.rows
-        if cells
-        and (
-            ((first := cells[0]).__class__ is str and first and not first.isspace())
-            or not _blank_row(cells)
-        )
-    ]
+    rows: Sequence[SourceRow]
+    if isinstance(table.rows, TextRows):
+        rows = table.rows.filled()
+    else:
+        # A row whose first cell holds text is kept without looking further (the usual case).
+        rows = [
+            (number, cells)
+            for number, cells in table.rows
+            if cells
+            and (
+                ((first := cells[0]).__class__ is str and first and not first.isspace())
+                or not _blank_row(cells)
+            )
+        ]
     if not rows:
         return _unreadable(rule("file.empty").problem("The file has no data."))
     found = SPECS[template] if template else layout.detect(rows[0][1], filename)
@@ -148,7 +152,7 @@ def _template_unknown(candidates: list[str], first: SourceRow) -> Problem:
 
 
 def _read_pay_header(
-    rows: list[SourceRow], problems: list[Problem]
+    rows: Sequence[SourceRow], problems: list[Problem]
 ) -> tuple[Row | None, tuple[str, ...], int]:
     """Header Row (or None), its headings, and the index of the detail heading row."""
     if not layout.is_pay_header(rows[0][1]):
@@ -185,6 +189,11 @@ def _read_pay_header(
     return (parsed[0] if parsed else None), columns.labels, detail
 
 
+CHUNK_ROWS = 8192
+_split = methodcaller("split", CELL_SEPARATOR)
+"""Rows parsed at a time: a chunk's cells are let go once its typed values are kept."""
+
+
 def parse_rows(
     fields: Sequence[Field],
     columns: layout.Columns,
@@ -195,30 +204,63 @@ def parse_rows(
 ) -> RowSet:
     """Typed rows for ``rows`` under the heading ``columns``; problems appended in place.
 
-    Each column is pulled out with ``itemgetter`` (C speed) and parsed with ``map``; a
-    column with a problem is re-read cell by cell to report every problem with its row.
+    :data:`CHUNK_ROWS` rows at a time, so that only a chunk's cells are in memory at once.
+    Each column of a chunk is pulled out with ``itemgetter`` (C speed) and parsed with
+    ``map``; a column with a problem is re-read cell by cell to report every problem with
+    its row. The problems come in the same order as for one whole-file pass once sorted by
+    row (validate.validate): within a row, by column, then the conditional and extra-cell
+    ones.
     """
     positions = _positions(fields, columns, heading_number, problems)
     width = len(columns.labels)
-    count = len(rows)
-    cell_rows = [cells if len(cells) >= width else _padded(cells, width) for _, cells in rows]
-    numbers = [number for number, _ in rows]
-    typed: dict[str, Column] = {}
-    for field in fields:
-        index = positions.get(field.key)
-        if index is None:
-            typed[field.key] = [None] * count
-            continue
-        column = list(map(itemgetter(index), cell_rows))
-        typed[field.key] = _parse_column(
-            field, columns.labels[index], column, numbers, problems, text_only
+    typed: dict[str, list[Value | None]] = {field.key: [] for field in fields}
+    numbers: list[int] = []
+    raw_rows: list[Sequence[str]] = []
+    extra: list[Problem] = []
+    for first in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[first : first + CHUNK_ROWS]
+        if isinstance(chunk, TextRows):
+            chunk_numbers = chunk.numbers
+            given: list[Sequence[object]] = list(map(_split, chunk.lines))
+            pairs: Sequence[SourceRow] = list(zip(chunk_numbers, given, strict=True))
+        else:
+            chunk_numbers = [number for number, _ in chunk]
+            given = [cells for _, cells in chunk]
+            pairs = chunk
+        count = len(given)
+        shortest = min(map(len, given), default=width)
+        cell_rows = (
+            given
+            if shortest >= width
+            else [cells if len(cells) >= width else _padded(cells, width) for cells in given]
         )
+        numbers.extend(chunk_numbers)
+        for field in fields:
+            index = positions.get(field.key)
+            if index is None:
+                typed[field.key].extend([None] * count)
+                continue
+            column = list(map(itemgetter(index), cell_rows))
+            typed[field.key].extend(
+                _parse_column(
+                    field, columns.labels[index], column, chunk_numbers, problems, text_only
+                )
+            )
+        if not isinstance(rows, TextRows):
+            raw_rows.extend(cell_rows if text_only else map(_raw, cell_rows))  # type: ignore[arg-type]
+        _extra_cells(pairs, width, max(map(len, cell_rows), default=0), extra)
     raw: Sequence[Sequence[str]] = (
-        JoinedCells(cell_rows) if text_only else [_raw(c) for c in cell_rows]  # type: ignore[arg-type]
+        JoinedCells(rows.lines, width) if isinstance(rows, TextRows) else raw_rows
     )
     result = RowSet(tuple(field.key for field in fields), numbers, raw, typed)
     _conditional(fields, columns, positions, result, problems)
-    longest = max(map(len, cell_rows), default=0)
+    problems.extend(extra)
+    return result
+
+
+def _extra_cells(
+    rows: Sequence[SourceRow], width: int, longest: int, problems: list[Problem]
+) -> None:
     for number, cells in rows if longest > width else ():
         if len(cells) > width and not all(is_blank(c) for c in cells[width:]):
             problems.append(
@@ -231,7 +273,6 @@ def parse_rows(
                     ],
                 )
             )
-    return result
 
 
 def _padded(cells: Sequence[object], width: int) -> Sequence[object]:

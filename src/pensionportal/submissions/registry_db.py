@@ -69,13 +69,33 @@ class DatabaseRegistry:
         ids: dict[str, int] = {}
         # Built as plain tuples in MemberFacts' field order (its leave fields filled below for
         # the few members on leave): a keyword construction per member was a third of this.
+        # Equal dates and amounts shared, as one object each (most members share a hire
+        # date, a pay rate or weekly hours with others): a 100,000-member employer's facts
+        # take a third less memory.
         make = tuple.__new__
+        dates: dict[dt.date | None, dt.date | None] = {}
+        rates: dict[Decimal | None, Decimal | None] = {}
+        weekly: dict[Decimal | None, Decimal | None] = {}
+        day, rate_of, hours_of = dates.setdefault, rates.setdefault, weekly.setdefault
         for employee_id, member_id, hire, membership, termination, rate, hours in self._rows():
             ids[employee_id] = member_id
             facts[employee_id] = make(
-                MemberFacts, (hire, membership, termination, None, rate, hours, "")
+                MemberFacts,
+                (
+                    day(hire, hire),
+                    day(membership, membership),
+                    termination,
+                    None,
+                    rate_of(rate, rate),
+                    hours_of(hours, hours),
+                    "",
+                ),
             )
-        by_member = {member_id: employee_id for employee_id, member_id in ids.items()}
+        by_member = (
+            {member_id: employee_id for employee_id, member_id in ids.items()}
+            if open_leaves
+            else {}
+        )
         for member_id, (leave_start, leave_type) in open_leaves.items():
             employee_id = by_member.get(member_id)
             if employee_id is not None:
