@@ -4,9 +4,9 @@ pattern of the URL configuration, for every staff role and every employer role, 
 every page declares its section (a new pattern without one fails here); the code's matrix
 is the documented one, cell by cell; and CSRF is enforced on every POST URL.
 
-Another organization's object answering 404 is the access helpers' rule, checked per app
-(tests/*/test_*access*.py and the demo crawl); anonymous visitors are sent to sign in on
-every pattern (tests/core/test_url_walk.py).
+Another organization's object answering 404, for every pattern that takes an object (web,
+API, SFTP outbox names), is tests/security/test_object_matrix.py; anonymous visitors are
+sent to sign in on every pattern (tests/core/test_url_walk.py).
 """
 
 from __future__ import annotations
