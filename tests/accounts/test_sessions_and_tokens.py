@@ -107,6 +107,7 @@ def test_an_invitation_link_moves_its_token_out_of_the_url() -> None:
         ("/accounts/confirm-email/MQ:1v:abc/", "/accounts/confirm-email/[token]/"),
         ("/forms/sign/Zx9-token_1/code/", "/forms/sign/[token]/code/"),
         ("/forms/12/sign/", "/forms/12/sign/"),
+        ("/forms/signing/code/", "/forms/signing/code/"),  # the member's token-free pages
         ("/members/12/", "/members/12/"),
     ],
 )

@@ -34,6 +34,7 @@ ANONYMOUS_ALLOWED = {
     "mfa_login_webauthn",
     "mfa_signup_webauthn",
     "accounts:accept_invitation",
+    "signedforms:member_link",
     "signedforms:member_start",
     "signedforms:member_code",
     "signedforms:member_form",

@@ -106,6 +106,7 @@ def test_an_employer_fills_a_1025er_and_the_member_signs_it_through_the_e_mailed
     member_page = member_context.new_page()
     member_page.set_default_timeout(15_000)
     visit(member_page, token_url)
+    assert member_page.url.endswith("/forms/signing/")  # the token left the address at once
     assert member_page.get_by_text("Signing Employer Ltd. asks you to sign").is_visible()
     member_page.get_by_label("Your date of birth").fill("1991-06-30")
     member_page.get_by_role("button", name="Continue").click()

@@ -314,9 +314,7 @@ TOKENS = {
     "accounts:invitation_link",
     "account_confirm_email",
     "account_reset_password_from_key",
-    "signedforms:member_start",
-    "signedforms:member_code",
-    "signedforms:member_form",
+    "signedforms:member_link",
 }
 
 

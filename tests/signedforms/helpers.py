@@ -103,18 +103,31 @@ def code_from_outbox(address: str = MEMBER_EMAIL) -> str:
     raise AssertionError("no code was e-mailed")
 
 
+# The member's pages after the e-mailed link was opened: no token in their addresses.
+START, CODE, FORM = "/forms/signing/", "/forms/signing/code/", "/forms/signing/form/"
+
+
+def member_opens(token: str, client: Client | None = None) -> Client:
+    """A browser opening the e-mailed link: the token is exchanged for this session."""
+    client = client or Client()
+    response = client.get(f"/forms/sign/{token}/")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == START
+    return client
+
+
 def member_signs(
     token: str, values: dict[str, str], born: dt.date = BORN, address: str = MEMBER_EMAIL
 ) -> Client:
     """The member's three pages, through the real views."""
-    client = Client()
+    client = member_opens(token)
     with committed():
-        response = client.post(f"/forms/sign/{token}/", {"birth_date": born.isoformat()})
+        response = client.post(START, {"birth_date": born.isoformat()})
     assert response.status_code == 302, response.content.decode()[:2000]
-    response = client.post(f"/forms/sign/{token}/code/", {"code": code_from_outbox(address)})
+    response = client.post(CODE, {"code": code_from_outbox(address)})
     assert response.status_code == 302, response.content.decode()[:2000]
     with committed():
-        response = client.post(f"/forms/sign/{token}/form/", values)
+        response = client.post(FORM, values)
     assert response.status_code == 200, response.content.decode()[-6000:]
     assert "is signed" in response.content.decode()
     return client

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -19,12 +20,16 @@ from tests.factories import make_member, totp_code
 
 from .helpers import (
     BORN,
+    CODE,
+    FORM,
     MEMBER_EMAIL,
+    START,
     Employer,
     code_from_outbox,
     committed,
     employer,
     link_from_outbox,
+    member_opens,
     member_signs,
     sign_as_employer,
     start,
@@ -142,6 +147,62 @@ def test_the_member_link_is_single_use() -> None:
     assert "This link has already been used" in again.content.decode()
 
 
+def test_the_token_leaves_the_address_at_once_for_a_grant_of_this_session() -> None:
+    """Issue 17, finding 6: the e-mailed link is exchanged once for a grant bound to the
+    browser's session (a new session key), and every step after it has no token in its
+    address (so none in the history, a Referer or an access log)."""
+    _, _form = _sent_1030()
+    token = link_from_outbox()
+    client = Client()
+    session = client.session  # a session someone could have planted in this browser
+    session["planted"] = True
+    session.save()
+    planted = client.cookies[settings.SESSION_COOKIE_NAME].value
+    landing = client.get(f"/forms/sign/{token}/")
+    assert landing.status_code == 302
+    assert landing["Location"] == START
+    assert landing["Referrer-Policy"] == "no-referrer"
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted
+    visited = [START]
+    with committed():
+        page = client.post(START, {"birth_date": BORN.isoformat()})
+    visited.append(page["Location"])
+    page = client.post(page["Location"], {"code": code_from_outbox()})
+    visited.append(page["Location"])
+    assert visited == [START, CODE, FORM]
+    page = client.get(FORM)
+    assert page.status_code == 200
+    assert token not in page.content.decode()
+    # The planted session's key holds no grant, and a browser that never opened the link
+    # is told to open it.
+    stranger = Client()
+    stranger.cookies[settings.SESSION_COOKIE_NAME] = planted
+    for path in (START, CODE, FORM):
+        refused = stranger.get(path)
+        assert refused.status_code == 404
+        assert "Open the link in your e-mail again" in refused.content.decode()
+
+
+def test_the_token_link_only_lands_it_posts_nothing() -> None:
+    _, _form = _sent_1030()
+    token = link_from_outbox()
+    assert (
+        Client().post(f"/forms/sign/{token}/", {"birth_date": BORN.isoformat()}).status_code == 405
+    )
+    assert not SigningLink.objects.filter(birth_date_confirmed_at__isnull=False).exists()
+
+
+def test_a_grant_stops_with_its_link() -> None:
+    """A reminder replaces the link: a browser granted the old one is told so."""
+    e, form = _sent_1030()
+    client = member_opens(link_from_outbox())
+    with committed():
+        actions.remind(e.user, form)
+    page = client.get(START)
+    assert page.status_code == 410
+    assert "A newer link was sent" in page.content.decode()
+
+
 def test_an_expired_link_explains_what_to_do_next() -> None:
     _, form = _sent_1030()
     token = link_from_outbox()
@@ -156,33 +217,34 @@ def test_an_expired_link_explains_what_to_do_next() -> None:
 def test_a_wrong_birth_date_is_refused_and_five_lock_the_link() -> None:
     _, _form = _sent_1030()
     token = link_from_outbox()
-    client = Client()
+    client = member_opens(token)
     for _ in range(4):
-        page = client.post(f"/forms/sign/{token}/", {"birth_date": "1985-03-15"})
+        page = client.post(START, {"birth_date": "1985-03-15"})
         assert "does not match our record" in page.content.decode()
     with committed():
-        page = client.post(f"/forms/sign/{token}/", {"birth_date": "1985-03-15"})
+        page = client.post(START, {"birth_date": "1985-03-15"})
     assert page.status_code == 410
     assert "This link is locked" in page.content.decode()
-    page = client.post(f"/forms/sign/{token}/", {"birth_date": BORN.isoformat()})
-    assert page.status_code == 410
+    page = client.post(START, {"birth_date": BORN.isoformat()})
+    assert page.status_code in (404, 410)
+    assert Client().get(f"/forms/sign/{token}/").status_code == 410
 
 
 def test_the_form_cannot_be_reached_without_the_e_mailed_code() -> None:
     _, _form = _sent_1030()
     token = link_from_outbox()
-    client = Client()
-    assert client.get(f"/forms/sign/{token}/form/").status_code == 302  # back to the start
+    client = member_opens(token)
+    assert client.get(FORM).status_code == 302  # back to the start
     with committed():
-        client.post(f"/forms/sign/{token}/", {"birth_date": BORN.isoformat()})
-    page = client.post(f"/forms/sign/{token}/code/", {"code": "000000"})
+        client.post(START, {"birth_date": BORN.isoformat()})
+    page = client.post(CODE, {"code": "000000"})
     assert "That code is not right" in page.content.decode()
-    assert client.get(f"/forms/sign/{token}/form/").status_code == 302
+    assert client.get(FORM).status_code == 302
     # Another browser with the same link must confirm the birth date itself.
-    other = Client()
-    assert other.get(f"/forms/sign/{token}/form/").status_code == 302
-    client.post(f"/forms/sign/{token}/code/", {"code": code_from_outbox()})
-    assert client.get(f"/forms/sign/{token}/form/").status_code == 200
+    other = member_opens(token)
+    assert other.get(FORM).status_code == 302
+    client.post(CODE, {"code": code_from_outbox()})
+    assert client.get(FORM).status_code == 200
 
 
 def test_the_member_sees_only_their_form_nothing_of_other_members() -> None:
@@ -197,11 +259,11 @@ def test_the_member_sees_only_their_form_nothing_of_other_members() -> None:
     )
     start(e, "1025ER", SAMPLES["1025ER"][0], member=other)
     token = link_from_outbox()
-    client = Client()
+    client = member_opens(token)
     with committed():
-        client.post(f"/forms/sign/{token}/", {"birth_date": BORN.isoformat()})
-    client.post(f"/forms/sign/{token}/code/", {"code": code_from_outbox()})
-    page = client.get(f"/forms/sign/{token}/form/").content.decode()
+        client.post(START, {"birth_date": BORN.isoformat()})
+    client.post(CODE, {"code": code_from_outbox()})
+    page = client.get(FORM).content.decode()
     assert "Jordan" in page
     assert "E1001" in page
     assert "Zelda" not in page
@@ -224,7 +286,7 @@ def test_a_reminder_sends_the_member_a_new_link_and_the_old_one_stops() -> None:
     new = link_from_outbox()
     assert new != old
     assert "A newer link was sent" in Client().get(f"/forms/sign/{old}/").content.decode()
-    assert Client().get(f"/forms/sign/{new}/").status_code == 200
+    assert Client().get(f"/forms/sign/{new}/", follow=True).status_code == 200
 
 
 def test_the_daily_job_reminds_signers_who_have_waited() -> None:

@@ -235,7 +235,7 @@ def _issue_link(form: SignedForm) -> str:
         form=form, token_hash=_token_hash(token), sent_to=address, expires_at=expires
     )
     spec = spec_of(form)
-    url = absolute_url(reverse("signedforms:member_start", args=[token]))
+    url = absolute_url(reverse("signedforms:member_link", args=[token]))
     notify_on_commit(
         [address],
         f"Please sign OPTrust {spec.code}: {spec.title}",
@@ -480,17 +480,30 @@ def withdraw(
 class LinkUnusable(Exception):
     def __init__(self, reason: str, link: SigningLink | None) -> None:
         super().__init__(reason)
-        self.reason = reason  # unknown, expired, used, locked, withdrawn, replaced
+        self.reason = reason  # unknown, expired, used, locked, withdrawn, replaced, no-grant
         self.link = link
 
 
 def open_link(token: str) -> SigningLink:
     """The link of a token, if it may still be used; `LinkUnusable` says why not."""
-    link = (
+    return _usable(
         SigningLink.objects.select_related("form", "form__organization", "form__member")
         .filter(token_hash=_token_hash(token or ""))
         .first()
     )
+
+
+def granted_link(link_id: int) -> SigningLink:
+    """The link a browser was granted when it opened the e-mailed token (the member's pages
+    carry no token in their addresses), if it may still be used."""
+    return _usable(
+        SigningLink.objects.select_related("form", "form__organization", "form__member")
+        .filter(pk=link_id)
+        .first()
+    )
+
+
+def _usable(link: SigningLink | None) -> SigningLink:
     if link is None:
         raise LinkUnusable("unknown", None)
     if link.used_at is not None:

@@ -16,8 +16,11 @@ urlpatterns = [
     path("<int:form_id>/remind/", views.remind, name="remind"),
     path("<int:form_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:form_id>/sealed.pdf", views.download, name="download"),
-    # A member's single-use link (no portal account): the token is the only key.
-    path("sign/<str:token>/", views.member_start, name="member_start"),
-    path("sign/<str:token>/code/", views.member_code, name="member_code"),
-    path("sign/<str:token>/form/", views.member_form, name="member_form"),
+    # A member's single-use link (no portal account): the token is the only key. Opening it
+    # grants this browser's session the link and redirects to the pages below, which carry
+    # no token (issue 17, finding 6).
+    path("sign/<str:token>/", views.member_link, name="member_link"),
+    path("signing/", views.member_start, name="member_start"),
+    path("signing/code/", views.member_code, name="member_code"),
+    path("signing/form/", views.member_form, name="member_form"),
 ]

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
@@ -464,6 +464,7 @@ def records(request: HttpRequest) -> HttpResponse:
 # -- the member's pages ---------------------------------------------------------------------
 
 STAGE = "signedforms.link.{}"
+GRANT = "signedforms.grant"
 
 
 def _stage(request: HttpRequest, link: SigningLink) -> str:
@@ -474,34 +475,59 @@ def _set_stage(request: HttpRequest, link: SigningLink, stage: str) -> None:
     request.session[STAGE.format(link.pk)] = stage
 
 
-def _link_or_page(request: HttpRequest, token: str) -> SigningLink | HttpResponse:
+def _unusable(request: HttpRequest, problem: actions.LinkUnusable) -> HttpResponse:
+    form = problem.link.form if problem.link else None
+    return render(
+        request,
+        "signedforms/member/unusable.html",
+        {
+            "reason": problem.reason,
+            "link": problem.link,
+            "organization": form.organization.name if form else "",
+            "spec": FORMS.get(form.code) if form else None,
+        },
+        status=410 if problem.link else 404,
+    )
+
+
+@require_safe
+def member_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link: the token is exchanged once for a grant bound to this browser's
+    session (a new session key, so a session planted by someone else gains nothing), and
+    the member continues on pages whose addresses hold no token — not in the history, the
+    Referer or an access log."""
     try:
-        return actions.open_link(token)
+        link = actions.open_link(token)
     except actions.LinkUnusable as problem:
-        form = problem.link.form if problem.link else None
-        return render(
-            request,
-            "signedforms/member/unusable.html",
-            {
-                "reason": problem.reason,
-                "link": problem.link,
-                "organization": form.organization.name if form else "",
-                "spec": FORMS.get(form.code) if form else None,
-            },
-            status=410 if problem.link else 404,
-        )
+        return _unusable(request, problem)
+    request.session.cycle_key()
+    request.session[GRANT] = link.pk
+    response = redirect("signedforms:member_start")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
-def member_start(request: HttpRequest, token: str) -> HttpResponse:
-    found = _link_or_page(request, token)
+def _link_or_page(request: HttpRequest) -> SigningLink | HttpResponse:
+    grant = request.session.get(GRANT)
+    if not isinstance(grant, int):
+        return _unusable(request, actions.LinkUnusable("no-grant", None))
+    try:
+        return actions.granted_link(grant)
+    except actions.LinkUnusable as problem:
+        request.session.pop(GRANT, None)
+        return _unusable(request, problem)
+
+
+def member_start(request: HttpRequest) -> HttpResponse:
+    found = _link_or_page(request)
     if isinstance(found, HttpResponse):
         return found
     link = found
     spec = actions.spec_of(link.form)
     if _stage(request, link) == "code":
-        return redirect("signedforms:member_code", token)
+        return redirect("signedforms:member_code")
     if _stage(request, link) == "verified":
-        return redirect("signedforms:member_form", token)
+        return redirect("signedforms:member_form")
     error = ""
     if request.method == "POST":
         raw = request.POST.get("birth_date", "").strip()
@@ -513,11 +539,11 @@ def member_start(request: HttpRequest, token: str) -> HttpResponse:
             error = "Enter your date of birth as YYYY-MM-DD."
         elif actions.confirm_birth_date(link, born, request):
             _set_stage(request, link, "code")
-            return redirect("signedforms:member_code", token)
+            return redirect("signedforms:member_code")
         else:
             link.refresh_from_db()
             if not link.is_usable():
-                return _link_or_page(request, token)  # type: ignore[return-value]
+                return _link_or_page(request)  # type: ignore[return-value]
             error = "That date of birth does not match our record."
     return render(
         request,
@@ -527,13 +553,13 @@ def member_start(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def member_code(request: HttpRequest, token: str) -> HttpResponse:
-    found = _link_or_page(request, token)
+def member_code(request: HttpRequest) -> HttpResponse:
+    found = _link_or_page(request)
     if isinstance(found, HttpResponse):
         return found
     link = found
     if _stage(request, link) not in ("code", "verified"):
-        return redirect("signedforms:member_start", token)
+        return redirect("signedforms:member_start")
     error = ""
     if request.method == "POST":
         if request.POST.get("resend"):
@@ -543,14 +569,14 @@ def member_code(request: HttpRequest, token: str) -> HttpResponse:
                 error = refused.message
             else:
                 messages.info(request, "A new code was e-mailed to you.")
-                return redirect("signedforms:member_code", token)
+                return redirect("signedforms:member_code")
         elif actions.confirm_code(link, request.POST.get("code", ""), request):
             _set_stage(request, link, "verified")
-            return redirect("signedforms:member_form", token)
+            return redirect("signedforms:member_form")
         else:
             link.refresh_from_db()
             if not link.is_usable():
-                return _link_or_page(request, token)  # type: ignore[return-value]
+                return _link_or_page(request)  # type: ignore[return-value]
             error = "That code is not right, or it has expired. Check the latest e-mail."
     return render(
         request,
@@ -564,13 +590,13 @@ def member_code(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def member_form(request: HttpRequest, token: str) -> HttpResponse:
-    found = _link_or_page(request, token)
+def member_form(request: HttpRequest) -> HttpResponse:
+    found = _link_or_page(request)
     if isinstance(found, HttpResponse):
         return found
     link = found
     if _stage(request, link) != "verified":
-        return redirect("signedforms:member_start", token)
+        return redirect("signedforms:member_start")
     form = link.form
     spec = actions.spec_of(form)
     keys = actions.member_fields(spec)
@@ -591,6 +617,7 @@ def member_form(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, error.message)
         else:
             request.session.pop(STAGE.format(link.pk), None)
+            request.session.pop(GRANT, None)
             return render(
                 request,
                 "signedforms/member/done.html",
