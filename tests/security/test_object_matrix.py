@@ -266,6 +266,8 @@ FILLS: dict[str, Fill] = {
     "reports:download": _report_file,
     "submissions:detail": _submission,
     "submissions:confirm": _submission,
+    "submissions:correct": _submission,
+    "submissions:apply_now": _submission,
     "submissions:report": lambda side: (
         {**(_checked_submission(side) or {}), "fmt": "csv"} if _checked_submission(side) else None
     ),
