@@ -39,6 +39,7 @@ from .models import (
     User,
     UserSession,
 )
+from .security_notices import tell_of_mfa_change
 
 
 class ActionError(Exception):
@@ -614,5 +615,10 @@ def reset_mfa(actor: User, user: User, request: HttpRequest | None) -> None:
             actor=actor,
             target=user.email,
             details={"authenticators_removed": removed},
+        )
+        tell_of_mfa_change(
+            user,
+            "the plan administrator's staff removed your sign-in methods (you set them up "
+            "again at your next sign-in)",
         )
         transaction.on_commit(lambda: _end_sessions(user), robust=True)

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from pensionportal.audit.record import record
 
 from . import sessions
+from .security_notices import tell_of_mfa_change
 
 
 @receiver(user_logged_in)
@@ -57,6 +58,23 @@ def _mfa_event(action: str, request: HttpRequest | None, user: Any, authenticato
     record(
         action, request=request, actor=user, target=user.email, details={"type": authenticator.type}
     )
+    tell_of_mfa_change(user, _CHANGES[action].get(authenticator.type, _CHANGES[action][""]))
+
+
+_CHANGES = {
+    "mfa.added": {
+        "totp": "an authenticator app was set up",
+        "webauthn": "a passkey was added",
+        "recovery_codes": "recovery codes were created",
+        "": "a sign-in method was added",
+    },
+    "mfa.removed": {
+        "totp": "the authenticator app was removed",
+        "webauthn": "a passkey was removed",
+        "": "a sign-in method was removed",
+    },
+    "mfa.recovery_codes_regenerated": {"": "new recovery codes were generated"},
+}
 
 
 @receiver(authenticator_added)
