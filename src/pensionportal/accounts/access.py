@@ -329,6 +329,17 @@ def own_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
+def chooser_organizations(user: AnyUser) -> QuerySet[Organization]:
+    """The organizations whose names the organization chooser may suggest to the user:
+    every one for staff, the user's own otherwise (names only; each page still checks its
+    own capability on the organization chosen)."""
+    if not user.is_authenticated or not user.is_active:
+        return Organization.objects.none()
+    if user.is_staff:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user).distinct()
+
+
 def all_organizations(user: AnyUser, capability: Capability | None) -> QuerySet[Organization]:
     """Every organization, for staff whose roles grant `capability` (None: any staff
     member, for the staff queue's filter); 403 for anyone else."""

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.db.models import QuerySet
 
+from .chooser import OrganizationChooserField
 from .models import PLAN_CHOICES, Organization, OrganizationKind, Role, StaffRole, VendorType
 
 
@@ -32,7 +33,7 @@ class InviteUserForm(forms.Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     first_name = forms.CharField(label="First name", max_length=150)
     last_name = forms.CharField(label="Last name", max_length=150)
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChooserField(
         queryset=Organization.objects.none(), label="Organization"
     )
     roles = RolesField()

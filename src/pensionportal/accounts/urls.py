@@ -4,6 +4,7 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("organizations/search/", views.organization_search, name="organization_search"),
     path("users/", views.users, name="users"),
     path("users/invite/", views.invite, name="invite"),
     path("users/invite-staff/", views.invite_staff, name="invite_staff"),

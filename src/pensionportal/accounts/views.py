@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,7 +23,7 @@ from pensionportal.core.feedback import attempt, refusal_on_form
 from pensionportal.core.notify import CHOOSABLE
 from pensionportal.core.query_filters import QueryFilters
 
-from . import access, actions, notifications
+from . import access, actions, chooser, notifications
 from .access import Capability
 from .actions import ActionError, OrganizationData
 from .forms import (
@@ -70,9 +70,9 @@ def users(request: HttpRequest) -> HttpResponse:
             | Q(portal_id__iexact=search)
         )
     found = QueryFilters(request.GET)
-    org_filter = found.ident("organization", "Organization")
-    if org_filter is not None:
-        query = query.filter(memberships__organization_id=org_filter).distinct()
+    org_filter = chooser.organization_filter(found, orgs)
+    if org_filter.chosen is not None:
+        query = query.filter(memberships__organization=org_filter.chosen).distinct()
     page = Paginator(query.order_by("email"), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -80,8 +80,7 @@ def users(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "search": search,
-            "organizations": orgs,
-            "org_filter": "" if org_filter is None else str(org_filter),
+            "org_filter": org_filter,
             "errors": found.errors,
             "is_staff": actor.is_staff,
             "pending": _pending_invitations(actor),
@@ -537,3 +536,12 @@ def accept_invitation(request: HttpRequest) -> HttpResponse:
         "accounts/accept_invitation.html",
         {"form": form, "email": invitation.user.email, "invitation": invitation},
     )
+
+
+@section(None)
+@require_GET
+def organization_search(request: HttpRequest) -> HttpResponse:
+    """The organization chooser's suggestions (accounts.chooser): the names, among the
+    organizations the user works with, that match what was typed; at most 20."""
+    names = chooser.search(access.chooser_organizations(request.user), request.GET.get("q", ""))
+    return JsonResponse({"names": names})

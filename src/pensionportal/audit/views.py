@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
+from pensionportal.accounts.chooser import organization_filter
+from pensionportal.accounts.models import Organization
 from pensionportal.accounts.sections import Audience, section
+from pensionportal.core.keyset import keyset_page
 from pensionportal.core.query_filters import QueryFilters
 
-from .labels import action_label, target_label
+from .labels import AREAS, action_label, target_label
+from .models import AuditEvent
 
 
 @section(Capability.AUDIT, audience=Audience.STAFF)
@@ -25,32 +29,46 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "").strip()
     if action:
         query = query.filter(action__startswith=action)
-    org = found.ident("organization", "Organization")
-    if org is not None:
-        query = query.filter(organization_id=org)
+    org_filter = organization_filter(
+        found, access.all_organizations(request.user, Capability.AUDIT)
+    )
+    if org_filter.chosen is not None:
+        query = query.filter(organization=org_filter.chosen)
     first, last = found.date_range("from", "to", "From", "To")
     if first is not None:
         query = query.filter(at__gte=timezone.make_aware(datetime.combine(first, time.min)))
     if last is not None:
         query = query.filter(at__lte=timezone.make_aware(datetime.combine(last, time.max)))
     errors = found.errors
-    page = Paginator(query.order_by("-id"), 50).get_page(request.GET.get("page"))
-    organizations = {o.pk: o.name for o in access.all_organizations(request.user, Capability.AUDIT)}
-    actions = [
-        (a, action_label(a))
-        for a in sorted(set(access.audit_events(request.user).values_list("action", flat=True)))
-    ]
+    page = keyset_page(query, request.GET, per_page=50)
+    organizations = names_of_organizations_on(page.items)
     for event in page:
-        event.action_label = action_label(event.action)  # type: ignore[attr-defined]
-        event.target_label = target_label(event.target, organizations)  # type: ignore[attr-defined]
+        event.action_label = action_label(event.action)
+        event.target_label = target_label(event.target, organizations)
     return render(
         request,
         "audit/list.html",
         {
             "page": page,
             "organizations": organizations,
-            "actions": actions,
+            "org_filter": org_filter,
+            "areas": AREAS,
             "filters": request.GET,
             "errors": errors,
         },
     )
+
+
+def names_of_organizations_on(events: Iterable[AuditEvent]) -> dict[int, str]:
+    """The names of the organizations a page of events mentions (its rows' organization
+    and `organization:<id>` targets), in one query."""
+    ids: set[int] = set()
+    for event in events:
+        if event.organization_id:
+            ids.add(event.organization_id)
+        kind, sep, ident = event.target.partition(":")
+        if sep and kind == "organization" and ident.isdigit() and len(ident) < 19:
+            ids.add(int(ident))
+    if not ids:
+        return {}
+    return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
-from pensionportal.accounts.models import OrganizationKind
+from pensionportal.accounts.models import Organization, OrganizationKind
 
 from .models import (
     Buyback,
@@ -31,21 +31,17 @@ def access_buyback(user: AnyUser, buyback_id: int | str) -> Buyback:
     return access.one_or_404(visible_buybacks(user), buyback_id, "buyback")
 
 
-def employer_choices(user: AnyUser) -> list[tuple[int, str]]:
-    """(id, name) of the active employers whose buybacks the user may work on."""
-    employers = access.organizations_for(user, Capability.FILES).filter(
+def employers(user: AnyUser) -> QuerySet[Organization]:
+    """The active employers whose buybacks the user may work on."""
+    return access.organizations_for(user, Capability.FILES).filter(
         kind=OrganizationKind.EMPLOYER, is_active=True
     )
-    return [(org.pk, org.name) for org in employers]
 
 
-def deduction_file_employer_ids(user: AnyUser) -> set[int]:
-    """Those of the user's organizations whose payroll takes the deduction file."""
-    return set(
-        DeductionFileEmployer.objects.filter(
-            organization__in=access.organizations_for(user, Capability.FILES), enabled=True
-        ).values_list("organization_id", flat=True)
-    )
+def deduction_file_employers(user: AnyUser) -> QuerySet[Organization]:
+    """Those of them whose payroll takes the deduction file."""
+    taking = DeductionFileEmployer.objects.filter(enabled=True).values("organization_id")
+    return employers(user).filter(pk__in=taking)
 
 
 def deduction_runs_for(user: AnyUser) -> QuerySet[DeductionFileRun]:

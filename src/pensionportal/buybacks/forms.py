@@ -6,6 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+
+from pensionportal.accounts.chooser import OrganizationChooserField
+from pensionportal.accounts.models import Organization
 
 from .models import ApplicationForm, Frequency, LimitKind, PaymentOption, ServiceType, StopReason
 
@@ -58,17 +62,18 @@ def _entered_cost() -> forms.DecimalField:
 
 
 class _ForOrganizations(forms.Form):
-    """A form whose ``organization`` choice lists the organizations the view passes."""
+    """A form whose ``organization`` is chosen among the organizations the view passes (a
+    searchable chooser when there are many: accounts.chooser)."""
 
-    def __init__(self, *args: Any, organizations: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = organizations
+        assert isinstance(field, OrganizationChooserField)
+        field.queryset = organizations
 
 
 class ApplicationEntryForm(_ForOrganizations):
-    organization = forms.TypedChoiceField(label="Organization", coerce=int)
+    organization = OrganizationChooserField(label="Organization")
     employee_id = forms.CharField(label="Employee ID", max_length=30)
     form = forms.ChoiceField(label="Application form", choices=STAFF_FORMS)
     received_date = forms.DateField(label="Date received", widget=DATE)
@@ -147,17 +152,17 @@ class StopForm(forms.Form):
 
 
 class DeductionFileForm(_ForOrganizations):
-    organization = forms.TypedChoiceField(label="Employer", coerce=int)
+    organization = OrganizationChooserField(label="Employer")
     pay_date = forms.DateField(label="Pay date", widget=DATE)
 
 
 class DeductionFileSettingForm(_ForOrganizations):
-    organization = forms.TypedChoiceField(label="Employer", coerce=int)
+    organization = OrganizationChooserField(label="Employer")
     enabled = forms.BooleanField(label="Takes a deduction file each pay", required=False)
 
 
 class ProblemReportForm(_ForOrganizations):
-    organization = forms.TypedChoiceField(label="Organization", coerce=int)
+    organization = OrganizationChooserField(label="Organization")
     file = forms.FileField(label="Problem report (CSV)")
 
 

@@ -7,11 +7,12 @@ buybacks calls it back."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
 from pensionportal.accounts.models import Organization, User
@@ -87,12 +88,12 @@ class ShareInvoice:
     status: str
 
 
-def share_invoices(organization_ids: Sequence[int], limit: int = 20) -> list[ShareInvoice]:
+def share_invoices(
+    organization_ids: Iterable[int] | QuerySet[Any], limit: int = 20
+) -> list[ShareInvoice]:
     """The latest quarterly employer-share invoices of the given organizations."""
     found = (
-        Invoice.objects.filter(
-            kind=InvoiceKind.BUYBACK_SHARE, organization_id__in=list(organization_ids)
-        )
+        Invoice.objects.filter(kind=InvoiceKind.BUYBACK_SHARE, organization_id__in=organization_ids)
         .select_related("organization")
         .order_by("-invoice_date", "-id")[:limit]
     )
@@ -118,7 +119,7 @@ def payroll_buyback_amounts(
     in ``year``, for the members of the given organizations."""
     rows = (
         Contribution.objects.filter(
-            organization_id__in=list(organization_ids), pay_date__year=year, buyback__gt=0
+            organization_id__in=organization_ids, pay_date__year=year, buyback__gt=0
         )
         .values("member_id")
         .order_by("member_id")

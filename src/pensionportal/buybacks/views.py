@@ -9,6 +9,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import User
+from pensionportal.accounts.chooser import organization_filter
+from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.feedback import refusal_on_form
 from pensionportal.core.query_filters import QueryFilters
@@ -30,11 +32,11 @@ from . import actions, changes, history, lapsing, ledger, other_apps, pdfs, tax_
 from .access import (
     access_buyback,
     access_letter,
-    deduction_file_employer_ids,
+    deduction_file_employers,
     deduction_problems_for,
     deduction_runs_for,
     directions_of,
-    employer_choices,
+    employers,
     problems_of,
     tax_notice_runs,
     visible_buybacks,
@@ -67,13 +69,12 @@ def _staff(request: HttpRequest) -> User:
     return request.user
 
 
-def _orgs(request: HttpRequest) -> list[tuple[int, str]]:
-    return employer_choices(request.user)
+def _employers(request: HttpRequest) -> QuerySet[Organization]:
+    return employers(request.user)
 
 
-def _ds_orgs(request: HttpRequest) -> list[tuple[int, str]]:
-    takes_file = deduction_file_employer_ids(request.user)
-    return [(org_id, name) for org_id, name in _orgs(request) if org_id in takes_file]
+def _ds_employers(request: HttpRequest) -> QuerySet[Organization]:
+    return deduction_file_employers(request.user)
 
 
 @section(Capability.BUYBACKS)
@@ -83,18 +84,24 @@ def index(request: HttpRequest) -> HttpResponse:
     status = found.choice("status", "Status", Status.choices)
     if status:
         query = query.filter(status=status)
-    org = found.ident("organization", "Organization")
-    if org is not None:
-        query = query.filter(organization_id=org)
+    org_filter = organization_filter(found, _employers(request))
+    if org_filter.chosen is not None:
+        query = query.filter(organization=org_filter.chosen)
     page = Paginator(query.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
-    return _render_index(request, page=page, status=status, errors=found.errors)
+    return _render_index(
+        request, page=page, status=status, errors=found.errors, org_filter=org_filter
+    )
 
 
 def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
     is_staff = access.is_staff_user(request.user)
-    orgs = _orgs(request)
-    ds_orgs = _ds_orgs(request)
-    runs = deduction_runs_for(request.user).filter(organization_id__in=[o for o, _ in orgs])[:20]
+    orgs = _employers(request)
+    ds_orgs = _ds_employers(request)
+    runs = (
+        deduction_runs_for(request.user)
+        .filter(organization__in=orgs)
+        .annotate(line_count=Count("lines"))[:20]
+    )
     context.setdefault("page", None)
     if context["page"] is None:
         context["page"] = Paginator(
@@ -107,13 +114,12 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
     context.update(
         {
             "is_staff": is_staff,
-            "organizations": orgs,
-            "ds_organizations": ds_orgs,
+            "takes_deduction_files": ds_orgs.exists(),
             "statuses": Status.choices,
             "runs": runs,
-            "share_invoices": other_apps.share_invoices([o for o, _ in orgs]),
+            "share_invoices": other_apps.share_invoices(orgs.values("pk")),
             "problems": deduction_problems_for(request.user).filter(
-                line__run__organization_id__in=[o for o, _ in orgs]
+                line__run__organization__in=orgs
             )[:50],
         }
     )
@@ -123,12 +129,12 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 def new_application(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    form = ApplicationEntryForm(request.POST or None, organizations=_orgs(request))
+    form = ApplicationEntryForm(request.POST or None, organizations=_employers(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         member = (
             visible_members(staff)
-            .filter(organization_id=data["organization"], employee_id=data["employee_id"].strip())
+            .filter(organization=data["organization"], employee_id=data["employee_id"].strip())
             .select_related("organization")
             .first()
         )
@@ -378,10 +384,10 @@ def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
 @require_POST
 def deduction_file(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    form = DeductionFileForm(request.POST, organizations=_ds_orgs(request))
+    form = DeductionFileForm(request.POST, organizations=_ds_employers(request))
     if form.is_valid():
         org = access.access_organization(
-            staff, form.cleaned_data["organization"], Capability.BUYBACKS
+            staff, form.cleaned_data["organization"].pk, Capability.BUYBACKS
         )
         try:
             run = actions.produce_deduction_file(
@@ -399,10 +405,10 @@ def deduction_file(request: HttpRequest) -> HttpResponse:
 @require_POST
 def deduction_file_setting(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
-    form = DeductionFileSettingForm(request.POST, organizations=_orgs(request))
+    form = DeductionFileSettingForm(request.POST, organizations=_employers(request))
     if form.is_valid():
         org = access.access_organization(
-            staff, form.cleaned_data["organization"], Capability.BUYBACKS
+            staff, form.cleaned_data["organization"].pk, Capability.BUYBACKS
         )
         actions.set_deduction_file(staff, org, form.cleaned_data["enabled"], request)
         messages.success(request, f"Deduction file setting saved for {org.name}.")
@@ -428,13 +434,13 @@ PROBLEM_REPORTS = UploadPolicy(
 @accepts_uploads(PROBLEM_REPORTS)
 def problem_report(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    form = ProblemReportForm(request.POST, request.FILES, organizations=_ds_orgs(request))
+    form = ProblemReportForm(request.POST, request.FILES, organizations=_ds_employers(request))
     row_errors: list[str] = []
     valid = form.is_valid()
     valid = refusals_into(form, request, "file") and valid
     if valid:
         org = access.access_organization(
-            request.user, form.cleaned_data["organization"], Capability.BUYBACKS
+            request.user, form.cleaned_data["organization"].pk, Capability.BUYBACKS
         )
         upload = form.cleaned_data["file"]
         try:

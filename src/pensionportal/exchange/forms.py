@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from pensionportal.accounts.chooser import OrganizationChooserField
 from pensionportal.accounts.models import Organization
 
 from .models import DELIVERY_CATEGORIES, Direction, Status
 
 
 class _OrganizationForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChooserField(
         queryset=Organization.objects.none(),
         label="Organization",
         empty_label="Choose an organization",
@@ -61,7 +62,7 @@ class DeleteForm(forms.Form):
 
 
 class FileFilterForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChooserField(
         queryset=Organization.objects.none(),
         required=False,
         label="Organization",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
+from pensionportal.accounts.chooser import organization_filter
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
@@ -29,9 +30,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
             | Q(first_name__icontains=search)
         )
     found = QueryFilters(request.GET)
-    org = found.ident("organization", "Organization")
-    if org is not None:
-        query = query.filter(organization_id=org)
+    org_filter = organization_filter(
+        found, account_access.organizations_for(request.user, Capability.MEMBERS)
+    )
+    if org_filter.chosen is not None:
+        query = query.filter(organization=org_filter.chosen)
     if status := found.choice("status", "Status", MemberStatus.choices):
         query = query.filter(status=status)
     page = Paginator(query.order_by("last_name", "first_name", "id"), 50).get_page(
@@ -43,7 +46,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "search": search,
-            "organizations": account_access.organizations_for(request.user, Capability.MEMBERS),
+            "org_filter": org_filter,
             "filters": request.GET,
             "errors": found.errors,
         },

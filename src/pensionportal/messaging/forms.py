@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
+from pensionportal.accounts.chooser import OrganizationChooserField
 from pensionportal.accounts.models import Organization, User
 from pensionportal.files.uploads import ReceivedUpload, UploadPolicy, refusals_into
 
@@ -109,7 +110,7 @@ class MailboxChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class ComposeForm(_BodyMixin):
     """A new thread. Employers choose among their own organizations; staff among all."""
 
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChooserField(
         queryset=Organization.objects.none(),
         label="Organization",
         empty_label="Choose an organization",
@@ -213,7 +214,12 @@ class SearchForm(forms.Form):
         help_text="Whole words, each one in the thread. Capitals and accents do not matter.",
     )
     mailbox = forms.ChoiceField(required=False, label="Mailbox")
-    organization = forms.ChoiceField(required=False, label="Organization")
+    organization = OrganizationChooserField(
+        queryset=Organization.objects.none(),
+        required=False,
+        label="Organization",
+        empty_label="All organizations",
+    )
     date_from = forms.DateField(
         required=False,
         label="From date",
@@ -241,8 +247,8 @@ class SearchForm(forms.Form):
         self.is_staff = accounts_access.is_staff_user(user)
         if self.is_staff or orgs.count() > 1:
             org_field = self.fields["organization"]
-            assert isinstance(org_field, forms.ChoiceField)
-            org_field.choices = [("", "All organizations")] + [(str(o.pk), o.name) for o in orgs]
+            assert isinstance(org_field, OrganizationChooserField)
+            org_field.queryset = orgs
         else:
             del self.fields["organization"]
         if self.is_staff:

@@ -74,8 +74,8 @@ def _thread_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         search.reference = data.get("reference") or ""
         search.words = data.get("words") or ""
         search.mailbox = data.get("mailbox") or ""
-        organization = data.get("organization") or ""
-        search.organization = int(organization) if str(organization).isdigit() else None
+        organization = data.get("organization")
+        search.organization = organization.pk if organization is not None else None
         search.date_from = data.get("date_from")
         search.date_to = data.get("date_to")
         search.status = data.get("status") or ""

@@ -9,12 +9,20 @@ transactions").
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pensionportal.submissions.models import Submission
 
-from .categories import CATEGORIES, CategoryTotals, pay_submission_for, submission_totals
+from .categories import (
+    CATEGORIES,
+    CategoryTotals,
+    pay_submission_for,
+    pay_submissions_for,
+    submission_totals,
+    submissions_totals,
+)
 from .models import ZERO, RemittanceAdvice
 
 
@@ -88,9 +96,28 @@ def _diff(what: str, left: Decimal, right: Decimal | None) -> dict[str, str]:
     }
 
 
+def reconcile_many(advices: Sequence[RemittanceAdvice]) -> dict[int, Reconciliation]:
+    """`reconcile` of each advice (keyed by id) in a fixed number of queries: their PAY
+    submissions in one, those submissions' totals in another (payments prefetched)."""
+    submissions = pay_submissions_for(advices)
+    totals = submissions_totals(s.pk for s in submissions.values() if s is not None)
+    found: dict[int, Reconciliation] = {}
+    for advice in advices:
+        submission = submissions[advice.pk]
+        pay = totals[submission.pk] if submission is not None else None
+        found[advice.pk] = _reconciled(advice, submission, pay)
+    return found
+
+
 def reconcile(advice: RemittanceAdvice) -> Reconciliation:
     submission = pay_submission_for(advice)
     pay: CategoryTotals | None = submission_totals(submission) if submission else None
+    return _reconciled(advice, submission, pay)
+
+
+def _reconciled(
+    advice: RemittanceAdvice, submission: Submission | None, pay: CategoryTotals | None
+) -> Reconciliation:
     advice_totals = CategoryTotals.of_advice(advice)
     rows = tuple(
         CategoryRow(

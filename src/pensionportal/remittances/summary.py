@@ -13,14 +13,20 @@ from pensionportal.accounts.models import Organization
 from pensionportal.rules import deadlines
 
 from .models import ZERO, Credit, Invoice, InvoiceStatus, Payment, RemittanceAdvice
+from .reconciliation import reconcile_many
 from .timing import PeriodTiming, expected_pay_dates, period_timing
 
 
 def periods(
     advices: QuerySet[RemittanceAdvice], today: dt.date, limit: int = 26
 ) -> list[PeriodTiming]:
-    query = advices.prefetch_related("payments").order_by("-pay_date", "-id")[:limit]
-    return [period_timing(advice, today) for advice in query]
+    query = list(
+        advices.select_related("organization")
+        .prefetch_related("payments")
+        .order_by("-pay_date", "-id")[:limit]
+    )
+    reconciled = reconcile_many(query)
+    return [period_timing(advice, today, reconciled[advice.pk]) for advice in query]
 
 
 @dataclass(frozen=True)
@@ -166,8 +172,18 @@ def chart_width(bars: list[Bar]) -> int:
 def not_paid_when_due(advices: QuerySet[RemittanceAdvice], today: dt.date) -> list[PeriodTiming]:
     """remittance-timing.txt 'Notice to Regulator': contributions not paid when due."""
     found = []
-    for advice in advices.prefetch_related("payments").order_by("pay_date", "id"):
-        timing = period_timing(advice, today)
-        if timing.remittance_late:
-            found.append(timing)
+    query = advices.select_related("organization").order_by("pay_date", "id")
+    batch: list[RemittanceAdvice] = []
+    for advice in query.prefetch_related("payments").iterator(chunk_size=500):
+        batch.append(advice)
+        if len(batch) == 500:
+            found.extend(_late(batch, today))
+            batch = []
+    found.extend(_late(batch, today))
     return found
+
+
+def _late(advices: list[RemittanceAdvice], today: dt.date) -> list[PeriodTiming]:
+    reconciled = reconcile_many(advices)
+    timings = (period_timing(a, today, reconciled[a.pk]) for a in advices)
+    return [timing for timing in timings if timing.remittance_late]

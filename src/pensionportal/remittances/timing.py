@@ -68,8 +68,11 @@ def paid_in_full_on(expected: Decimal, payments: list[tuple[dt.date, Decimal]]) 
     return None
 
 
-def period_timing(advice: RemittanceAdvice, today: dt.date) -> PeriodTiming:
-    rec = reconcile(advice)
+def period_timing(
+    advice: RemittanceAdvice, today: dt.date, rec: Reconciliation | None = None
+) -> PeriodTiming:
+    """`rec` is the advice's reconciliation when the caller has it (`reconcile_many`)."""
+    rec = rec if rec is not None else reconcile(advice)
     found = deadlines.for_pay_date(advice.pay_date)
     payments = [(p.received_on, p.amount) for p in advice.payments.all()]
     data_on = None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -107,9 +108,20 @@ def _staff_overview(request: HttpRequest, user: User) -> HttpResponse:
             "overdue_invoices": invoices_for(user).filter(
                 status=InvoiceStatus.ISSUED, due_date__lt=today
             ),
-            "organizations": organizations(user),
+            **_employer_search(request, user),
         },
     )
+
+
+def _employer_search(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The overview's employers: found by name, 25 a page, never all of them at once
+    (issue 18: the page must not grow with the number of employers)."""
+    typed = request.GET.get("q", "").strip()[:100]
+    employers = organizations(user).order_by("name", "id")
+    if typed:
+        employers = employers.filter(name__icontains=typed)
+    page = Paginator(employers, 25).get_page(request.GET.get("page"))
+    return {"employer_page": page, "page": page, "employer_query": typed}
 
 
 @section(Capability.REMITTANCES)

@@ -4,13 +4,14 @@ from typing import Any
 
 from django import forms
 
+from pensionportal.accounts.chooser import OrganizationChooserField
 from pensionportal.accounts.models import Organization, OrganizationKind
 
 from .models import ReportKind
 
 
 class PublishForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChooserField(
         queryset=Organization.objects.filter(kind=OrganizationKind.EMPLOYER, is_active=True),
         label="Employer",
         empty_label="Choose an employer",

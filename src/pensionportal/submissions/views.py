@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
+from pensionportal.accounts.chooser import organization_filter
 from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
@@ -59,9 +60,9 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     if template := found.choice("template", "Template", [(c, c) for c in sorted(SPECS)]):
         query = query.filter(template=template)
     visible_orgs = access.organizations_for(user, Capability.SUBMISSIONS)
-    org = found.ident("organization", "Organization", visible_orgs.values_list("pk", flat=True))
-    if org is not None:
-        query = query.filter(organization_id=org)
+    org_filter = organization_filter(found, visible_orgs)
+    if org_filter.chosen is not None:
+        query = query.filter(organization=org_filter.chosen)
     pay_from, pay_to = found.date_range("pay_from", "pay_to", "Pay date from", "Pay date to")
     if pay_from is not None:
         query = query.filter(pay_date__gte=pay_from)
@@ -78,7 +79,8 @@ def submission_list(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "statuses": Status.choices,
             "templates": sorted(SPECS),
-            "organizations": visible_orgs,
+            "organizations": visible_orgs if not access.is_staff_user(user) else [],
+            "org_filter": org_filter,
             "is_staff": access.is_staff_user(user),
             "online_templates": online.online_templates(),
         },

@@ -34,3 +34,42 @@
     if (wide.addEventListener) { wide.addEventListener("change", placeMenu); }
   });
 })();
+
+/* 3. The organization chooser (accounts/chooser.py): while a name is typed, its datalist is
+      filled with the matching names from /organizations/search/. Without JavaScript the
+      box still takes a name or its first letters. */
+(function () {
+  "use strict";
+  function attach(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var url = input.getAttribute("data-org-search");
+    var timer = null;
+    var asked = "";
+    if (!list || !url || !window.fetch) { return; }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var typed = input.value.trim();
+        if (typed === asked || typed.length < 1) { return; }
+        asked = typed;
+        window.fetch(url + "?q=" + encodeURIComponent(typed), {
+          credentials: "same-origin", headers: { "Accept": "application/json" }
+        }).then(function (response) {
+          return response.ok ? response.json() : { names: [] };
+        }).then(function (body) {
+          if (asked !== typed) { return; }
+          while (list.firstChild) { list.removeChild(list.firstChild); }
+          (body.names || []).forEach(function (name) {
+            var option = document.createElement("option");
+            option.value = name;
+            list.appendChild(option);
+          });
+        }).catch(function () { /* suggestions are a convenience: typing still works */ });
+      }, 150);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var inputs = document.querySelectorAll("input[data-org-search]");
+    for (var i = 0; i < inputs.length; i++) { attach(inputs[i]); }
+  });
+})();
