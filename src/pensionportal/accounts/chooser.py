@@ -172,6 +172,12 @@ def organization_filter(
         try:
             chosen = resolve(queryset, typed)
         except ValidationError as error:
-            found.errors.append(f"{label}: {' '.join(error.messages)} Showing all.")
+            if error.code == "invalid_choice":
+                found.errors.append(
+                    f"{label}: “{typed[:100]}” is not one of the choices (no organization has "
+                    "that name); showing all."
+                )
+            else:
+                found.errors.append(f"{label}: {' '.join(error.messages)} Showing all.")
     first = list(queryset.order_by("name")[: SELECT_UP_TO + 1])
     return OrganizationFilter(chosen, typed, first if len(first) <= SELECT_UP_TO else None)

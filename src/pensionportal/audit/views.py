@@ -8,9 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import AnyUser, Capability
 from pensionportal.accounts.chooser import organization_filter
-from pensionportal.accounts.models import Organization
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.keyset import keyset_page
 from pensionportal.core.query_filters import QueryFilters
@@ -41,7 +40,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         query = query.filter(at__lte=timezone.make_aware(datetime.combine(last, time.max)))
     errors = found.errors
     page = keyset_page(query, request.GET, per_page=50)
-    organizations = names_of_organizations_on(page.items)
+    organizations = names_of_organizations_on(request.user, page.items)
     for event in page:
         event.action_label = action_label(event.action)
         event.target_label = target_label(event.target, organizations)
@@ -59,7 +58,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def names_of_organizations_on(events: Iterable[AuditEvent]) -> dict[int, str]:
+def names_of_organizations_on(user: AnyUser, events: Iterable[AuditEvent]) -> dict[int, str]:
     """The names of the organizations a page of events mentions (its rows' organization
     and `organization:<id>` targets), in one query."""
     ids: set[int] = set()
@@ -71,4 +70,5 @@ def names_of_organizations_on(events: Iterable[AuditEvent]) -> dict[int, str]:
             ids.add(int(ident))
     if not ids:
         return {}
-    return dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name"))
+    named = access.all_organizations(user, Capability.AUDIT).filter(pk__in=ids)
+    return dict(named.values_list("pk", "name"))
