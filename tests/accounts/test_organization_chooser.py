@@ -39,8 +39,10 @@ def test_a_few_organizations_are_a_select_and_many_a_search_box_without_every_op
     assert "<select" in str(small["organization"])
     _many()
     html = str(_Form(organizations=Organization.objects.all())["organization"])
-    assert "<select" not in html and "<option" not in html
-    assert 'list="id_organization-options"' in html and "<datalist" in html
+    assert "<select" not in html
+    assert "<option" not in html
+    assert 'list="id_organization-options"' in html
+    assert "<datalist" in html
     assert 'data-org-search="/organizations/search/"' in html
 
 
@@ -61,7 +63,8 @@ def test_a_shared_start_is_refused_with_the_matching_names() -> None:
     assert not form.is_valid()
     message = form.errors["organization"][0]
     assert "Several organizations start with “Employer 0”" in message
-    assert "Employer 00" in message and "Type more of the name" in message
+    assert "Employer 00" in message
+    assert "Type more of the name" in message
 
 
 def test_an_organization_outside_the_choosable_ones_is_refused_even_by_name() -> None:
@@ -81,7 +84,8 @@ def test_a_list_filter_takes_a_links_id_or_a_name_and_says_what_it_ignored() -> 
     assert organization_filter(found, Organization.objects.all()).chosen == orgs[3]
     found = QueryFilters({"organization": "Nowhere"})
     result = organization_filter(found, Organization.objects.all())
-    assert result.chosen is None and result.options is None
+    assert result.chosen is None
+    assert result.options is None
     assert found.errors == [
         "Organization: “Nowhere” is not one of the choices (no organization has that name); "
         "showing all."
@@ -110,5 +114,6 @@ def test_the_remittances_overview_finds_employers_instead_of_listing_them_all() 
     staff = Client()
     staff.force_login(make_staff())
     page = staff.get("/remittances/", {"q": "riverside"}).content.decode()
-    assert "Riverside Hospital" in page and "Employer 00" not in page
+    assert "Riverside Hospital" in page
+    assert "Employer 00" not in page
     assert "1 employer matching" in page
