@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from pensionportal.rules.contributions import Plan as Plan  # re-exported: the apps' Plan
@@ -53,6 +54,9 @@ class Organization(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(Upper("name"), name="organization_name_upper")
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 name="employer_has_plan",
@@ -147,6 +151,10 @@ class User(AbstractUser):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["email"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(Upper("email"), name="user_email_upper"),
+            models.Index(Upper("portal_id"), name="user_portal_id_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.email

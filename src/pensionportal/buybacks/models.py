@@ -131,6 +131,10 @@ class Buyback(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organization", "-created_at"], name="buyback_org_newest"),
+            models.Index(fields=["status", "-created_at"], name="buyback_status_newest"),
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["member"],

@@ -83,6 +83,7 @@ class ExchangedFile(models.Model):
         ordering: ClassVar[list[str]] = ["-sent_at", "-pk"]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["organization", "sha256"], name="exchange_file_org_sha"),
+            models.Index(fields=["organization", "-sent_at"], name="exchange_file_org_newest"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from pensionportal.core import crypto
@@ -82,6 +83,12 @@ class Member(models.Model):
                 fields=["organization", "employee_id"], name="unique_employee_id"
             ),
             models.UniqueConstraint(fields=["organization", "sin_index"], name="unique_sin"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                models.F("organization"), Upper("employee_id"), name="member_org_employee_upper"
+            ),
+            models.Index(fields=["last_name", "first_name", "id"], name="member_by_name"),
         ]
 
     def __str__(self) -> str:

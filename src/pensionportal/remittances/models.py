@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from pensionportal.core.models import Recorded
@@ -71,6 +72,10 @@ class RemittanceAdvice(models.Model):
             models.UniqueConstraint(
                 fields=["organization", "payment_reference"], name="unique_advice_reference"
             )
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(Upper("payment_reference"), name="advice_reference_upper"),
+            models.Index(fields=["-pay_date", "-id"], name="advice_newest"),
         ]
 
     def __str__(self) -> str:
@@ -147,7 +152,10 @@ class Payment(Recorded):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-received_on", "-id"]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["reference"])]
+        # Payments are matched by reference in any case (reference__iexact): UPPER(reference).
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(Upper("reference"), name="payment_reference_upper")
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount} {self.reference}"

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -95,6 +96,13 @@ class Submission(models.Model):
             models.Index(fields=["organization", "template", "status"]),
             models.Index(fields=["organization", "pay_date"]),
             models.Index(fields=["organization", "payment_reference"]),
+            # iexact on PostgreSQL is UPPER(col) = UPPER(value): only this index serves it.
+            models.Index(
+                models.F("organization"),
+                Upper("payment_reference"),
+                name="submission_org_ref_upper",
+            ),
+            models.Index(fields=["-submitted_at", "-id"], name="submission_newest"),
             models.Index(fields=["status", "worker_started_at"], name="submission_in_work"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
