@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE := pensionportal.settings
 export PYTHONPATH := src
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: bench-search sftp-client test-api-schema bench-api layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
+.PHONY: bench-pages bench-search sftp-client test-api-schema bench-api layers house-counts screenshots rotate-keys-check test-s3 bench-files bench-audit soak test-postgres bench-intake bench-mmc demo-code run test install install-dev migrate demo lint typecheck check audit-verify lock clean browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -127,6 +127,12 @@ bench-intake: install-dev
 # 10,000 files (each beside a peer measured in the same run).
 bench-files: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/files.py
+
+# Every list page at a plan's size (1,000 employers, 200,000 members, 1,000,000 messages, a
+# year of PAY data) over gunicorn at 16 clients, beside a hello-world view of the same stack
+# (bench/pages.py; PAGES_MESSAGES / PAGES_MEMBERS / PAGES_EMPLOYERS to size it down).
+bench-pages: install-dev
+	bash scripts/ci_postgres.sh $(BIN)/python bench/pages.py
 
 bench-mmc: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000
