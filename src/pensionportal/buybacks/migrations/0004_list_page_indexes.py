@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_list_page_indexes'),
+        ('accounts', '0007_list_page_indexes'),
         ('buybacks', '0003_choices_without_numbers'),
         ('members', '0005_list_page_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

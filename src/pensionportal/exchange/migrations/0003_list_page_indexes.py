@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_list_page_indexes'),
+        ('accounts', '0007_list_page_indexes'),
         ('exchange', '0002_stored_files'),
         ('files', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_list_page_indexes'),
+        ('accounts', '0007_list_page_indexes'),
         ('members', '0004_ledger_organization_unchecked'),
     ]
 

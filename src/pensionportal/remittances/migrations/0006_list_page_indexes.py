@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_list_page_indexes'),
+        ('accounts', '0007_list_page_indexes'),
         ('remittances', '0005_reconciliation_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

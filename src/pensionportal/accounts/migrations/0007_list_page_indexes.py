@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_user_sessions'),
+        ('accounts', '0006_notification_preferences'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
