@@ -86,6 +86,7 @@ def seed() -> dict[str, Any]:
     membership = Membership.objects.get(user=employer)
     membership.set_roles(frozenset(Role))
     membership.save()
+    TOTP.activate(employer, generate_totp_secret())  # an administrator must have one too
 
     began = time.perf_counter()
     sin = crypto.encrypt_text("046454286")
