@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0007_list_page_indexes'),
         ('buybacks', '0003_choices_without_numbers'),
-        ('members', '0005_list_page_indexes'),
+        ('members', '0006_list_page_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

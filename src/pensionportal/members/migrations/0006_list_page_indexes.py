@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_list_page_indexes'),
-        ('members', '0004_ledger_organization_unchecked'),
+        ('members', '0005_ledger_member_unchecked'),
     ]
 
     operations = [
