@@ -224,3 +224,26 @@ def test_another_organizations_submission_is_404_and_staff_and_applied_files_are
     assert response.status_code == 200
     assert Submission.objects.count() == 2
     assert not Correction.objects.exists()
+
+
+def test_the_correction_page_costs_the_same_queries_for_a_larger_file(
+    org: Organization, clerk: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = _rejected(org, clerk)
+    rows = [pay_row("D1001") for _ in range(120)]
+    for i in range(0, 120, 3):
+        rows[i]["employee_id"] = "D1O03"
+    large = submit(clerk, org, pay_file(rows, reference="EFT-9"), "PAY_large.csv")
+    client = _client(clerk)
+    counts = []
+    for submission in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/submissions/{submission.pk}/correct/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    # The page's own: the submission, its replacement, the stored file, the draft, the
+    # problems, the Employee IDs on record; the rest is the session and the navigation's.
+    assert counts[1] <= 28, counts
