@@ -247,3 +247,27 @@ def test_the_correction_page_costs_the_same_queries_for_a_larger_file(
     # The page's own: the submission, its replacement, the stored file, the draft, the
     # problems, the Employee IDs on record; the rest is the session and the navigation's.
     assert counts[1] <= 28, counts
+
+
+def test_a_warned_file_corrected_online_is_no_longer_a_to_do_to_confirm(
+    org: Organization, clerk: User
+) -> None:
+    from django.utils import timezone
+
+    from pensionportal.submissions.todos import employer_todos
+
+    data = pay_file([pay_row("D1001"), pay_row("D1003", pensionable_hours="200.00")])
+    original = submit(clerk, org, data, "PAY_2026-03-13.csv")
+    today = timezone.localdate()
+
+    def waiting() -> int:
+        found = [t for t in employer_todos(clerk, [org], today) if "confirmation" in t.label]
+        return sum(t.count for t in found)
+
+    assert waiting() == 1
+    client = _client(clerk)
+    url = f"/submissions/{original.pk}/correct/"
+    client.post(url, {"rows": "5", "c-5-pensionable_hours": "75.00"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(url, {"rows": "5", "action": "send"})
+    assert waiting() == 0

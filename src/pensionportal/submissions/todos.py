@@ -59,7 +59,11 @@ def employer_todos(
     items: list[Todo] = []
     rejected = _grouped(_rejected(today).filter(organization_id__in=ids))
     waiting = _grouped(
-        Submission.objects.filter(organization_id__in=ids, status=Status.AWAITING_CONFIRMATION)
+        Submission.objects.filter(
+            organization_id__in=ids, status=Status.AWAITING_CONFIRMATION
+        ).exclude(  # corrected online: the correction is the one to confirm (actions.confirm)
+            replaced_by__in=Submission.objects.exclude(status=Status.REJECTED)
+        )
     )
     for org_id, (count, oldest) in rejected.items():
         items.append(
