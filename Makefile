@@ -134,8 +134,11 @@ bench-files: install-dev
 bench-pages: install-dev
 	bash scripts/ci_postgres.sh $(BIN)/python bench/pages.py
 
+# Missed-contributions detection at 100,000 members x 26 periods beside a bare GROUP BY of the
+# same ledger (bench/mmc.py); `make bench-mmc MMC_MEMBERS=500000` adds a 500,000-member run
+# and prints how time grows.
 bench-mmc: install-dev
-	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000
+	bash scripts/ci_postgres.sh $(BIN)/python bench/mmc.py 100000 $(MMC_MEMBERS)
 
 # Message search through the blind index over 1,000,000 messages of 1,000 employers
 # (SEARCH_MESSAGES=100000 to size it down), beside a bare token lookup (bench/search.py).

@@ -1,14 +1,21 @@
-"""Missed mandatory contributions benchmark (issue 8, "Must do" 5).
+"""Missed mandatory contributions benchmark (issue 8 "Must do" 5; issue 18 "Must do" 1).
 
 One employer with N members (default 100,000) and 26 applied bi-weekly PAY cycles: the
 ledger holds N x 26 contribution rows less about 1 % missing, some short, a few leaves,
-part-time arrangements and elections. Timed: the detection as the scheduled job runs it -
-the bulk loads (registry, elections, ledger sums by the database), the pure detection and
-the top-up step (the reported pay of the short periods) -
-in a fresh process per run, median of 3, with the process's peak memory. Target <= 10 s.
+part-time arrangements and elections. Timed: the detection as the scheduled job runs it
+(``loading.detect_findings``: the ledger screened in the database, the candidates' registry,
+the pure detection, the top-up step), in a fresh process per run, median of 3, with the
+process's peak memory. The peer, timed in the same process just before: a bare
+``GROUP BY member, period`` over the same ledger, its two sums consumed in the database
+(added up, so that PostgreSQL cannot leave them out). Targets
+(issue 18): <= 3 s and <= 300 MB at 100,000 members, <= 3x the peer.
 
-    make bench-mmc                 # starts a throw-away PostgreSQL server and runs this
-    python bench/mmc.py N          # against DATABASE_URL (PostgreSQL for the target)
+    make bench-mmc                        # 100,000 members on a throw-away PostgreSQL
+    make bench-mmc MMC_MEMBERS=500000     # 100,000 then 500,000: how time grows
+    python bench/mmc.py N [N2 ...]        # against DATABASE_URL (PostgreSQL for the target)
+
+Each size re-seeds the one bench employer (the ledger of one employer at a time, as the
+figures of issue 18 were taken).
 """
 
 from __future__ import annotations
@@ -43,12 +50,7 @@ from pensionportal.members.models import (  # noqa: E402
     Leave,
     Member,
 )
-from pensionportal.missed import loading  # noqa: E402
-from pensionportal.missed.detection import (  # noqa: E402
-    NOT_REMITTED,
-    detect,
-    reclassify_top_up,
-)
+from pensionportal.missed import loading, screening  # noqa: E402
 from pensionportal.submissions.models import Status, Submission  # noqa: E402
 
 RUNS = 3
@@ -56,7 +58,15 @@ ORG = "MMC Bench Employer"
 CYCLES = 26
 FIRST_START = dt.date(2025, 12, 28)
 AS_OF = dt.date(2026, 12, 31)
-TARGET_S = 10.0
+TARGET_S = 3.0
+TARGET_MB = 300.0
+TARGET_RATIO = 3.0
+PEER = """
+SELECT COUNT(*), SUM(m), SUM(e) FROM (
+    SELECT member_id, period_start, SUM(employee_regular) AS m, SUM(employer_regular) AS e
+    FROM members_contribution WHERE organization_id = %s GROUP BY member_id, period_start
+) g
+"""
 
 
 def _periods() -> list[tuple[dt.date, dt.date, dt.date]]:
@@ -233,44 +243,42 @@ def setup(n: int) -> Organization:
     return org
 
 
-def one_run() -> tuple[float, float, float, int, int]:
-    org = Organization.objects.get(name=ORG)
-    employer = loading.employer_of(org)
-    settings = loading.settings_for(org)
-    started = time.perf_counter()
-    records = loading.member_records(org)
-    registry = time.perf_counter()
-    ledger = loading.ledger(org)
-    loaded = time.perf_counter()
-    print(f"registry {registry - started:.2f} s, ledger {loaded - registry:.2f} s", file=sys.stderr)
-    findings = detect(employer, records, ledger, AS_OF, settings)
-    detected = time.perf_counter()
-    # top-up salary: the short periods of regular service, against the pay reported (the
-    # second step of actions.run_detection since issue 21)
-    candidates = [
-        (f.member_id, f.period.start)
-        for f in findings
-        if f.cause == NOT_REMITTED and f.plain_service and f.remitted_member > 0
-    ]
-    findings = reclassify_top_up(findings, loading.reported_pay(org, candidates), settings)
-    finished = time.perf_counter()
-    return loaded - started, detected - started, finished - started, len(candidates), len(findings)
+def _peer(org: Organization) -> float:
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('jit', 'off', true)")  # as detection's query
+        started = time.perf_counter()
+        cursor.execute(PEER, [org.pk])
+        cursor.fetchall()
+        return time.perf_counter() - started
 
 
 def measure() -> None:
-    load_s, before_top_up_s, total_s, candidates, count = one_run()
-    if count == 0:
+    org = Organization.objects.get(name=ORG)
+    peer_s = _peer(org)
+    started = time.perf_counter()
+    screened: list[float] = []
+    real = screening.screen
+
+    def timed(*args: object) -> object:
+        began = time.perf_counter()
+        try:
+            return real(*args)  # type: ignore[arg-type]
+        finally:
+            screened.append(time.perf_counter() - began)
+
+    screening.screen = timed  # type: ignore[assignment]
+    findings = loading.detect_findings(org, AS_OF)
+    total_s = time.perf_counter() - started
+    if not findings:
         raise SystemExit("no findings: the bench data did not load as expected")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{load_s:.4f} {before_top_up_s:.4f} {total_s:.4f} {candidates} {count} {peak_mb:.1f}")
+    print(f"{peer_s:.4f} {screened[0]:.4f} {total_s:.4f} {len(findings)} {peak_mb:.1f}")
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    if len(sys.argv) > 2 and sys.argv[2] == "--measure":
-        measure()
-        return
-    print(f"database: {connection.vendor}; preparing {n:,} members x {CYCLES} periods ...")
+def bench(n: int) -> float:
+    print(f"\n== {n:,} members x {CYCLES} periods; preparing ...", flush=True)
     began = time.perf_counter()
     setup(n)
     print(f"prepared in {time.perf_counter() - began:.0f} s", flush=True)
@@ -284,30 +292,60 @@ def main() -> None:
         )
         if done.returncode:
             raise SystemExit(f"run {k + 1} failed:\n{done.stderr[-3000:]}")
-        load_s, before_s, total_s, candidates, count, peak = done.stdout.split()[-6:]
-        results.append((float(load_s), float(total_s), float(before_s), float(peak)))
+        peer_s, screen_s, total_s, count, peak = done.stdout.split()[-5:]
+        results.append((float(peer_s), float(screen_s), float(total_s), float(peak)))
         print(
-            f"run {k + 1}: load {float(load_s):.2f} s, detection total {float(total_s):.2f} s "
-            f"(before the top-up step {float(before_s):.2f} s; {candidates} short periods "
-            f"read), findings {count}, peak {float(peak):.0f} MB "
-            f"({done.stderr.strip()[-60:]})",
+            f"run {k + 1}: detection {float(total_s):.2f} s (screening query "
+            f"{float(screen_s):.2f} s), findings {count}, peak {float(peak):.0f} MB; "
+            f"peer GROUP BY {float(peer_s):.2f} s; ratio {float(total_s) / float(peer_s):.2f}x",
             flush=True,
         )
-    median = statistics.median(r[1] for r in results)
-    print(f"\nmembers: {n:,}  pay periods: {CYCLES}  member-periods: {n * CYCLES:,}")
+    median = statistics.median(r[2] for r in results)
+    peer = statistics.median(r[0] for r in results)
+    peak_mb = max(r[3] for r in results)
+    print(f"members: {n:,}  pay periods: {CYCLES}  member-periods: {n * CYCLES:,}")
     print(f"database: {connection.vendor}")
     print(
-        f"detection (bulk load + pure detection): median {median:.2f} s "
-        f"(target <= {TARGET_S:.0f} s) {'OK' if median <= TARGET_S else 'OVER TARGET'}"
+        f"detection: median {median:.2f} s"
+        + (
+            f" (target <= {TARGET_S:.0f} s) {'OK' if median <= TARGET_S else 'OVER'}"
+            if n == 100_000
+            else ""
+        )
     )
-    print(f"load part: median {statistics.median(r[0] for r in results):.2f} s")
-    # peer, same runs: the detection as it was before issue 21 (no top-up step)
-    before = statistics.median(r[2] for r in results)
+    print(f"screening query: median {statistics.median(r[1] for r in results):.2f} s")
     print(
-        f"peer, same runs - without the top-up step: median {before:.2f} s; "
-        f"with it / without it: {median / before:.2f}x"
+        f"peak memory: {peak_mb:.0f} MB"
+        + (
+            f" (target <= {TARGET_MB:.0f} MB) {'OK' if peak_mb <= TARGET_MB else 'OVER'}"
+            if n == 100_000
+            else ""
+        )
     )
-    print(f"peak memory: {max(r[3] for r in results):.0f} MB")
+    ratio = median / peer
+    print(
+        f"peer, same runs - bare GROUP BY member, period: median {peer:.2f} s; "
+        f"detection / peer: {ratio:.2f}x (target <= {TARGET_RATIO:.0f}x) "
+        f"{'OK' if ratio <= TARGET_RATIO else 'OVER'}"
+    )
+    return median
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[2] == "--measure":
+        measure()
+        return
+    sizes = sorted({int(a) for a in sys.argv[1:]} or {100_000})
+    print(f"database: {connection.vendor}; sizes: {', '.join(f'{n:,}' for n in sizes)}")
+    medians = {n: bench(n) for n in sizes}
+    if len(sizes) > 1:
+        first = sizes[0]
+        print("\nhow time grows (median detection):")
+        for n in sizes:
+            print(
+                f"  {n:>9,} members: {medians[n]:6.2f} s - {n / first:.1f}x the members, "
+                f"{medians[n] / medians[first]:.2f}x the time"
+            )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pensionportal.missed import detection as d
 from pensionportal.rules.contributions import Plan
 from pensionportal.rules.pay_cycles import Frequency
+from tests.missed.reference import every_period
 
 START = dt.date(2026, 1, 4)
 PERIODS = [
@@ -48,7 +49,7 @@ def paid_all(
 def run(
     record: d.MemberRecord, ledger: dict[int, dict[dt.date, tuple[int, int, int]]]
 ) -> list[d.Finding]:
-    return d.detect(EMPLOYER, [record], ledger, AS_OF)
+    return d.detect(EMPLOYER, [record], every_period(ledger, PERIODS), AS_OF)
 
 
 def test_a_fully_paid_member_has_no_finding() -> None:
@@ -195,5 +196,18 @@ def test_periods_outside_membership_are_not_expected() -> None:
 
 
 def test_future_pay_dates_are_not_expected() -> None:
-    found = d.detect(EMPLOYER, [d.MemberRecord(facts())], {1: {}}, PERIODS[1].pay_date)
+    found = d.detect(
+        EMPLOYER, [d.MemberRecord(facts())], every_period({1: {}}, PERIODS), PERIODS[1].pay_date
+    )
     assert len(found) == 2
+
+
+def test_a_period_missed_after_a_paid_first_period_of_membership_is_not_a_late_start() -> None:
+    # reporting-pension-data.txt cause 1 "Late Start": deductions that did not commence at the
+    # plan membership date. Here they did (the part-period in which membership began was
+    # remitted); the period missed after it is not remitted, as for a member with a recorded
+    # job change. Before issue 18 a member without one was given a late start.
+    member = facts(membership_date=PERIODS[0].start + dt.timedelta(days=5))
+    ledger = paid_all({1})
+    [found] = run(d.MemberRecord(member), ledger)
+    assert (found.period, found.cause) == (PERIODS[1], d.NOT_REMITTED)

@@ -21,6 +21,7 @@ from pensionportal.rules.pay_cycles import Frequency
 from tests.factories import make_member, make_org, make_staff, make_user
 
 from .helpers import applied_pay, contribution, period
+from .reference import every_period
 from .test_detection import AS_OF, PERIODS, facts, paid_all, run
 
 D = Decimal
@@ -112,7 +113,7 @@ def _ltip_run(plan: RulesPlan, settings: d.Settings) -> list[d.Finding]:
         leaves=[leave],
     )
     employer = d.Employer(plan, None, PERIODS_89)
-    return d.detect(employer, [record], {1: {}}, AS_OF, settings)
+    return d.detect(employer, [record], every_period({1: {}}, PERIODS_89), AS_OF, settings)
 
 
 def test_ltip_before_1990_is_on_the_actual_salary_rate_and_after_on_the_escalated_base() -> None:

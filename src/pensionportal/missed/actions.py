@@ -40,8 +40,8 @@ from pensionportal.rules.interest import InterestRates
 from pensionportal.submissions.models import Status, Submission
 
 from . import documents, loading
-from .detection import NOT_REMITTED, Settings, detect, interest_on, reclassify_top_up
 from .detection import Finding as DetectedFinding
+from .detection import Settings, interest_on
 from .models import (
     CHOICES_FOR_FORM,
     OPEN_STAGES,
@@ -313,25 +313,8 @@ def detected_findings(
 ) -> tuple[list[DetectedFinding], Settings]:
     """What detection finds today, written nowhere (run_detection stores it; the preview of
     "Run detection now" shows it)."""
-    records = loading.member_records(organization)
     settings = loading.settings_for(organization)
-    found = detect(
-        loading.employer_of(organization),
-        records,
-        loading.ledger(organization),
-        today,
-        settings,
-    )
-    # top-up salary: the short periods of regular service, against the pay reported
-    candidates = [
-        (f.member_id, f.period.start)
-        for f in found
-        if f.cause == NOT_REMITTED and f.plain_service and f.remitted_member > 0
-    ]
-    return (
-        reclassify_top_up(found, loading.reported_pay(organization, candidates), settings),
-        settings,
-    )
+    return loading.detect_findings(organization, today, settings), settings
 
 
 def would_invoice(existing: Finding | None) -> bool:

@@ -572,41 +572,70 @@ def _limit_cents(expected: Decimal, settings: Settings) -> int:
     return min(by_minimum, by_share)
 
 
-class _Profiles:
-    """For each (pay rate, ratio): per period, the remitted cents at or below which the
-    member's and the employer's contributions are short."""
+def expected_periods(employer: Employer, as_of: dt.date) -> list[PayPeriod]:
+    """The employer's expected pay periods whose pay date is on or before ``as_of``, in order."""
+    return sorted((p for p in employer.periods if p.pay_date <= as_of), key=lambda p: p.start)
 
-    def __init__(self, calc: _Calculator, periods: Sequence[PayPeriod], settings: Settings) -> None:
-        self.calc = calc
-        self.periods = periods
-        self.settings = settings
-        self._found: dict[tuple[Decimal, Decimal], tuple[list[int], list[int]]] = {}
 
-    def limits(self, rate: Decimal, ratio: Decimal) -> tuple[list[int], list[int]]:
-        found = self._found.get((rate, ratio))
-        if found is None:
-            member_limits: list[int] = []
-            employer_limits: list[int] = []
-            for period in self.periods:
-                member, employer = self.calc.shares(rate, ratio, Decimal(1), period)
-                member_limits.append(_limit_cents(member, self.settings))
-                employer_limits.append(_limit_cents(employer, self.settings))
-            found = (member_limits, employer_limits)
-            self._found[(rate, ratio)] = found
-        return found
+def membership_span(facts: MemberFacts, periods: Sequence[PayPeriod]) -> range:
+    """The indexes of the periods (in order, not overlapping) within the member's membership:
+    from the first that ends on or after the membership date to the last that starts on or
+    before the termination date."""
+    low = bisect.bisect_left([p.end for p in periods], facts.membership_date)
+    high = (
+        len(periods)
+        if facts.termination_date is None
+        else bisect.bisect_right([p.start for p in periods], facts.termination_date)
+    )
+    return range(low, max(low, high))
+
+
+# (profile, period index, member limit, employer limit): see screening_limits.
+Limit = tuple[int, int, int, int]
+
+
+def screening_limits(
+    employer: Employer,
+    periods: Sequence[PayPeriod],
+    profiles: Sequence[tuple[Decimal, Decimal]],
+    settings: Settings,
+) -> list[Limit]:
+    """For each profile (full-time annual pay rate, employment ratio) and period: the largest
+    cents remitted, member's share and employer's, that are still short of a full period of
+    regular service (the test of :func:`_short`, reporting-pension-data.txt "Contribution
+    requirements"). The database compares the ledger with these and returns only the periods
+    at or below them (see screening.py). A period the plan's rates cannot price is left out:
+    every such period is examined."""
+    calc = _Calculator(employer)
+    found: list[Limit] = []
+    for profile, (rate, ratio) in enumerate(profiles):
+        for k, period in enumerate(periods):
+            try:
+                member, employer_share = calc.shares(rate, ratio, Decimal(1), period)
+            except ParameterNotInForce:
+                continue
+            found.append(
+                (
+                    profile,
+                    k,
+                    _limit_cents(member, settings),
+                    _limit_cents(employer_share, settings),
+                )
+            )
+    return found
 
 
 NOTHING: Remitted = (0, 0, 0)
 EMPTY: Mapping[dt.date, Remitted] = {}
 
 
-def _first_paid(
-    mid: int, periods: Sequence[PayPeriod], ledger: Mapping[int, Mapping[dt.date, Remitted]]
-) -> dt.date | None:
-    mine = ledger.get(mid, EMPTY)
-    for period in periods:
-        found = mine.get(period.start)
-        if found is not None and found[0] > 0:
+def _first_paid(span: Sequence[PayPeriod], examined: Mapping[dt.date, Remitted]) -> dt.date | None:
+    """The first period of membership with some of the member's share remitted: a period
+    not examined was remitted in full (see :func:`detect`). Contributions that begin after
+    it are a late start (reporting-pension-data.txt cause 1, "Late Start")."""
+    for period in span:
+        found = examined.get(period.start)
+        if found is None or found[0] > 0:
             return period.start
     return None
 
@@ -614,58 +643,43 @@ def _first_paid(
 def detect(
     employer: Employer,
     members: Iterable[MemberRecord],
-    ledger: Mapping[int, Mapping[dt.date, Remitted]],
+    examined: Mapping[int, Mapping[dt.date, Remitted]],
     as_of: dt.date,
     settings: Settings | None = None,
 ) -> list[Finding]:
     """Every member and expected pay period (pay date on or before ``as_of``) for which
     mandatory contributions are missing or short.
 
-    ``ledger`` maps member id, then period start, to the cents remitted for that period, all
-    contribution types: (member, employer regular + special, pensionable pay on R rows).
+    ``examined`` maps member id, then period start, to the cents remitted for the periods of
+    membership to examine, all contribution types: (member, employer regular + special,
+    pensionable pay on R rows). The database layer (screening.py) lists every period of a
+    member with a job change or a leave on record; for the others the periods with nothing
+    of the member's share remitted, those at or below :func:`screening_limits`, those the
+    limits cannot price and the first period when it begins before the membership date. A
+    period not listed was remitted in full. ``members`` need only hold the members listed
+    and those with a transfer found at another plan.
     """
     settings = settings or Settings()
     calc = _Calculator(employer)
-    periods = sorted((p for p in employer.periods if p.pay_date <= as_of), key=lambda p: p.start)
-    starts = [p.start for p in periods]
-    ends = [p.end for p in periods]
-    profiles = _Profiles(calc, periods, settings)
+    periods = expected_periods(employer, as_of)
     findings: list[Finding] = []
-    count = len(periods)
     for record in members:
         facts = record.facts
         mid = facts.id
-        low = bisect.bisect_left(ends, facts.membership_date)
-        high = (
-            count
-            if facts.termination_date is None
-            else bisect.bisect_right(starts, facts.termination_date)
-        )
-        if low >= high:
-            continue
-        get = ledger.get(mid, EMPTY).get
-        suspects: list[int] = []
-        if record.changes or record.leaves:
-            suspects = list(range(low, high))
-        else:
-            member_limits, employer_limits = profiles.limits(facts.pay_rate, facts.employment_ratio)
-            if starts[low] < facts.membership_date:
-                suspects.append(low)  # the first period is partly before membership
-                low += 1
-            for i in range(low, high):
-                paid = get(starts[i])
-                if paid is None or paid[0] <= member_limits[i] or paid[1] <= employer_limits[i]:
-                    suspects.append(i)
-        if not suspects and not record.wrong_plan:
+        span = membership_span(facts, periods)
+        mine = examined.get(mid, EMPTY)
+        if not span or (not mine and not record.wrong_plan):
             continue
         detector = _MemberDetector(record, calc, settings, periods, as_of)
-        first_paid = _first_paid(mid, periods[low:high], ledger)
-        for i in suspects:
+        first_paid = _first_paid(periods[span.start : span.stop], mine)
+        for i in span:
             period = periods[i]
+            paid = mine.get(period.start)
+            if paid is None:
+                continue
             expected = detector.expected(period)
             if expected is None:
                 continue
-            paid = get(period.start) or NOTHING
             remitted_member = Decimal(paid[0]) / 100
             remitted_employer = Decimal(paid[1]) / 100
             if expected.unknown:
@@ -709,7 +723,9 @@ def detect(
                 )
             )
         if record.wrong_plan:
-            findings.extend(_wrong_plan_gaps(record, detector, periods[low:high], as_of, settings))
+            findings.extend(
+                _wrong_plan_gaps(record, detector, periods[span.start : span.stop], as_of, settings)
+            )
     return findings
 
 

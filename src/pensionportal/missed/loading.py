@@ -1,18 +1,17 @@
-"""The database layer of detection: an organization's registry, ledger and elections as
-plain data, in a handful of bulk queries (no query per member)."""
+"""The database layer of detection: an organization's registry and elections as plain data,
+in a handful of bulk queries (no query per member), and the detection of an organization
+(:func:`detect_findings`) with its ledger screened in the database (screening.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, QuerySet
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 
 from pensionportal.accounts.models import Organization, Plan
 from pensionportal.members.models import Contribution, EmploymentChange, Leave, Member
@@ -22,19 +21,23 @@ from pensionportal.rules.contributions_select import Participation
 from pensionportal.rules.pay_cycles import Frequency
 from pensionportal.submissions.models import Status, Submission
 
-from . import conf
+from . import conf, screening
 from .detection import (
+    NOT_REMITTED,
     BridgingFacts,
     ElectionFacts,
     Employer,
+    Finding,
     JobChange,
     LeaveFacts,
     MemberFacts,
     MemberRecord,
     PayPeriod,
-    Remitted,
     Settings,
     WrongPlanFacts,
+    detect,
+    expected_periods,
+    reclassify_top_up,
 )
 from .models import BridgingLeave, Election, WrongPlanTransfer
 
@@ -124,44 +127,35 @@ def rows_of(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
             yield from chunk
 
 
-def _cents(expression: Combinable) -> Cast:
-    return Cast(expression * 100, BigIntegerField())
-
-
-def ledger(organization: Organization) -> dict[int, dict[dt.date, Remitted]]:
-    """Contributions remitted, by member then period start, all contribution types, in
-    cents. One pass over the organization's rows (the database converts to cents; a
-    GROUP BY over millions of rows is slower than summing the rare repeats here), and a
-    second, small query for the pensionable pay on retroactive (R) rows."""
-    rows = (
-        Contribution.objects.filter(organization=organization)
-        .order_by()
-        .annotate(
-            m=_cents(F("employee_regular")),
-            e=_cents(F("employer_regular") + F("employer_special")),
-        )
-        .values_list("member_id", "period_start", "m", "e")
-    )
-    found: dict[int, dict[dt.date, Remitted]] = {}
-    for mid, start, m, e in rows_of(rows):
-        periods = found.get(mid)
-        if periods is None:
-            periods = found[mid] = {}
-        before = periods.get(start)
-        periods[start] = (m, e, 0) if before is None else (before[0] + m, before[1] + e, 0)
-    retro = (
-        Contribution.objects.filter(organization=organization, contribution_type="R")
-        .order_by()
-        .annotate(r=_cents(F("pensionable_pay")))
-        .values_list("member_id", "period_start", "r")
-    )
-    for mid, start, r in rows_of(retro):
-        m, e, before_r = found[mid][start]
-        found[mid][start] = (m, e, before_r + r)
+def member_facts(organization: Organization, ids: Iterable[int]) -> dict[int, MemberFacts]:
+    """The registry facts of the given members of the organization, read in chunks."""
+    one = Decimal(1)
+    wanted = sorted(set(ids))
+    found: dict[int, MemberFacts] = {}
+    for offset in range(0, len(wanted), 2000):
+        for mid, membership, terminated, born, rate, ratio in rows_of(
+            Member.objects.filter(organization=organization, id__in=wanted[offset : offset + 2000])
+            .order_by("id")
+            .values_list(
+                "id",
+                "membership_date",
+                "termination_date",
+                "birth_date",
+                "pay_rate",
+                "employment_ratio",
+            )
+        ):
+            found[mid] = MemberFacts(mid, membership, terminated, born, rate, ratio or one)
     return found
 
 
-def member_records(organization: Organization) -> list[MemberRecord]:
+def member_records(
+    organization: Organization, facts: Mapping[int, MemberFacts]
+) -> list[MemberRecord]:
+    """The registry records of the given members of the organization (the candidates of the
+    screening and those with a transfer found at another plan), their histories with them.
+    The histories (job changes, leaves, elections) are read for the whole organization: they
+    are few beside the ledger."""
     changes: dict[int, list[JobChange]] = defaultdict(list)
     for mid, effective, event, rate, ratio, reason in (
         EmploymentChange.objects.filter(member__organization=organization)
@@ -211,32 +205,43 @@ def member_records(organization: Organization) -> list[MemberRecord]:
         member__organization=organization
     ).values_list("member_id", "period_start", "period_end", "other_plan", "found_on"):
         wrong_plan[mid].append(WrongPlanFacts(start, end, plan, found_on))
-    records: list[MemberRecord] = []
-    one = Decimal(1)
     empty: tuple[()] = ()
-    for mid, membership, terminated, born, rate, ratio in rows_of(
-        Member.objects.filter(organization=organization)
-        .order_by("id")
-        .values_list(
-            "id",
-            "membership_date",
-            "termination_date",
-            "birth_date",
-            "pay_rate",
-            "employment_ratio",
+    return [
+        MemberRecord(
+            facts[mid],
+            changes.get(mid, empty),
+            member_leaves.get(mid, empty),
+            elections.get(mid, empty),
+            bridging.get(mid, empty),
+            wrong_plan.get(mid, empty),
         )
-    ):
-        records.append(
-            MemberRecord(
-                MemberFacts(mid, membership, terminated, born, rate, ratio or one),
-                changes.get(mid, empty),
-                member_leaves.get(mid, empty),
-                elections.get(mid, empty),
-                bridging.get(mid, empty),
-                wrong_plan.get(mid, empty),
-            )
-        )
-    return records
+        for mid in sorted(facts)
+    ]
+
+
+def detect_findings(
+    organization: Organization, as_of: dt.date, settings: Settings | None = None
+) -> list[Finding]:
+    """The organization's missed contributions as of ``as_of``, nothing stored: the ledger
+    screened in the database (screening.py), the candidates' registry records, the pure
+    detection, then the top-up step (reporting-pension-data.txt cause 2) on the pay reported
+    for the short periods of regular service. Callable for a preview."""
+    settings = settings or settings_for(organization)
+    employer = employer_of(organization)
+    periods = expected_periods(employer, as_of)
+    screened = screening.screen(organization, employer, periods, settings)
+    transfers = WrongPlanTransfer.objects.filter(member__organization=organization)
+    others = set(transfers.values_list("member_id", flat=True)) - set(screened.facts)
+    facts = {**screened.facts, **member_facts(organization, others)}
+    found = detect(
+        employer, member_records(organization, facts), screened.examined, as_of, settings
+    )
+    candidates = [
+        (f.member_id, f.period.start)
+        for f in found
+        if f.cause == NOT_REMITTED and f.plain_service and f.remitted_member > 0
+    ]
+    return reclassify_top_up(found, reported_pay(organization, candidates), settings)
 
 
 def reported_pay(
