@@ -4,6 +4,7 @@ problem report, confirmation of warnings, and online entry."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -121,12 +122,22 @@ def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         messages.error(request, "Tick the box to confirm that you have read the warnings.")
         return redirect("submissions:detail", submission.pk)
+    return _act(request, submission, actions.confirm, "Confirmed. The data is being applied.")
+
+
+def _act(
+    request: HttpRequest,
+    submission: Submission,
+    act: Callable[[User, Submission, HttpRequest], object],
+    done: str,
+) -> HttpResponse:
+    """One action on a submission from its page: the refusal or `done` shown there."""
     try:
-        actions.confirm(_user(request), submission, request)
+        act(_user(request), submission, request)
     except actions.IntakeError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Confirmed. The data is being applied.")
+        messages.success(request, done)
     return redirect("submissions:detail", submission.pk)
 
 
@@ -134,28 +145,19 @@ def confirm(request: HttpRequest, submission_id: int) -> HttpResponse:
 @require_POST
 def apply_now(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
-    try:
-        actions.apply_tested(_user(request), submission, request)
-    except actions.IntakeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, "Applying the file: it is checked once more as a real submission first."
-        )
-    return redirect("submissions:detail", submission.pk)
+    return _act(
+        request,
+        submission,
+        actions.apply_tested,
+        "Applying the file: it is checked once more as a real submission first.",
+    )
 
 
 @section(Capability.SUBMISSIONS, audience=Audience.STAFF)
 @require_POST
 def run_again(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = access_submission(request.user, submission_id)
-    try:
-        actions.run_again(_user(request), submission, request)
-    except actions.IntakeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Queued to run again.")
-    return redirect("submissions:detail", submission.pk)
+    return _act(request, submission, actions.run_again, "Queued to run again.")
 
 
 @section(Capability.SUBMISSIONS)
