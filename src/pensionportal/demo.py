@@ -34,6 +34,9 @@ LOADERS = (
     submissions_demo.load_history_checks,
     # After every detection run: a missed period no run has invoiced, for the preview.
     missed_demo.load_preview,
+    # The daily jobs see what the loaders after member events made (a second demo load
+    # then changes nothing).
+    memberevents_demo.run_daily_jobs,
 )
 
 

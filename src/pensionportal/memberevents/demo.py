@@ -85,7 +85,14 @@ def load() -> None:
         )
     if not PaArrangement.objects.filter(organization=organization).exists():
         actions.set_pa_arrangement(staff, organization, True)
-    # the other capabilities' daily jobs, so the queues are full on the first sign-in
+    run_daily_jobs()
+
+
+def run_daily_jobs() -> None:
+    """The other capabilities' daily jobs, so the queues are full on the first sign-in. Run
+    here and once more after the last demo loader (pensionportal/demo.py), whose data the
+    jobs would otherwise first see on the day after."""
+    today = timezone.localdate()
     run_daily(today)
     draft_notices(today)
     sync.refresh_all(today)
