@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Notes the signed-in session's browser and address for the sessions page.
+    "pensionportal.accounts.middleware.SessionClientMiddleware",
     # Before anything reads a request body (files/middleware.py).
     "pensionportal.files.middleware.RequestBodyLimitMiddleware",
     "pensionportal.core.logs.RequestContextMiddleware",

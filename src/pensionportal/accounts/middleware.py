@@ -76,3 +76,17 @@ class AbsoluteSessionLifetimeMiddleware:
                 login += "?" + urlencode({"next": request.get_full_path()})
             return redirect(login)
         return self.get_response(request)
+
+
+class SessionClientMiddleware:
+    """After the view (so a sign-in on this request counts), notes the browser and client
+    address in the signed-in session, which SessionMiddleware then saves with its row
+    (accounts/sessions.py `note_client`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        sessions.note_client(request)
+        return response

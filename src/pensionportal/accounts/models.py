@@ -322,6 +322,13 @@ class UserSession(AbstractBaseSession):
     )
     signed_in_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # The signed-in sessions page (issue 17, ASVS 7.5). The session key is a bearer secret
+    # and never shown: the page names a session by `public_id`, a keyed hash of the key
+    # (sessions.public_id_of). `device` ("Firefox on Windows") and `address` are the last
+    # request's, from the session's data (sessions.note_client), never the raw header.
+    public_id = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    device = models.CharField(max_length=80, blank=True, default="")
+    address = models.GenericIPAddressField(null=True, blank=True)
 
     @classmethod
     def get_session_store_class(cls) -> type[SessionBase]:
@@ -346,6 +353,8 @@ class SessionStore(DatabaseSessionStore):
         if isinstance(began, int | float) and instance.user_id is not None:
             instance.signed_in_at = datetime.datetime.fromtimestamp(float(began), tz=datetime.UTC)
         instance.last_seen_at = timezone.now()
+        instance.public_id = sessions.public_id_of(instance.session_key)
+        instance.device, instance.address = sessions.client_of(data)
         return instance
 
 
