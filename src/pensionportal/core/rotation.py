@@ -164,18 +164,25 @@ def _index_rows(entry: BlindIndex, batch: int) -> Iterator[list[Any]]:
         last = rows[-1].pk
 
 
+def _index_value(entry: BlindIndex, row: Any) -> str | None:
+    """The row's blind index under the newest index key; None when its source cannot be
+    decrypted with any configured key."""
+    try:
+        return crypto.blind_index(entry.source(row), entry.purpose)
+    except crypto.DecryptionError:
+        return None
+
+
 def count_indexes(batch: int = 1000) -> list[IndexCount]:
     counts = []
     for entry in blind_index_fields():
         current = stale = unreadable = 0
         for rows in _index_rows(entry, batch):
             for row in rows:
-                try:
-                    expected = crypto.blind_index(entry.source(row), entry.purpose)
-                except crypto.DecryptionError:
+                expected = _index_value(entry, row)
+                if expected is None:
                     unreadable += 1
-                    continue
-                if getattr(row, entry.field) == expected:
+                elif getattr(row, entry.field) == expected:
                     current += 1
                 else:
                     stale += 1
@@ -266,12 +273,10 @@ def reindex(
                 )
                 changed = []
                 for row in locked:
-                    try:
-                        value = crypto.blind_index(entry.source(row), entry.purpose)
-                    except crypto.DecryptionError:
+                    value = _index_value(entry, row)
+                    if value is None:
                         unreadable += 1
-                        continue
-                    if getattr(row, entry.field) != value:
+                    elif getattr(row, entry.field) != value:
                         setattr(row, entry.field, value)
                         changed.append(row)
                 model._default_manager.bulk_update(changed, [entry.field])

@@ -10,7 +10,13 @@ and "Electronic Funds Transfer" (EFT, direct deposit or wire; no cheques).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest, StreamingHttpResponse
+
+from pensionportal.accounts.models import User
 from pensionportal.core.issuer import Issuer, issuer
+from pensionportal.files.serving import serve_generated
 from pensionportal.presentation import formatting as fmt
 from pensionportal.presentation.pdf import Column, Document
 
@@ -137,3 +143,26 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         ],
     )
     return doc.output()
+
+
+def serve_invoice_pdf(
+    user: User,
+    invoice: Invoice,
+    *,
+    request: HttpRequest | None,
+    details: dict[str, Any] | None = None,
+) -> StreamingHttpResponse:
+    """The invoice's PDF as given out (the invoice page's download and the API's): the copy
+    is kept as a stored file and audited as `remittances.invoice_downloaded`."""
+    return serve_generated(
+        user,
+        invoice_pdf(invoice),
+        filename=f"{invoice.number}.pdf",
+        purpose="remittances.invoice",
+        organization=invoice.organization,
+        content_type="application/pdf",
+        request=request,
+        action="remittances.invoice_downloaded",
+        target=invoice.number,
+        details=details,
+    )

@@ -11,7 +11,7 @@ past due. Regulator notices reach staff through the work list (regulator.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
 from django.urls import reverse
@@ -76,42 +76,48 @@ def next_due(organizations: Sequence[Organization], today: dt.date) -> dict[int,
     return found
 
 
+def _next_pay_dates(
+    organizations: Sequence[Organization],
+    today: dt.date,
+    label: str,
+    url: Callable[[int], str],
+    due: Callable[[dt.date], dt.date],
+) -> list[Todo]:
+    """One to-do an organization for its next pay date (`next_due`), due on ``due(pay date)``."""
+    return [
+        Todo(
+            f"{label} for the pay date {pay_date:%Y-%m-%d}",
+            1,
+            url(org_id),
+            due(pay_date),
+            "Due",
+            org_id,
+            today,
+        )
+        for org_id, pay_date in next_due(organizations, today).items()
+    ]
+
+
 def contributions_due(
     user: AnyUser, organizations: Sequence[Organization], today: dt.date
 ) -> list[Todo]:
-    items = []
-    for org_id, pay_date in next_due(organizations, today).items():
-        due = deadlines.for_pay_date(pay_date).contributions_due
-        items.append(
-            Todo(
-                f"Contributions for the pay date {pay_date:%Y-%m-%d}",
-                1,
-                reverse("remittances:advice_new", args=[org_id]),
-                due,
-                "Due",
-                org_id,
-                today,
-            )
-        )
-    return items
+    return _next_pay_dates(
+        organizations,
+        today,
+        "Contributions",
+        lambda org_id: reverse("remittances:advice_new", args=[org_id]),
+        deadlines.contribution_due_date,
+    )
 
 
 def data_due(user: AnyUser, organizations: Sequence[Organization], today: dt.date) -> list[Todo]:
-    items = []
-    for org_id, pay_date in next_due(organizations, today).items():
-        due = deadlines.for_pay_date(pay_date).data_due
-        items.append(
-            Todo(
-                f"Pension data (PAY file) for the pay date {pay_date:%Y-%m-%d}",
-                1,
-                reverse("submissions:upload"),
-                due,
-                "Due",
-                org_id,
-                today,
-            )
-        )
-    return items
+    return _next_pay_dates(
+        organizations,
+        today,
+        "Pension data (PAY file)",
+        lambda org_id: reverse("submissions:upload"),
+        deadlines.data_due_date,
+    )
 
 
 def _first(query: QuerySet[ReconciliationCase] | QuerySet[Invoice], date_field: str) -> dict:  # type: ignore[type-arg]

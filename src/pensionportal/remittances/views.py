@@ -64,7 +64,7 @@ from .models import (
     RateTable,
     RegulatorNotice,
 )
-from .pdf import invoice_pdf
+from .pdf import serve_invoice_pdf
 from .rates import rows_in_force
 from .reconciliation import reconcile
 from .timing import period_timing
@@ -316,17 +316,7 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     user = _user(request)
     found = access_invoice(user, invoice_id)
-    return serve_generated(
-        user,
-        invoice_pdf(found),
-        filename=f"{found.number}.pdf",
-        purpose="remittances.invoice",
-        organization=found.organization,
-        content_type="application/pdf",
-        request=request,
-        action="remittances.invoice_downloaded",
-        target=found.number,
-    )
+    return serve_invoice_pdf(user, found, request=request)
 
 
 @section(Capability.REMITTANCES, audience=Audience.STAFF)

@@ -13,7 +13,6 @@ from django.utils import timezone
 from ninja import Router
 from ninja.params.functions import Query
 
-from pensionportal.files.serving import serve_generated
 from pensionportal.integrations.models import Scope
 from pensionportal.remittances import summary
 from pensionportal.remittances.access import (
@@ -23,7 +22,7 @@ from pensionportal.remittances.access import (
     invoices_for,
 )
 from pensionportal.remittances.models import Invoice, InvoiceStatus, RemittanceAdvice
-from pensionportal.remittances.pdf import invoice_pdf
+from pensionportal.remittances.pdf import serve_invoice_pdf
 from pensionportal.remittances.timing import period_timing
 
 from ..auth import SCHEME, mark, need
@@ -228,18 +227,7 @@ def invoice_pdf_content(request: HttpRequest, invoice_id: int) -> HttpResponseBa
     actor = need(request, Scope.READ_REMITTANCES)
     invoice = access_invoice(actor, invoice_id)
     mark(request, invoice.number)
-    return serve_generated(
-        actor,
-        invoice_pdf(invoice),
-        filename=f"{invoice.number}.pdf",
-        purpose="remittances.invoice",
-        organization=invoice.organization,
-        content_type="application/pdf",
-        request=request,
-        action="remittances.invoice_downloaded",
-        target=invoice.number,
-        details={"channel": "api"},
-    )
+    return serve_invoice_pdf(actor, invoice, request=request, details={"channel": "api"})
 
 
 @router.get(
