@@ -16,13 +16,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from pensionportal.accounts.models import Organization, Role, User
-from pensionportal.members.models import Contribution, Member
+from pensionportal.members.models import Member
 from pensionportal.missed.models import Case, Cause, Finding
 from pensionportal.remittances.models import AdviceSource, Payment, PaymentSource, RemittanceAdvice
-from pensionportal.submissions.models import Source, Status, Submission
 from tests.buybacks.helpers import application, opseu_member, opseu_org
 from tests.factories import make_staff, make_user, next_sin
 from tests.messaging.helpers import start
+from tests.pay_history import applied_pay, paid_row
 
 pytestmark = pytest.mark.django_db
 
@@ -31,37 +31,17 @@ ALL_ROLES = [Role.COMMUNICATIONS, Role.FILE_UPLOAD, Role.ADMINISTRATOR, Role.PAY
 
 
 def _pay(org: Organization, clerk: User, member: Member, pay_date: dt.date, ref: str) -> None:
-    submission = Submission.objects.create(
-        organization=org,
-        template="PAY",
-        source=Source.ONLINE,
-        status=Status.APPLIED,
-        filename="pay.csv",
-        sha256=ref.ljust(64, "0")[:64],
-        pay_cycle="bi-weekly",
-        pay_date=pay_date,
-        period_start=pay_date - dt.timedelta(days=19),
-        period_end=pay_date - dt.timedelta(days=6),
-        payment_reference=ref,
-        remittance_amount=Decimal("200.00"),
-        submitted_by=clerk,
+    submission = applied_pay(
+        org, pay_date, ref, remittance_amount=Decimal("200.00"), submitted_by=clerk
     )
-    Contribution.objects.create(
-        organization=org,
-        member=member,
-        pay_date=pay_date,
-        period_start=pay_date - dt.timedelta(days=19),
-        period_end=pay_date - dt.timedelta(days=6),
-        pay_cycle="bi-weekly",
-        contribution_type="N",
-        service_type="REG",
-        pensionable_hours=Decimal("75"),
-        pensionable_pay=Decimal("3000"),
+    paid_row(
+        member,
+        pay_date,
+        ref,
+        submission_id=submission.pk,
+        row=2,
         employee_regular=Decimal("100.00"),
         employer_regular=Decimal("100.00"),
-        payment_reference=ref,
-        source_submission_id=submission.pk,
-        source_row=2,
     )
 
 

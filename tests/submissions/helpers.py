@@ -10,10 +10,11 @@ from django.test import TestCase
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.datafiles.specs import SPECS
-from pensionportal.members.models import Contribution, Member
+from pensionportal.members.models import Member
 from pensionportal.submissions import actions
 from pensionportal.submissions.models import Submission
 from pensionportal.submissions.online import to_csv
+from tests.pay_history import paid_row
 
 
 def enrol_row(employee_id: str, sin: str, **overrides: str) -> dict[str, str]:
@@ -114,20 +115,6 @@ def submit(
 
 def paid(member: Member, pay_date: dt.date, pay: str) -> None:
     """An applied Normal PAY row for ``member`` (bi-weekly period ending 6 days before)."""
-    Contribution.objects.create(
-        organization=member.organization,
-        member=member,
-        pay_date=pay_date,
-        period_start=pay_date - dt.timedelta(days=19),
-        period_end=pay_date - dt.timedelta(days=6),
-        pay_cycle="bi-weekly",
-        contribution_type="N",
-        service_type="REG",
-        pensionable_hours=Decimal(75),
-        pensionable_pay=Decimal(pay),
-        employee_regular=Decimal(0),
-        employer_regular=Decimal(0),
-        payment_reference=f"EFT-{pay_date}",
-        source_submission_id=1,
-        source_row=1,
+    paid_row(
+        member, pay_date, f"EFT-{pay_date}", submission_id=1, row=1, pensionable_pay=Decimal(pay)
     )

@@ -386,21 +386,35 @@ def employer_sign(
     return locked
 
 
-def _record_employer_signature(
-    form: SignedForm, user: User, method: str, request: HttpRequest | None
-) -> None:
+def _signature(
+    form: SignedForm,
+    party: Party,
+    name: str,
+    email: str,
+    method: str,
+    request: HttpRequest | None,
+    user: User | None = None,
+) -> str:
+    """The signature of ``party`` over the form's values as they stand; returns their digest."""
     content = digest(form, form.values)
     Signature.objects.create(
         form=form,
-        party=Party.EMPLOYER,
-        signer_name=user.display_name,
-        signer_email=user.email,
+        party=party,
+        signer_name=name,
+        signer_email=email,
         user=user,
         ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:200],
         method=method,
         content_sha256=content,
     )
+    return content
+
+
+def _record_employer_signature(
+    form: SignedForm, user: User, method: str, request: HttpRequest | None
+) -> None:
+    content = _signature(form, Party.EMPLOYER, user.display_name, user.email, method, request, user)
     _event(form, "signed_employer", f"Signed for the employer by {user.display_name}.")
     _audit("forms.signed", form, request=request, actor=user, party="employer", sha256=content)
     _advance(form, request)
@@ -638,18 +652,14 @@ def member_sign(
 def _record_member_signature(
     form: SignedForm, link: SigningLink, method: str, request: HttpRequest | None
 ) -> None:
-    spec = spec_of(form)
-    content = digest(form, form.values)
-    subject = effects.subject_of(form, typed(spec, form.values))
-    Signature.objects.create(
-        form=form,
-        party=Party.MEMBER,
-        signer_name=f"{subject.first_name} {subject.last_name}".strip(),
-        signer_email=link.sent_to,
-        ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:200],
-        method=method,
-        content_sha256=content,
+    subject = effects.subject_of(form, typed(spec_of(form), form.values))
+    content = _signature(
+        form,
+        Party.MEMBER,
+        f"{subject.first_name} {subject.last_name}".strip(),
+        link.sent_to,
+        method,
+        request,
     )
     link.used_at = timezone.now()
     link.save()

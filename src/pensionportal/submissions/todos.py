@@ -65,32 +65,23 @@ def employer_todos(
             replaced_by__in=Submission.objects.exclude(status=Status.REJECTED)
         )
     )
-    for org_id, (count, oldest) in rejected.items():
-        items.append(
-            Todo(
-                "Files rejected: errors to fix",
-                count,
-                _list_url(Status.REJECTED, org_id),
-                oldest,
-                "Oldest",
-                org_id,
-                today,
-                is_deadline=False,
+    for label, status, grouped in (
+        ("Files rejected: errors to fix", Status.REJECTED, rejected),
+        ("Files waiting for your confirmation of warnings", Status.AWAITING_CONFIRMATION, waiting),
+    ):
+        for org_id, (count, oldest) in grouped.items():
+            items.append(
+                Todo(
+                    label,
+                    count,
+                    _list_url(status, org_id),
+                    oldest,
+                    "Oldest",
+                    org_id,
+                    today,
+                    is_deadline=False,
+                )
             )
-        )
-    for org_id, (count, oldest) in waiting.items():
-        items.append(
-            Todo(
-                "Files waiting for your confirmation of warnings",
-                count,
-                _list_url(Status.AWAITING_CONFIRMATION, org_id),
-                oldest,
-                "Oldest",
-                org_id,
-                today,
-                is_deadline=False,
-            )
-        )
     return items
 
 
