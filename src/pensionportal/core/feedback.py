@@ -1,15 +1,17 @@
 """What a page tells the user after an action: the action's own words when it is done, the
 refusal's words when it is not (nothing changed), beside the form field it concerns when
-the refusal names one (the apps' refusals carry an optional ``field``)."""
+the refusal names one (the apps' refusals carry an optional ``field``); a form page shown
+again after a POST answers 400."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 T = TypeVar("T")
 
@@ -35,3 +37,9 @@ def attempt(
         return None
     messages.success(request, done if isinstance(done, str) else done(result))
     return result
+
+
+def form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A page with a form: 200 when asked for (GET), 400 when a POST comes back to it (the
+    form was invalid or the action refused it; a POST that worked redirects instead)."""
+    return render(request, template, context, status=400 if request.method == "POST" else 200)

@@ -14,7 +14,7 @@ from pensionportal.accounts import access as account_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import section
-from pensionportal.core.feedback import attempt, refusal_on_form
+from pensionportal.core.feedback import attempt, form_page, refusal_on_form
 
 from . import actions
 from .access import (
@@ -133,12 +133,7 @@ def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
                     "token_url": request.build_absolute_uri("/api/v1/oauth/token"),
                 },
             )
-    return render(
-        request,
-        "integrations/client_new.html",
-        {"form": form, "organization": org},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "integrations/client_new.html", {"form": form, "organization": org})
 
 
 @section(Capability.USERS)
@@ -155,12 +150,7 @@ def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
             refused=actions.IntegrationError,
         )
         return redirect("integrations:organization", organization_id=client.organization_id)
-    return render(
-        request,
-        "integrations/client_revoke.html",
-        {"client": client, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "integrations/client_revoke.html", {"client": client, "form": form})
 
 
 @section(Capability.USERS)

@@ -19,6 +19,7 @@ from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
+from pensionportal.core.feedback import form_page
 from pensionportal.core.issuer import issuer
 from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
@@ -365,7 +366,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "The case was updated.")
             return redirect("remittances:case", case_id=found.pk)
-    return render(
+    return form_page(
         request,
         "remittances/case.html",
         {
@@ -375,7 +376,6 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
             "is_staff": is_staff,
             "rec": reconcile(found.advice),
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -394,7 +394,7 @@ def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
             messages.success(request, "Credit added.")
             return redirect("remittances:ledger", org_id=organization.pk)
     entries = summary.ledger(organization)
-    return render(
+    return form_page(
         request,
         "remittances/ledger.html",
         {
@@ -404,7 +404,6 @@ def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
             "form": form,
             "payments": payments_of(user, organization)[:50],
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -424,12 +423,7 @@ def payment_new(request: HttpRequest) -> HttpResponse:
                 request, "Payment recorded; it matches nothing and is listed as unmatched."
             )
         return redirect("remittances:index")
-    return render(
-        request,
-        "remittances/payment_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "remittances/payment_form.html", {"form": form})
 
 
 def _authorize_bank_import(request: HttpRequest) -> None:
@@ -473,12 +467,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
             unmatched = imported.payments.filter(advice__isnull=True, invoice__isnull=True).count()
             messages.success(request, f"Imported {imported.rows} payments; {unmatched} unmatched.")
             return redirect("remittances:index")
-    return render(
-        request,
-        "remittances/bank_import.html",
-        {"form": form, "problems": problems},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "remittances/bank_import.html", {"form": form, "problems": problems})
 
 
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
@@ -539,12 +528,7 @@ def rates(request: HttpRequest) -> HttpResponse:
                 "in_force": in_force,
             }
         )
-    return render(
-        request,
-        "remittances/rates.html",
-        {"form": form, "tables": tables},
-        status=400 if request.method == "POST" else 200,
-    )
+    return form_page(request, "remittances/rates.html", {"form": form, "tables": tables})
 
 
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
@@ -634,7 +618,7 @@ def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
                 return redirect("remittances:regulator_notice", notice_id=notice.pk)
         except notices.NoticeError as error:
             messages.error(request, str(error))
-    return render(
+    return form_page(
         request,
         "remittances/regulator_notice.html",
         {
@@ -643,7 +627,6 @@ def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
             "review_form": review_form,
             "filing_form": filing_form,
         },
-        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
@@ -84,6 +84,15 @@ class FormError(Exception):
         super().__init__(message)
         self.message = message
         self.errors = dict(errors or {})
+
+
+def _locked(form_id: int, allowed: Collection[str], refusal: str) -> SignedForm:
+    """The form, locked for this transaction, when its status is one of ``allowed``; else
+    the refusal (nothing changed)."""
+    locked = SignedForm.objects.select_for_update().get(pk=form_id)
+    if locked.status not in allowed:
+        raise FormError(refusal)
+    return locked
 
 
 def _subject_name(last: object, first: object) -> str:
@@ -179,9 +188,9 @@ def save_draft(
 ) -> SignedForm:
     """The employer's part of a draft, as entered (already parsed by its web form)."""
     _require_employer(user, form)
-    locked = SignedForm.objects.select_for_update().get(pk=form.pk)
-    if locked.status != Status.DRAFT:
-        raise FormError("Only a draft can be changed; withdraw the form to start again.")
+    locked = _locked(
+        form.pk, (Status.DRAFT,), "Only a draft can be changed; withdraw the form to start again."
+    )
     spec = spec_of(locked)
     values = locked.values
     for key in employer_fields(spec):
@@ -309,9 +318,7 @@ def _advance(form: SignedForm, request: HttpRequest | None) -> None:
 def send_to_member(user: User, form: SignedForm, request: HttpRequest | None = None) -> SignedForm:
     """A draft whose first signer is the member goes to them."""
     _require_employer(user, form)
-    locked = SignedForm.objects.select_for_update().get(pk=form.pk)
-    if locked.status != Status.DRAFT:
-        raise FormError("This form has already been sent.")
+    locked = _locked(form.pk, (Status.DRAFT,), "This form has already been sent.")
     if next_party(locked) is not Party.MEMBER:
         raise FormError("You sign this form first: use Review and sign.")
     errors = draft_problems(locked)
@@ -345,9 +352,11 @@ def employer_sign(
     request: HttpRequest | None = None,
 ) -> SignedForm:
     _require_employer(user, form)
-    locked = SignedForm.objects.select_for_update().get(pk=form.pk)
-    if locked.status not in (Status.DRAFT, Status.AWAITING_EMPLOYER):
-        raise FormError("This form is not waiting for the employer's signature.")
+    locked = _locked(
+        form.pk,
+        (Status.DRAFT, Status.AWAITING_EMPLOYER),
+        "This form is not waiting for the employer's signature.",
+    )
     if next_party(locked) is not Party.EMPLOYER:
         raise FormError("The member signs this form first: send it to them.")
     spec = spec_of(locked)
@@ -459,9 +468,7 @@ def withdraw(
     user: User, form: SignedForm, reason: str, request: HttpRequest | None = None
 ) -> SignedForm:
     _require_employer(user, form)
-    locked = SignedForm.objects.select_for_update().get(pk=form.pk)
-    if locked.status not in OPEN_STATUSES:
-        raise FormError("A completed or withdrawn form cannot be withdrawn.")
+    locked = _locked(form.pk, OPEN_STATUSES, "A completed or withdrawn form cannot be withdrawn.")
     reason = reason.strip()
     if not reason:
         raise FormError("Say why the form is withdrawn.", {"reason": ["Enter a reason."]})
@@ -628,9 +635,11 @@ def member_sign(
     locked_link = SigningLink.objects.select_for_update().get(pk=link.pk)
     if not locked_link.is_usable() or locked_link.code_confirmed_at is None:
         raise FormError("This link cannot be used to sign any more.")
-    form = SignedForm.objects.select_for_update().get(pk=locked_link.form_id)
-    if form.status != Status.AWAITING_MEMBER:
-        raise FormError("This form is not waiting for your signature.")
+    form = _locked(
+        locked_link.form_id,
+        (Status.AWAITING_MEMBER,),
+        "This form is not waiting for your signature.",
+    )
     spec = spec_of(form)
     values = form.values
     for key in member_fields(spec):
