@@ -20,7 +20,10 @@ def _nav(user: User) -> list[str]:
 @pytest.mark.parametrize(
     ("roles", "expected"),
     [
-        ([Role.COMMUNICATIONS], ["Home", "Messages", "Security settings", "E-mail notifications"]),
+        (
+            [Role.COMMUNICATIONS],
+            ["Home", "Messages", "Security settings", "Signed-in sessions", "E-mail notifications"],
+        ),
         (
             [Role.FILE_UPLOAD],
             [
@@ -34,6 +37,7 @@ def _nav(user: User) -> list[str]:
                 "Buybacks",
                 "Forms and Publications",
                 "Security settings",
+                "Signed-in sessions",
                 "E-mail notifications",
             ],
         ),
@@ -52,6 +56,7 @@ def _nav(user: User) -> list[str]:
                 "Users",
                 "Payroll connections",
                 "Security settings",
+                "Signed-in sessions",
                 "E-mail notifications",
             ],
         ),
@@ -63,6 +68,7 @@ def _nav(user: User) -> list[str]:
                 "Remittances",
                 "Reports",
                 "Security settings",
+                "Signed-in sessions",
                 "E-mail notifications",
             ],
         ),
@@ -82,6 +88,7 @@ def test_a_user_of_two_organizations_gets_the_union_of_their_roles() -> None:
         "Remittances",
         "Reports",
         "Security settings",
+        "Signed-in sessions",
         "E-mail notifications",
     ]
 
@@ -106,6 +113,7 @@ def test_staff_see_every_section() -> None:
         "Audit trail",
         "Operations",
         "Security settings",
+        "Signed-in sessions",
         "E-mail notifications",
     ]
 
@@ -130,7 +138,7 @@ def test_an_inactive_organization_grants_nothing() -> None:
     user = make_user(org, [Role.COMMUNICATIONS])
     org.is_active = False
     org.save()
-    assert _nav(user) == ["Home", "Security settings", "E-mail notifications"]
+    assert _nav(user) == ["Home", "Security settings", "Signed-in sessions", "E-mail notifications"]
 
 
 def test_security_headers_are_sent() -> None:

@@ -71,6 +71,7 @@ SECTIONS = (
     Section("Audit trail", "/staff/audit/"),
     Section("Operations", "/staff/operations/"),
     Section("Security settings", "/accounts/2fa/", everyone=True),
+    Section("Signed-in sessions", "/sessions/", everyone=True),
     Section("E-mail notifications", "/notifications/", everyone=True),
 )
 PATHS = {section.label: section.path for section in SECTIONS}

@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from pensionportal.accounts.models import Invitation, Membership, Organization, Role, User
 from pensionportal.accounts.sections import Audience, section_of
+from pensionportal.accounts.sessions import public_id_of
 from pensionportal.buybacks.models import Buyback
 from pensionportal.core.demo import DEMO_EMPLOYER, SECOND_EMPLOYER
 from pensionportal.core.reference_data import ensure
@@ -83,6 +84,7 @@ class Side:
     invited: Invitation  # an invitation the organization's administrator sent
     join_request: Invitation  # an invitation addressed to the owner (personal)
     passkey: Authenticator  # the owner's own
+    second_session: str  # the public id of the owner's session in another browser
     token: str = ""
     web: Client = field(default_factory=Client)
 
@@ -225,6 +227,7 @@ FILLS: dict[str, Fill] = {
     "accounts:invitation_decline": lambda side: {"invitation_id": side.join_request.pk},
     "mfa_edit_webauthn": lambda side: {"pk": side.passkey.pk},
     "mfa_remove_webauthn": lambda side: {"pk": side.passkey.pk},
+    "accounts:session_end": lambda side: {"session_id": side.second_session},
     # buybacks
     "buybacks:detail": _buyback,
     "buybacks:direction_pdf": _buyback,
@@ -430,6 +433,10 @@ def _side(org: Organization, staff: User, elsewhere: Organization) -> Side:
         type=Authenticator.Type.WEBAUTHN,
         data={"name": "Matrix key", "credential": {}, "passwordless": False},
     )
+    elsewhere_browser = Client()
+    elsewhere_browser.force_login(owner)
+    second_session = public_id_of(elsewhere_browser.session.session_key)
+    assert second_session is not None
     return Side(
         org,
         owner,
@@ -438,6 +445,7 @@ def _side(org: Organization, staff: User, elsewhere: Organization) -> Side:
         invited,
         join_request,
         passkey,
+        second_session,
     )
 
 

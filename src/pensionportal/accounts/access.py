@@ -10,18 +10,29 @@ querysets already limited to the user's organizations) and finds one by id with
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from pensionportal.audit.models import AuditEvent
 
-from .models import Invitation, Membership, Organization, Role, ServiceAccount, StaffRole, User
+from .models import (
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    ServiceAccount,
+    StaffRole,
+    User,
+    UserSession,
+)
 
 
 class Capability(StrEnum):
@@ -443,3 +454,26 @@ def mfa_required(user: AnyUser) -> bool:
     if user.is_staff:
         return True
     return Membership.objects.filter(user=user, administrator=True).exists()
+
+
+def own_sessions(user: AnyUser) -> QuerySet[UserSession]:
+    """The user's own live sessions (not expired, within the absolute lifetime), the most
+    recently active first: the signed-in sessions page (issue 17, ASVS 7.5)."""
+    if not user.is_authenticated:
+        return UserSession.objects.none()
+    now = timezone.now()
+    began_after = now - timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+    return (
+        UserSession.objects.filter(user=user, expire_date__gt=now, public_id__isnull=False)
+        # A session from before the absolute lifetime has no sign-in time: it counts from now.
+        .filter(Q(signed_in_at__isnull=True) | Q(signed_in_at__gt=began_after))
+        .order_by(F("last_seen_at").desc(nulls_last=True), "public_id")
+    )
+
+
+def access_own_session(user: AnyUser, public_id: str) -> UserSession:
+    """One of the user's own live sessions by its public id; anyone else's is 404."""
+    found = own_sessions(user).filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("No such session.")
+    return found

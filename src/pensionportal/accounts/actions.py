@@ -622,3 +622,49 @@ def reset_mfa(actor: User, user: User, request: HttpRequest | None) -> None:
             "again at your next sign-in)",
         )
         transaction.on_commit(lambda: _end_sessions(user), robust=True)
+
+
+# --- The user's own sessions (issue 17, ASVS 7.5) -----------------------------------------
+
+
+def end_session(user: User, session: UserSession, request: HttpRequest) -> bool:
+    """End one of the user's own sessions (found through `access.access_own_session`): its
+    row goes, so its browser is signed out at its next request. Returns whether it was the
+    session of this request (the view then signs this browser out)."""
+    this_device = session.session_key == request.session.session_key
+    with transaction.atomic():
+        ended, _ = UserSession.objects.filter(pk=session.pk, user=user).delete()
+        if not ended:
+            raise ActionError("That session had already ended.")
+        record(
+            "auth.session_ended",
+            request=request,
+            actor=user,
+            target=user.email,
+            details={
+                "session": session.public_id,
+                "device": session.device,
+                "address": session.address,
+                "this_device": this_device,
+            },
+        )
+    return this_device
+
+
+def end_other_sessions(user: User, request: HttpRequest) -> int:
+    """End every live session of the user but this request's; returns how many ended."""
+    with transaction.atomic():
+        others = list(
+            access.own_sessions(user)
+            .exclude(session_key=request.session.session_key)
+            .values_list("session_key", "public_id")
+        )
+        UserSession.objects.filter(user=user, session_key__in=[key for key, _ in others]).delete()
+        record(
+            "auth.other_sessions_ended",
+            request=request,
+            actor=user,
+            target=user.email,
+            details={"count": len(others), "sessions": [public for _, public in others]},
+        )
+    return len(others)

@@ -46,12 +46,20 @@ def outlived(session: SessionBase) -> bool:
     return time.time() - float(began) > settings.SESSION_ABSOLUTE_SECONDS
 
 
-def lifetime_in_words() -> str:
-    hours = settings.SESSION_ABSOLUTE_SECONDS / 3600
+def _in_words(seconds: float) -> str:
+    hours = seconds / 3600
     if hours >= 1 and hours == int(hours):
         return f"{int(hours)} hour{'' if hours == 1 else 's'}"
-    minutes = max(1, round(settings.SESSION_ABSOLUTE_SECONDS / 60))
+    minutes = max(1, round(seconds / 60))
     return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def lifetime_in_words() -> str:
+    return _in_words(settings.SESSION_ABSOLUTE_SECONDS)
+
+
+def idle_in_words() -> str:
+    return _in_words(settings.SESSION_COOKIE_AGE)
 
 
 def public_id_of(session_key: str | None) -> str | None:

@@ -32,6 +32,10 @@ urlpatterns = [
     path("organizations/<int:organization_id>/", views.organization_edit, name="organization_edit"),
     path("invitations/", views.my_invitations, name="my_invitations"),
     path("notifications/", views.notification_choices, name="notifications"),
+    # Named by a public id, never the session key (a bearer secret).
+    path("sessions/", views.signed_in_sessions, name="sessions"),
+    path("sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
+    path("sessions/<str:session_id>/end/", views.session_end, name="session_end"),
     path(
         "invitations/<int:invitation_id>/accept/", views.invitation_accept, name="invitation_accept"
     ),

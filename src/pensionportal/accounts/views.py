@@ -11,6 +11,7 @@ from datetime import timedelta
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
@@ -23,7 +24,7 @@ from pensionportal.core.feedback import attempt, refusal_on_form
 from pensionportal.core.notify import CHOOSABLE
 from pensionportal.core.query_filters import QueryFilters
 
-from . import access, actions, chooser, notifications
+from . import access, actions, chooser, notifications, sessions
 from .access import Capability
 from .actions import ActionError, OrganizationData
 from .forms import (
@@ -489,6 +490,66 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
         refused=ActionError,
     )
     return redirect("accounts:my_invitations")
+
+
+# --- The user's own signed-in sessions (issue 17, OWASP ASVS 5.0 7.5) ------------------------
+# A session is named by its public id (a keyed hash of its key): the key is a bearer secret
+# and appears in no page, form or address.
+
+
+@section(None)
+@require_GET
+def signed_in_sessions(request: HttpRequest) -> HttpResponse:
+    user = _acting(request)
+    rows = list(access.own_sessions(user))
+    this_device = sessions.public_id_of(request.session.session_key)
+    return render(
+        request,
+        "accounts/sessions.html",
+        {
+            "rows": rows,
+            "this_device": this_device,
+            "others": sum(1 for row in rows if row.public_id != this_device),
+            "idle": sessions.idle_in_words(),
+            "lifetime": sessions.lifetime_in_words(),
+        },
+    )
+
+
+@section(None)
+@require_POST
+def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
+    user = _acting(request)
+    session = access.access_own_session(user, session_id)
+    try:
+        this_device = actions.end_session(user, session, request)
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:sessions")
+    if this_device:
+        logout(request)
+        messages.success(request, "You ended the session on this device: you are signed out.")
+        return redirect("account_login")
+    messages.success(
+        request,
+        f"The session on {session.device or 'that device'} is ended: "
+        "it is signed out at its next page.",
+    )
+    return redirect("accounts:sessions")
+
+
+@section(None)
+@require_POST
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    ended = actions.end_other_sessions(_acting(request), request)
+    messages.success(
+        request,
+        f"{ended} other session{'' if ended == 1 else 's'} ended: "
+        "only this device is still signed in."
+        if ended
+        else "No other session was signed in: only this device is.",
+    )
+    return redirect("accounts:sessions")
 
 
 # --- Invitation links (no sign-in: the link is the credential) ------------------------------

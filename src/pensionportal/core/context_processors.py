@@ -57,6 +57,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
         if allowed:
             entries.append((label, reverse(url_name)))
     entries.append(("Security settings", reverse("mfa_index")))
+    entries.append(("Signed-in sessions", reverse("accounts:sessions")))
     entries.append(("E-mail notifications", reverse("accounts:notifications")))
     path = request.path
     items = []
