@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from pensionportal.audit.models import AuditEvent
@@ -252,6 +252,25 @@ def require_employer(user: AnyUser, capability: Capability) -> None:
     if is_staff_user(user):
         raise PermissionDenied("This page is for employers' users.")
     require(user, capability)
+
+
+def acting_user(request: HttpRequest, capability: Capability | None = None) -> User:
+    """The signed-in user making the request, after `require(capability)` when one is named.
+    Only for views behind `section`, which has already sent the signed-out to sign in."""
+    if capability is not None:
+        require(request.user, capability)
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def acting_staff(request: HttpRequest, capability: Capability | None = None) -> User:
+    """The signed-in staff member making the request, after `require_staff(capability)`
+    (`require_staff_member` when no capability is named)."""
+    if capability is None:
+        require_staff_member(request.user)
+    else:
+        require_staff(request.user, capability)
+    return acting_user(request)
 
 
 M = TypeVar("M", bound=Model)

@@ -25,7 +25,7 @@ from pensionportal.core.notify import CHOOSABLE
 from pensionportal.core.query_filters import QueryFilters
 
 from . import access, actions, chooser, notifications, sessions
-from .access import Capability
+from .access import Capability, acting_user
 from .actions import ActionError, OrganizationData
 from .forms import (
     InviteUserForm,
@@ -39,12 +39,6 @@ from .forms import (
 from .models import StaffRole, User
 from .sections import Audience, section
 
-
-def _acting(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 # --- Users ------------------------------------------------------------------------------
 
 
@@ -53,7 +47,7 @@ PENDING_LISTED = 50
 
 @section(Capability.USERS)
 def users(request: HttpRequest) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     orgs = access.organizations_for(actor, Capability.USERS)
     query = access.manageable_users(actor).prefetch_related(
         Prefetch(
@@ -108,7 +102,7 @@ def _pending_invitations(actor: User) -> list[object]:
 
 @section(Capability.USERS)
 def invite(request: HttpRequest) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     orgs = access.organizations_for(actor, Capability.USERS).filter(is_active=True)
     form = InviteUserForm(request.POST or None, organizations=orgs)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +135,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @section(Capability.USERS, audience=Audience.STAFF)
 def invite_staff(request: HttpRequest) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     form = StaffUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +157,7 @@ def invite_staff(request: HttpRequest) -> HttpResponse:
 
 @section(Capability.USERS)
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     subject = access.access_user(actor, user_id)
     may_change_account = access.can_change_accounts(actor)
     memberships = access.manageable_memberships(actor, of=subject).order_by("organization__name")
@@ -227,7 +221,7 @@ def _staff_sections(subject: User) -> list[tuple[str, list[str], bool]]:
 @section(Capability.USERS)
 @require_POST
 def membership_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     membership = access.access_membership(actor, membership_id)
     form = MembershipRolesForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
@@ -246,7 +240,7 @@ def membership_roles(request: HttpRequest, membership_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_POST
 def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     membership = access.access_membership(actor, membership_id)
     user_id = membership.user_id
     try:
@@ -263,7 +257,7 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 @section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     subject = access.access_user(actor, user_id)
     activate = request.POST.get("active") == "1"
     attempt(
@@ -278,7 +272,7 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
 @section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     subject = access.access_user(actor, user_id)
     form = StaffRolesForm(request.POST)
     if form.is_valid():
@@ -299,7 +293,7 @@ def user_staff_roles(request: HttpRequest, user_id: int) -> HttpResponse:
 @section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     subject = access.access_user(actor, user_id)
     attempt(
         request,
@@ -313,7 +307,7 @@ def user_resend_invitation(request: HttpRequest, user_id: int) -> HttpResponse:
 @section(Capability.USERS, audience=Audience.STAFF)
 @require_POST
 def user_reset_mfa(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     subject = access.access_user(actor, user_id)
     actions.reset_mfa(actor, subject, request)
     messages.success(request, f"Two-factor authentication was reset for {subject.email}.")
@@ -347,7 +341,7 @@ def _organization_data(form: OrganizationForm) -> OrganizationData:
 
 @section(Capability.USERS, audience=Audience.STAFF)
 def organization_new(request: HttpRequest) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     form = OrganizationForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -362,7 +356,7 @@ def organization_new(request: HttpRequest) -> HttpResponse:
 
 @section(Capability.USERS, audience=Audience.STAFF)
 def organization_edit(request: HttpRequest, organization_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     organization = access.access_organization(actor, organization_id, Capability.USERS)
     initial = {
         "name": organization.name,
@@ -401,7 +395,7 @@ def organization_edit(request: HttpRequest, organization_id: int) -> HttpRespons
 @section(Capability.USERS)
 @require_POST
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     invitation = access.access_invitation(actor, invitation_id)
     attempt(
         request,
@@ -415,7 +409,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_POST
 def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    actor = _acting(request)
+    actor = acting_user(request)
     invitation = access.access_invitation(actor, invitation_id)
     attempt(
         request,
@@ -433,7 +427,7 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_choices(request: HttpRequest) -> HttpResponse:
     """Each person's own choice of e-mails, per organization (issue 16, Must do 6)."""
-    user = _acting(request)
+    user = acting_user(request)
     if request.method == "POST":
         changed = notifications.save_choices(user, request.POST.keys(), request)
         messages.success(
@@ -463,7 +457,7 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
 @section(None)
 @require_POST
 def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    user = _acting(request)
+    user = acting_user(request)
     invitation = access.access_own_invitation(user, invitation_id)
     try:
         membership = actions.accept_invitation_signed_in(user, invitation, request)
@@ -480,7 +474,7 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @section(None)
 @require_POST
 def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    user = _acting(request)
+    user = acting_user(request)
     invitation = access.access_own_invitation(user, invitation_id)
     assert invitation.organization is not None
     attempt(
@@ -500,7 +494,7 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
 @section(None)
 @require_GET
 def signed_in_sessions(request: HttpRequest) -> HttpResponse:
-    user = _acting(request)
+    user = acting_user(request)
     rows = list(access.own_sessions(user))
     this_device = sessions.public_id_of(request.session.session_key)
     return render(
@@ -519,7 +513,7 @@ def signed_in_sessions(request: HttpRequest) -> HttpResponse:
 @section(None)
 @require_POST
 def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
-    user = _acting(request)
+    user = acting_user(request)
     session = access.access_own_session(user, session_id)
     try:
         this_device = actions.end_session(user, session, request)
@@ -541,7 +535,7 @@ def session_end(request: HttpRequest, session_id: str) -> HttpResponse:
 @section(None)
 @require_POST
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
-    ended = actions.end_other_sessions(_acting(request), request)
+    ended = actions.end_other_sessions(acting_user(request), request)
     messages.success(
         request,
         f"{ended} other session{'' if ended == 1 else 's'} ended: "

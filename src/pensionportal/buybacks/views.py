@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import Capability, acting_staff
 from pensionportal.accounts.chooser import organization_filter
 from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import Audience, section
@@ -61,12 +61,6 @@ from .models import (
 )
 
 MAX_REPORT_BYTES = 2 * 1024 * 1024
-
-
-def _staff(request: HttpRequest) -> User:
-    access.require_staff(request.user, Capability.BUYBACKS)
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _employers(request: HttpRequest) -> QuerySet[Organization]:
@@ -128,7 +122,7 @@ def _render_index(request: HttpRequest, **context: Any) -> HttpResponse:
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 def new_application(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     form = ApplicationEntryForm(request.POST or None, organizations=_employers(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -231,7 +225,7 @@ def _detail_action(
     """A staff form of the buyback's page: the step runs the action with the cleaned data and
     returns the message to show; a refusal is shown on the form, on the page again (400)."""
     buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -315,7 +309,7 @@ def stop(request: HttpRequest, buyback_id: int) -> HttpResponse:
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 def agreement_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
     buyback = access_buyback(request.user, buyback_id)
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     try:
         content = actions.agreement_pdf(staff, buyback, request)
     except actions.BuybackError as error:
@@ -383,7 +377,7 @@ def direction_pdf(request: HttpRequest, buyback_id: int) -> HttpResponseBase:
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def deduction_file(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     form = DeductionFileForm(request.POST, organizations=_ds_employers(request))
     if form.is_valid():
         org = access.access_organization(
@@ -404,7 +398,7 @@ def deduction_file(request: HttpRequest) -> HttpResponse:
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 @require_POST
 def deduction_file_setting(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     form = DeductionFileSettingForm(request.POST, organizations=_employers(request))
     if form.is_valid():
         org = access.access_organization(
@@ -506,7 +500,7 @@ def change_deduction(request: HttpRequest, buyback_id: int) -> HttpResponse:
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 def letter(request: HttpRequest, letter_id: int) -> HttpResponseBase:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     found = access_letter(staff, letter_id)
     assert found.file is not None
     return serve_file(
@@ -523,7 +517,7 @@ def letter(request: HttpRequest, letter_id: int) -> HttpResponseBase:
 
 @section(Capability.BUYBACKS, audience=Audience.STAFF)
 def tax(request: HttpRequest) -> HttpResponseBase:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.BUYBACKS)
     today = timezone.localdate()
     # until last year's slips are due, last year; then the year in progress
     default = today.year - 1 if today <= buyback_tax.t4a_due(today.year - 1) else today.year

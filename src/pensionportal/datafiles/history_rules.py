@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import attrgetter, is_, ne
 
 from pensionportal.datafiles.model import ParsedFile
-from pensionportal.datafiles.problems import Problem, rule
+from pensionportal.datafiles.problems import FieldColumn, Problem
 from pensionportal.datafiles.registry import MemberFacts, PayHistory, RegistryView
 from pensionportal.rules import parameters
 from pensionportal.rules.pay_cycles import Frequency, pay_periods_per_year, weeks_per_year
@@ -184,7 +184,7 @@ def check_ceiling(
     member's annual pay rate on record (the $9,999,999 biweekly case)."""
     multiple = parameters.load("pay_ceiling_multiple").decimal_at(pay_date)
     periods = pay_periods_per_year(frequency, pay_date)
-    label = parsed.template.label("pensionable_pay")
+    column = FieldColumn.of(parsed.template, "pensionable_pay")
     limits: dict[Decimal, tuple[Decimal, Decimal]] = {}  # pay rate -> (share, ceiling)
     for employee, entry in paid.items():
         member = facts.get(employee)
@@ -198,16 +198,15 @@ def check_ceiling(
         share, ceiling = found
         if entry.pay > ceiling:
             problems.append(
-                rule("pay.above_ceiling").problem(
+                column.problem(
+                    "pay.above_ceiling",
                     f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is more than "
                     f"{multiple:g} times the pay for one {frequency.value} period at the "
                     f"annual pay rate on record ({_money(rate)} a year = {_money(share)} a "
                     f"period; limit {_money(ceiling)}). Check the amount; if the pay rate "
                     "changed, send an EMCHG record.",
-                    row=entry.row,
-                    column=label,
-                    value=str(entry.pay),
-                    field="pensionable_pay",
+                    entry.row,
+                    str(entry.pay),
                 )
             )
 
@@ -223,7 +222,7 @@ def check_full_time_hours(
     """Pensionable Hours above the period's full-time hours: the member's full-time weekly
     hours on record times the weeks in one period (365.25 / 7 / periods a year)."""
     weeks = weeks_per_year(pay_date) / pay_periods_per_year(frequency, pay_date)
-    label = parsed.template.label("pensionable_hours")
+    column = FieldColumn.of(parsed.template, "pensionable_hours")
     full_times: dict[Decimal, Decimal] = {}  # weekly hours -> the period's full time
     for employee, entry in paid.items():
         member = facts.get(employee)
@@ -235,15 +234,14 @@ def check_full_time_hours(
             full_time = full_times[weekly] = (weekly * weeks).quantize(CENT)
         if entry.hours > full_time:
             problems.append(
-                rule("pay.hours_above_full_time").problem(
+                column.problem(
+                    "pay.hours_above_full_time",
                     f"Pensionable Hours {entry.hours} for Employee ID {employee} are more than "
                     f"full time for a {frequency.value} period: {weekly} hours a week on record "
                     f"gives {full_time} hours. Pensionable hours are the hours of service, not "
                     "counting overtime above full time.",
-                    row=entry.row,
-                    column=label,
-                    value=str(entry.hours),
-                    field="pensionable_hours",
+                    entry.row,
+                    str(entry.hours),
                 )
             )
 
@@ -264,7 +262,7 @@ def check_paid_on_leave(
     reported by RTW first. (Pay after a termination is an error: registry.after_termination.)"""
     if not any(map(_LEAVE_START, facts.values())):
         return  # no member on leave (the usual case)
-    label = parsed.template.label("employee_id")
+    column = FieldColumn.of(parsed.template, "employee_id")
     for employee, entry in paid.items():
         member = facts.get(employee)
         started = member.open_leave_start if member is not None else None
@@ -274,15 +272,14 @@ def check_paid_on_leave(
             f" ({member.open_leave_type})" if member is not None and member.open_leave_type else ""
         )
         problems.append(
-            rule("pay.paid_on_leave").problem(
+            column.problem(
+                "pay.paid_on_leave",
                 f"Employee ID {employee} is on a leave{kind} since {started} and is paid "
                 f"{_money(entry.regular_pay)} as Regular service. If the member is back at work, "
                 "send the RTW record; if this is pay during the leave, report it as LOAM or "
                 "LTIP service.",
-                row=entry.row,
-                column=label,
-                value=employee,
-                field="employee_id",
+                entry.row,
+                employee,
             )
         )
 
@@ -299,7 +296,7 @@ def check_pay_change(
     if not history.last_pay:
         return
     threshold = parameters.load("pay_change_warning_percent").decimal_at(pay_date)
-    label = parsed.template.label("pensionable_pay")
+    column = FieldColumn.of(parsed.template, "pensionable_pay")
     for employee, entry in paid.items():
         last = history.last_pay.get(employee)
         if last is None or last.pay <= ZERO or employee in history.changed:
@@ -309,16 +306,15 @@ def check_pay_change(
         if abs(change) > threshold:
             direction = "up" if change > 0 else "down"
             problems.append(
-                rule("pay.pay_changed").problem(
+                column.problem(
+                    "pay.pay_changed",
                     f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is "
                     f"{direction} {abs(change):,.0f}% from {_money(before)} in the last pay "
                     f"period ({last.period_start} to {last.period_end}), more than "
                     f"{threshold:g}%, and no employment change (EMCHG) was sent. Check the "
                     "amount, or send the EMCHG record.",
-                    row=entry.row,
-                    column=label,
-                    value=str(entry.pay),
-                    field="pensionable_pay",
+                    entry.row,
+                    str(entry.pay),
                 )
             )
 
@@ -332,7 +328,7 @@ def check_buyback_deductions(
 ) -> None:
     """A buyback deduction due on this pay date under the member's deduction direction (form
     1016) missing from the file or reported at a different amount."""
-    label = parsed.template.label("buyback")
+    column = FieldColumn.of(parsed.template, "buyback")
     for employee, due in history.buyback_due.items():
         number, reported = buybacks.get(employee, (None, ZERO))
         if reported == due:
@@ -341,26 +337,23 @@ def check_buyback_deductions(
             present = paid.get(employee)
             where = "" if present is None else " on the member's row"
             problems.append(
-                rule("pay.buyback_missing").problem(
+                column.problem(
+                    "pay.buyback_missing",
                     f"The buyback deduction direction (form 1016) for Employee ID {employee} "
                     f"asks for {_money(due)} on this pay date; no Buyback Contribution is "
                     f"reported{where}. Deduct and report it, or tell the plan why it stopped.",
-                    row=present.row if present is not None else None,
-                    column=label,
-                    value="",
-                    field="buyback",
+                    present.row if present is not None else None,
                 )
             )
             continue
         problems.append(
-            rule("pay.buyback_amount").problem(
+            column.problem(
+                "pay.buyback_amount",
                 f"Buyback Contribution {_money(reported)} for Employee ID {employee} differs from "
                 f"the {_money(due)} its deduction direction (form 1016) asks for on this pay "
                 f"date (difference {_money(reported - due)}).",
-                row=number,
-                column=label,
-                value=str(reported),
-                field="buyback",
+                number,
+                str(reported),
             )
         )
 
@@ -391,6 +384,9 @@ def missing_members(
     return sorted(absent)
 
 
+_EMPLOYEE_ID = FieldColumn("employee_id", "Employee ID")  # no row: the column by its label
+
+
 def report_missing(
     absent: list[str],
     names: Mapping[str, str],
@@ -405,24 +401,17 @@ def report_missing(
         )
         last = history.last_pay.get(employee)
         if last is not None:
-            problems.append(
-                rule("pay.member_missing").problem(
-                    f"{who} was paid {_money(last.pay)} in the last pay period "
-                    f"({last.period_start} to {last.period_end}) and has no row in this file. "
-                    "Add their row; if they left or went on leave, send the TER or LOA record.",
-                    column="Employee ID",
-                    value=employee,
-                    field="employee_id",
-                )
+            code, message = (
+                "pay.member_missing",
+                f"{who} was paid {_money(last.pay)} in the last pay period "
+                f"({last.period_start} to {last.period_end}) and has no row in this file. "
+                "Add their row; if they left or went on leave, send the TER or LOA record.",
             )
         else:
-            problems.append(
-                rule("pay.starter_missing").problem(
-                    f"{who} is enrolled (ENROL received) and has never been reported in a PAY "
-                    "file; there is no row for them in this one. Add their first pay, or tell "
-                    "the plan if they did not start.",
-                    column="Employee ID",
-                    value=employee,
-                    field="employee_id",
-                )
+            code, message = (
+                "pay.starter_missing",
+                f"{who} is enrolled (ENROL received) and has never been reported in a PAY "
+                "file; there is no row for them in this one. Add their first pay, or tell "
+                "the plan if they did not start.",
             )
+        problems.append(_EMPLOYEE_ID.problem(code, message, None, employee))

@@ -18,7 +18,7 @@ from operator import gt, is_, mul, sub
 from pensionportal.datafiles import layout
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile
-from pensionportal.datafiles.problems import Problem, rule
+from pensionportal.datafiles.problems import FieldColumn, Problem, rule
 from pensionportal.datafiles.registry import MemberFacts
 from pensionportal.rules.contributions import (
     Frequency,
@@ -114,16 +114,15 @@ def check_details(parsed: ParsedFile, problems: list[Problem]) -> None:
         amounts = parsed.column(key)
         if min(_decimals(amounts), default=ZERO) >= ZERO:
             continue  # no negative amount at all (the usual case)
-        label = parsed.template.label(key)
+        column = FieldColumn.of(parsed.template, key)
         for number, kind, amount in zip(numbers, types, amounts, strict=True):
             if amount and amount < ZERO and kind != "A":  # type: ignore[operator]
                 problems.append(
-                    rule("pay.negative").problem(
+                    column.problem(
+                        "pay.negative",
                         "Negative amounts are allowed on Adjustment (A) rows only.",
-                        row=number,
-                        column=label,
-                        value=str(amount),
-                        field=key,
+                        number,
+                        str(amount),
                     )
                 )
     present = _present(parsed)
@@ -354,15 +353,13 @@ def _expected_opseu(
 def _differs_opseu(
     row: int, key: str, reported: Decimal, expected: Decimal, pay: Decimal, salary: Decimal
 ) -> Problem:
-    label, _share = _SHARES[key]
-    return rule("pay.expected_contribution").problem(
-        f"{label} is {reported:,.2f}; the OPSEU Pension Plan formula on Pensionable Pay "
-        f"{pay:,.2f} with an annual salary rate of {salary:,.2f} gives {expected:,.2f} "
-        f"(difference {reported - expected:,.2f}).",
-        row=row,
-        column=label,
-        value=str(reported),
-        field=key,
+    return _expected_contribution(
+        row,
+        key,
+        reported,
+        f"the OPSEU Pension Plan formula on Pensionable Pay {pay:,.2f} with an annual salary "
+        f"rate of {salary:,.2f} gives",
+        expected,
     )
 
 
@@ -414,17 +411,24 @@ def _differs(
 ) -> Problem:
     assert isinstance(reported, Decimal)
     assert isinstance(pay, Decimal)
-    label, share = _SHARES[key]
+    _label, share = _SHARES[key]
     if rate:
         percent = (rate * 100).normalize()
         basis = f"the plan's {share} rate of {percent:f}% on Pensionable Pay {pay:,.2f} gives"
     else:
         basis = f"no {share} contribution is due on this pay date, so the expected figure is"
-    return rule("pay.expected_contribution").problem(
+    return _expected_contribution(row, key, reported, basis, expected)
+
+
+def _expected_contribution(
+    row: int, key: str, reported: Decimal, basis: str, expected: Decimal
+) -> Problem:
+    """`reported` in the column of `key` is not the `expected` figure `basis` gives."""
+    label, _share = _SHARES[key]
+    return FieldColumn(key, label).problem(
+        "pay.expected_contribution",
         f"{label} is {reported:,.2f}; {basis} {expected:,.2f} "
         f"(difference {reported - expected:,.2f}).",
-        row=row,
-        column=label,
-        value=str(reported),
-        field=key,
+        row,
+        str(reported),
     )

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from pensionportal.datafiles.fields import TemplateSpec
 from pensionportal.rules import parameters
 
 # The first year of prior service an employer reports when it joins OPTrust Select.
@@ -301,3 +302,21 @@ RULES: dict[str, Rule] = {rule.code: rule for rule in _ALL}
 
 def rule(code: str) -> Rule:
     return RULES[code]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldColumn:
+    """One field's column of a template: a problem found in it names both the column's
+    label (for the clerk) and the field's key (for online forms)."""
+
+    field: str
+    label: str
+
+    @classmethod
+    def of(cls, template: TemplateSpec, field: str) -> FieldColumn:
+        return cls(field, template.label(field))
+
+    def problem(self, code: str, message: str, row: int | None, value: str = "") -> Problem:
+        return rule(code).problem(
+            message, row=row, column=self.label, value=value, field=self.field
+        )

@@ -14,7 +14,7 @@ from pensionportal.datafiles import sin
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile, Row
 from pensionportal.datafiles.pay_rules import periods
-from pensionportal.datafiles.problems import Problem, rule
+from pensionportal.datafiles.problems import FieldColumn, Problem, rule
 from pensionportal.datafiles.registry import MemberFacts, RegistryView, RemittanceKey
 from pensionportal.datafiles.suggest import Suggester, did_you_mean
 
@@ -28,9 +28,7 @@ def employee_ids(parsed: ParsedFile) -> set[str]:
 def _problem(code: str, message: str, row: Row, parsed: ParsedFile, key: str) -> Problem:
     value = row.values.get(key)
     shown = value.isoformat() if isinstance(value, dt.date) else str(value or "")
-    return rule(code).problem(
-        message, row=row.number, column=parsed.template.label(key), value=shown, field=key
-    )
+    return FieldColumn.of(parsed.template, key).problem(code, message, row.number, shown)
 
 
 class _Unknown:
@@ -202,7 +200,7 @@ def _check_pay(
 ) -> None:
     """Unknown members; contributions after termination or before membership."""
     starts, ends = periods(parsed)
-    label = parsed.template.label("employee_id")
+    column = FieldColumn.of(parsed.template, "employee_id")
     get = facts.get
     ids = parsed.column("employee_id")
     known = list(map(get, ids))  # type: ignore[arg-type]
@@ -225,36 +223,33 @@ def _check_pay(
         member = get(employee)  # type: ignore[arg-type]
         if member is None:
             problems.append(
-                rule("registry.unknown_employee").problem(
+                column.problem(
+                    "registry.unknown_employee",
                     unknown(str(employee)),
-                    row=number,
-                    column=label,
-                    value=str(employee),
-                    field="employee_id",
+                    number,
+                    str(employee),
                 )
             )
             continue
         ended, joined = member.termination_date, member.membership_date
         if ended is not None and start is not None and start > ended:
             problems.append(
-                rule("registry.after_termination").problem(
+                column.problem(
+                    "registry.after_termination",
                     f"Contributions for a period starting {start}, after the member's "
                     f"termination on {ended}.",
-                    row=number,
-                    column=label,
-                    value=str(employee),
-                    field="employee_id",
+                    number,
+                    str(employee),
                 )
             )
         if joined is not None and end is not None and end < joined:
             problems.append(
-                rule("registry.before_membership").problem(
+                column.problem(
+                    "registry.before_membership",
                     f"Contributions for a period ending {end}, before the member's plan "
                     f"membership date {joined}.",
-                    row=number,
-                    column=label,
-                    value=str(employee),
-                    field="employee_id",
+                    number,
+                    str(employee),
                 )
             )
 

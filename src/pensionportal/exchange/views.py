@@ -1,6 +1,7 @@
 """File Upload pages. Views parse input, call one action, render (DESIGN.md house rules).
 
-Seeds: secure-employer-portal.txt "File upload"; issue 5 "Must do" 1-5.
+Seeds: secure-employer-portal.txt "File upload"; issue 5 "Must do" 1-5. Every page asks for
+`Capability.FILES` ("File upload": only the file upload and administrator roles).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import Organization, User
+from pensionportal.accounts.access import Capability, acting_user
+from pensionportal.accounts.models import Organization
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.files.uploads import accepts_uploads, handler_of
 from pensionportal.submissions.access import intake_by_upload
@@ -34,21 +35,10 @@ from .forms import DeleteForm, DeliveryForm, FileFilterForm, UploadForm
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _files_section(request: HttpRequest) -> User:
-    # secure-employer-portal.txt "File upload": only the file upload (and administrator) roles.
-    access.require(request.user, Capability.FILES)
-    return _user(request)
-
-
 @section(Capability.FILES)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     organizations = access.organizations_for(user, Capability.FILES)
     filters = FileFilterForm(request.GET or None, organizations=organizations)
     files = files_for(user)
@@ -135,13 +125,13 @@ def _refuse(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def _authorize_upload(request: HttpRequest) -> None:
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     if access.is_staff_user(user):
         raise PermissionDenied("Staff send files with the form for delivering a file.")
 
 
 def _authorize_delivery(request: HttpRequest) -> None:
-    access.require_staff(_files_section(request), Capability.FILES)
+    access.require_staff(acting_user(request, Capability.FILES), Capability.FILES)
 
 
 def _form_errors(form: UploadForm | DeliveryForm) -> str:
@@ -187,7 +177,7 @@ def _arrived(
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("exchange:index")
-    user = _user(request)
+    user = acting_user(request)
     form = UploadForm(request.POST, organizations=access.organizations_for(user, Capability.FILES))
     received, answer = _arrived(request, form)
     if answer is not None:
@@ -222,7 +212,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 def deliver(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("exchange:index")
-    user = _user(request)
+    user = acting_user(request)
     form = DeliveryForm(
         request.POST, organizations=access.organizations_for(user, Capability.FILES)
     )
@@ -267,7 +257,7 @@ def _parse_ids(raw: str) -> list[int]:
 @section(Capability.FILES)
 @require_GET
 def receipt(request: HttpRequest) -> HttpResponse:
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     files = [access_file(user, pk) for pk in _parse_ids(request.GET.get("ids", ""))]
     return render(request, "exchange/receipt.html", {"files": files})
 
@@ -275,7 +265,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @section(Capability.FILES)
 @require_GET
 def detail(request: HttpRequest, file_id: int) -> HttpResponse:
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     upload = access_file(user, file_id)
     actions.mark_read(user, upload)
     is_staff = access.is_staff_user(user)
@@ -294,7 +284,7 @@ def detail(request: HttpRequest, file_id: int) -> HttpResponse:
 @section(Capability.FILES)
 @require_GET
 def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     upload = access_file(user, file_id)
     if upload.is_deleted or upload.file is None or not upload.file.has_content:
         messages.error(request, "This file was deleted; its content is no longer kept.")
@@ -306,7 +296,7 @@ def download(request: HttpRequest, file_id: int) -> HttpResponseBase:
 @section(Capability.FILES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, file_id: int) -> HttpResponse:
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     upload = access_file(user, file_id)
     if upload.is_deleted:
         messages.error(request, "This file was already deleted.")
@@ -327,7 +317,7 @@ def delete(request: HttpRequest, file_id: int) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The staff's "New uploads" list with unread state (issue 5 "Must do" 2)."""
-    user = _files_section(request)
+    user = acting_user(request, Capability.FILES)
     notices = notices_for(user)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "exchange/inbox.html", {"page": page})

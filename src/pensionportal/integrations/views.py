@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
-from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import Organization, User
+from pensionportal.accounts.access import Capability, acting_user
+from pensionportal.accounts.models import Organization
 from pensionportal.accounts.sections import section
 from pensionportal.core.feedback import attempt, form_page, refusal_on_form
 
@@ -29,11 +29,6 @@ from .forms import ClientForm, ConfirmForm, KeyForm
 from .models import ApiClient, SftpAccount
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def sftp_address() -> str:
     configured = str(getattr(settings, "SFTP_PUBLIC_ADDRESS", "") or "")
     if configured:
@@ -43,7 +38,7 @@ def sftp_address() -> str:
 
 @section(Capability.USERS)
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     organizations = manageable_organizations(user).order_by("name")
     if not account_access.is_staff_user(user) and organizations.count() == 1:
         only = organizations.first()
@@ -68,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @section(Capability.USERS)
 def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     org = access_managed_organization(user, organization_id)
     account = sftp_accounts_for(user).filter(organization=org).first()
     return _render_organization(request, org, account, KeyForm())
@@ -81,7 +76,7 @@ def _render_organization(
     key_form: KeyForm,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     return render(
         request,
         "integrations/organization.html",
@@ -103,7 +98,7 @@ def _render_organization(
 @section(Capability.USERS)
 @require_http_methods(["GET", "POST"])
 def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     org = access_managed_organization(user, organization_id)
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +134,7 @@ def client_new(request: HttpRequest, organization_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_http_methods(["GET", "POST"])
 def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     client: ApiClient = access_client(user, client_id)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -156,7 +151,7 @@ def client_revoke(request: HttpRequest, client_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_POST
 def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     org = access_managed_organization(user, organization_id)
     account_access.require_staff(user, Capability.USERS)
     attempt(
@@ -174,7 +169,7 @@ def sftp_approve(request: HttpRequest, organization_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_POST
 def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     org = access_managed_organization(user, organization_id)
     account_access.require_staff(user, Capability.USERS)
     account: SftpAccount | None = sftp_accounts_for(user).filter(organization=org).first()
@@ -194,7 +189,7 @@ def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_POST
 def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     org = access_managed_organization(user, organization_id)
     account = sftp_accounts_for(user).filter(organization=org).first()
     if account is None:
@@ -224,7 +219,7 @@ def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
 @section(Capability.USERS)
 @require_POST
 def key_remove(request: HttpRequest, key_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     key = access_key(user, key_id)
     attempt(
         request,

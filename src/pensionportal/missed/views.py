@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.accounts import access as account_access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import Capability, acting_staff
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.query_filters import QueryFilters
@@ -39,16 +39,10 @@ from .forms import BridgingForm, ElectionEntryForm, TransferReceivedForm, WrongP
 from .models import OPEN_STAGES, FindingStatus
 
 
-def _staff(request: HttpRequest) -> User:
-    account_access.require_staff(request.user, Capability.MISSED)
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @section(Capability.MISSED, audience=Audience.STAFF)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     summary = (
         findings_for(user)
         .filter(status=FindingStatus.OPEN)
@@ -73,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def run_preview(request: HttpRequest, organization_id: int) -> HttpResponse:
     """What "Run detection now" would issue: read only, confirmed on the same page."""
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     employer = access_employer(user, organization_id)
     preview = previews.preview_run(user, employer, timezone.localdate())
     return render(request, "missed/run_preview.html", {"employer": employer, "preview": preview})
@@ -83,7 +77,7 @@ def run_preview(request: HttpRequest, organization_id: int) -> HttpResponse:
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
     """The confirmation of a preview: issues exactly what was previewed, or nothing."""
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     organization = access_employer(user, request.POST.get("organization", ""))
     count = request.POST.get("periods", "")
     try:
@@ -116,7 +110,7 @@ def run_now(request: HttpRequest) -> HttpResponse:
 @section(Capability.MISSED, audience=Audience.STAFF)
 @require_GET
 def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     employer = access_employer(user, organization_id)
     findings = (
         findings_for(user)
@@ -145,7 +139,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
 @section(Capability.MISSED, audience=Audience.STAFF)
 @require_POST
 def publish_now(request: HttpRequest, organization_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     employer = access_employer(user, organization_id)
     try:
         report = actions.publish_list(employer, timezone.localdate(), user, request)
@@ -199,7 +193,7 @@ def letter_download(request: HttpRequest, letter_id: int) -> HttpResponseBase:
 @section(Capability.MISSED, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def election_new(request: HttpRequest, member_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     member = access_member(user, member_id)
     form = ElectionEntryForm(request.POST or None)
     if request.method == "POST":
@@ -225,7 +219,7 @@ def _fact_form(
     notice: str,
     save: Callable[[User, Member, forms.Form], object],
 ) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     member = access_member(user, member_id)
     form = form_class(request.POST or None)
     if request.method == "POST":
@@ -300,7 +294,7 @@ def wrong_plan_new(request: HttpRequest, member_id: int) -> HttpResponse:
 @section(Capability.MISSED, audience=Audience.STAFF)
 @require_POST
 def transfer_received(request: HttpRequest, transfer_id: int) -> HttpResponse:
-    user = _staff(request)
+    user = acting_staff(request, Capability.MISSED)
     transfer = access_transfer(user, transfer_id)
     form = TransferReceivedForm(request.POST)
     if form.is_valid():

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pensionportal.accounts import access as accounts_access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import Capability, acting_staff, acting_user
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.feedback import form_page
@@ -71,22 +71,10 @@ from .reconciliation import reconcile
 from .timing import period_timing
 
 
-def _user(request: HttpRequest) -> User:
-    accounts_access.require(request.user, Capability.REMITTANCES)
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _staff(request: HttpRequest) -> User:
-    user = _user(request)
-    accounts_access.require_staff(user, Capability.REMITTANCES)
-    return user
-
-
 @section(Capability.REMITTANCES)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     if accounts_access.is_staff_user(user):
         return _staff_overview(request, user)
     orgs = list(organizations(user))
@@ -128,7 +116,7 @@ def _employer_search(request: HttpRequest, user: User) -> dict[str, Any]:
 @section(Capability.REMITTANCES)
 @require_GET
 def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     organization = access_org(user, org_id)
     today = timezone.localdate()
     periods = summary.periods(advices_for(user).filter(organization=organization), today, limit=12)
@@ -157,7 +145,7 @@ def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES)
 @require_http_methods(["GET", "POST"])
 def advice_new(request: HttpRequest, org_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     organization = access_org(user, org_id)
     form = AdviceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -194,7 +182,7 @@ def advice_new(request: HttpRequest, org_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES)
 @require_GET
 def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     found = access_advice(user, advice_id)
     timing = period_timing(found, timezone.localdate())
     return render(
@@ -221,7 +209,7 @@ def advice(request: HttpRequest, advice_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_POST
 def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     found = access_advice(staff, advice_id)
     form = InvoiceForm(request.POST)
     if form.is_valid():
@@ -274,7 +262,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_POST
 def recovery_invoice(request: HttpRequest, advice_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     found = access_advice(staff, advice_id)
     form = RecoveryInvoiceForm(request.POST)
     if form.is_valid():
@@ -295,7 +283,7 @@ def recovery_invoice(request: HttpRequest, advice_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES)
 @require_GET
 def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     found = access_invoice(user, invoice_id)
     return render(
         request,
@@ -315,7 +303,7 @@ def invoice(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES)
 @require_GET
 def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     found = access_invoice(user, invoice_id)
     return serve_invoice_pdf(user, found, request=request)
 
@@ -323,7 +311,7 @@ def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_POST
 def invoice_recalculate(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     found = access_invoice(staff, invoice_id)
     form = RecalculateForm(request.POST)
     if not form.is_valid():
@@ -345,7 +333,7 @@ def invoice_recalculate(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES)
 @require_http_methods(["GET", "POST"])
 def case(request: HttpRequest, case_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     found = access_reconciliation_case(user, case_id)
     is_staff = accounts_access.is_staff_user(user)
     form = CaseForm(request.POST or None)
@@ -382,7 +370,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES)
 @require_http_methods(["GET", "POST"])
 def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request, Capability.REMITTANCES)
     organization = access_org(user, org_id)
     is_staff = accounts_access.is_staff_user(user)
     form = CreditForm(request.POST or None) if is_staff else None
@@ -410,7 +398,7 @@ def ledger(request: HttpRequest, org_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def payment_new(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         payment = actions.record_payment(
@@ -427,7 +415,7 @@ def payment_new(request: HttpRequest) -> HttpResponse:
 
 
 def _authorize_bank_import(request: HttpRequest) -> None:
-    _staff(request)
+    acting_staff(request, Capability.REMITTANCES)
 
 
 BANK_FILES = UploadPolicy(
@@ -443,7 +431,7 @@ BANK_FILES = UploadPolicy(
 @require_http_methods(["GET", "POST"])
 @accepts_uploads(BANK_FILES)
 def bank_import(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     form = BankFileForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     valid = request.method == "POST" and form.is_valid()
@@ -473,7 +461,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def payment_match(request: HttpRequest, payment_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     payment = access_payment(staff, payment_id)
     error = ""
     if request.method == "POST":
@@ -499,7 +487,7 @@ def payment_match(request: HttpRequest, payment_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def rates(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -534,7 +522,7 @@ def rates(request: HttpRequest) -> HttpResponse:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_GET
 def regulator(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     today = timezone.localdate()
     status = request.GET.get("status", "")
     notices = _notices(staff, status)
@@ -561,7 +549,7 @@ def _notices(staff: User, status: str) -> list[RegulatorNotice]:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_GET
 def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     if fmt not in ("csv", "xlsx"):
         raise Http404("No such format.")
     today = timezone.localdate()
@@ -587,7 +575,7 @@ def regulator_list(request: HttpRequest, fmt: str) -> HttpResponseBase:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_http_methods(["GET", "POST"])
 def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     notice = access_notice(staff, notice_id)
     review_form = NoticeReviewForm(request.POST if request.POST.get("step") == "review" else None)
     filing_form = NoticeFilingForm(
@@ -633,7 +621,7 @@ def regulator_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
 @require_GET
 def regulator_notice_pdf(request: HttpRequest, notice_id: int) -> HttpResponseBase:
-    staff = _staff(request)
+    staff = acting_staff(request, Capability.REMITTANCES)
     notice = access_notice(staff, notice_id)
     return serve_generated(
         staff,

@@ -1,6 +1,7 @@
 """The Reports section: payroll managers receive reports; staff publish them.
 
-Seed: secure-employer-portal.txt, the Reports paragraph; issue 5 "Must do" 6.
+Seed: secure-employer-portal.txt, the Reports paragraph; issue 5 "Must do" 6. The pages ask
+for `Capability.REPORTS` ("only accessible to ... the Payroll Managers role").
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import Capability, acting_user
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, received, refusals
@@ -26,17 +27,10 @@ PAGE_SIZE = 25
 MAX_FILES = 3  # one report in up to three formats
 
 
-def _reports_section(request: HttpRequest) -> User:
-    # "The reports section will only be accessible to ... the Payroll Managers role."
-    access.require(request.user, Capability.REPORTS)
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @section(Capability.REPORTS)
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    user = _reports_section(request)
+    user = acting_user(request, Capability.REPORTS)
     reports = reports_for(user).prefetch_related("files")
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     read_ids = read_report_ids(user, [r.pk for r in page])
@@ -55,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @section(Capability.REPORTS)
 @require_GET
 def detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _reports_section(request)
+    user = acting_user(request, Capability.REPORTS)
     report = access_report(user, report_id)
     if not access.is_staff_user(user):
         actions.mark_report_read(user, report)
@@ -73,7 +67,7 @@ def detail(request: HttpRequest, report_id: int) -> HttpResponse:
 @section(Capability.REPORTS)
 @require_GET
 def download(request: HttpRequest, report_id: int, file_id: int) -> HttpResponseBase:
-    user = _reports_section(request)
+    user = acting_user(request, Capability.REPORTS)
     report_file = access_report_file(user, report_id, file_id)
     return actions.serve_report_file(user, report_file, request=request)
 

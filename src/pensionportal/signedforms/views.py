@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from pensionportal.accounts import access as account_access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import Capability, acting_user
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import section as portal_section
 from pensionportal.audit.record import record
@@ -43,11 +43,6 @@ from .definitions import FORMS
 from .models import SignedForm, SigningLink, Status
 from .spec import FormSpec, Kind, Party, Section, typed
 from .web import SpecForm, initial_from
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _spec(code: str) -> FormSpec:
@@ -143,7 +138,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
                 )
         if not errors:
             try:
-                form = actions.start_form(_user(request), chosen_org, code, member, request)
+                form = actions.start_form(acting_user(request), chosen_org, code, member, request)
             except actions.FormError as error:
                 errors["employee_id"] = error.message
             else:
@@ -232,7 +227,7 @@ def edit(request: HttpRequest, form_id: int) -> HttpResponse:
         web_form = SpecForm(spec, keys, parties=(Party.EMPLOYER,), others=others, data=request.POST)
         if web_form.is_valid():
             try:
-                actions.save_draft(_user(request), form, web_form.typed, request)
+                actions.save_draft(acting_user(request), form, web_form.typed, request)
             except actions.FormError as error:
                 messages.error(request, error.message)
             else:
@@ -285,7 +280,7 @@ def _groups(
 def send(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
     try:
-        actions.send_to_member(_user(request), form, request)
+        actions.send_to_member(acting_user(request), form, request)
     except actions.FormError as error:
         messages.error(request, error.message)
         for key, problems in error.errors.items():
@@ -328,7 +323,7 @@ def sign(request: HttpRequest, form_id: int) -> HttpResponse:
         if web_form.is_valid():
             try:
                 actions.employer_sign(
-                    _user(request),
+                    acting_user(request),
                     form,
                     actions.EmployerSignature(
                         {k: bool(web_form.typed.get(k)) for k in keys},
@@ -353,7 +348,7 @@ def sign(request: HttpRequest, form_id: int) -> HttpResponse:
             "dry_errors": _labelled(spec, dry.errors),
             "dry_warnings": dry.warnings,
             "code_error": code_error,
-            "has_authenticator": _has_totp(_user(request)),
+            "has_authenticator": _has_totp(acting_user(request)),
         }
     )
     return render(request, "signedforms/sign.html", context, status=status)
@@ -382,7 +377,7 @@ def _after_signing(form: SignedForm) -> str:
 def remind(request: HttpRequest, form_id: int) -> HttpResponse:
     form = access_form(request.user, form_id)
     try:
-        said = actions.remind(_user(request), form, request)
+        said = actions.remind(acting_user(request), form, request)
     except actions.FormError as error:
         messages.error(request, error.message)
     else:
@@ -398,7 +393,7 @@ def withdraw(request: HttpRequest, form_id: int) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            actions.withdraw(_user(request), form, request.POST.get("reason", ""), request)
+            actions.withdraw(acting_user(request), form, request.POST.get("reason", ""), request)
         except actions.FormError as refused:
             error = " ".join(refused.errors.get("reason", [])) or refused.message
         else:
@@ -424,7 +419,7 @@ def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
         record(
             "forms.seal_check_failed",
             request=request,
-            actor=_user(request),
+            actor=acting_user(request),
             organization=form.organization,
             target=form.reference,
             details={"why": verdict.explanation},
@@ -436,7 +431,7 @@ def download(request: HttpRequest, form_id: int) -> HttpResponseBase:
             status=409,
         )
     response = serve_file(
-        _user(request),
+        acting_user(request),
         form.sealed_file,
         request=request,
         filename=form.filename,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import Capability
+from pensionportal.accounts.access import Capability, acting_user
 from pensionportal.accounts.chooser import organization_filter
 from pensionportal.accounts.models import Organization, User
 from pensionportal.accounts.sections import Audience, section
@@ -37,11 +37,6 @@ logger = logging.getLogger(__name__)
 REFRESHING = {Status.RECEIVED, Status.VALIDATING, Status.APPLYING}
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _organizations(user: User) -> list[Organization]:
     return list(
         access.organizations_for(user, Capability.SUBMISSIONS).filter(
@@ -52,7 +47,7 @@ def _organizations(user: User) -> list[Organization]:
 
 @section(Capability.SUBMISSIONS)
 def submission_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     query = visible_submissions(user)
     filters = request.GET
     found = QueryFilters(filters)
@@ -133,7 +128,7 @@ def _act(
 ) -> HttpResponse:
     """One action on a submission from its page: the refusal or `done` shown there."""
     try:
-        act(_user(request), submission, request)
+        act(acting_user(request), submission, request)
     except actions.IntakeError as error:
         messages.error(request, error.message)
     else:
@@ -165,7 +160,7 @@ def report(request: HttpRequest, submission_id: int, fmt: str) -> HttpResponseBa
     submission = access_submission(request.user, submission_id)
     if fmt not in CONTENT_TYPES:
         raise PermissionDenied("Unknown report format.")
-    return serve_problem_report(_user(request), submission, fmt, request)
+    return serve_problem_report(acting_user(request), submission, fmt, request)
 
 
 # --- Upload with test mode (streamed, encrypted as it arrives) --------------------------------
@@ -188,7 +183,7 @@ UPLOADS = upload_policy(authorize=_authorize_upload, unreadable=_refuse)
 def upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("submissions:list")
-    user = _user(request)
+    user = acting_user(request)
     organizations = {str(o.pk): o for o in _organizations(user)}
     organization = organizations.get(request.POST.get("organization", ""))
     if organization is None:
@@ -231,7 +226,7 @@ def _row_count(request: HttpRequest, default: int) -> int:
 
 @section(Capability.SUBMISSIONS, audience=Audience.EMPLOYERS)
 def online_entry(request: HttpRequest, template: str) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     spec = SPECS.get(template.upper())
     if spec is None or not spec.online_transmission:
         return redirect("submissions:list")
@@ -358,7 +353,7 @@ def _correct_url(submission_id: int, show: str, page: int | str = 1) -> str:
 @section(Capability.SUBMISSIONS, audience=Audience.EMPLOYERS)
 def correct(request: HttpRequest, submission_id: int) -> HttpResponse:
     """The file's rows with the problem cells marked, to edit, check again and send."""
-    user = _user(request)
+    user = acting_user(request)
     original = access_submission(user, submission_id)
     show = "all" if (request.POST.get("show") or request.GET.get("show")) == "all" else "problems"
     refusal = actions.correction_refusal(original)
