@@ -85,6 +85,23 @@ def serve_file(
     return response
 
 
+def _kept(
+    content: bytes,
+    filename: str,
+    purpose: str,
+    organization: Organization | None,
+    content_type: str,
+) -> StoredFile:
+    """The copy of a generated document given out, kept encrypted as a stored file."""
+    return store(
+        [content],
+        purpose=purpose,
+        filename=filename,
+        organization=organization,
+        content_type=content_type,
+    )
+
+
 def serve_generated(
     user: User,
     content: bytes,
@@ -101,13 +118,7 @@ def serve_generated(
     """A document the portal makes on request (an invoice, a form 1017, a problem report):
     the copy given out is kept, encrypted, as a stored file, then served like any other, so
     every document that leaves the portal has an audit row and its exact bytes on record."""
-    stored = store(
-        [content],
-        purpose=purpose,
-        filename=filename,
-        organization=organization,
-        content_type=content_type,
-    )
+    stored = _kept(content, filename, purpose, organization, content_type)
     return serve_file(
         user,
         stored,
@@ -149,13 +160,7 @@ def open_generated(
 ) -> IO[bytes]:
     """`serve_generated` for a door that is not HTTP: the copy given out is stored (so it
     is on record with its exact bytes), audited, then read back."""
-    stored = store(
-        [content],
-        purpose=purpose,
-        filename=filename,
-        organization=organization,
-        content_type=content_type,
-    )
+    stored = _kept(content, filename, purpose, organization, content_type)
     return open_audited(
         user, stored, action=action, target=target, details=details, ip_address=ip_address
     )

@@ -93,34 +93,55 @@ def confirm(key: str, label: str) -> FormField:
     return FormField(key, label, Kind.CONFIRM, True)
 
 
-def ratio(
-    key: str, label: str, *, required: bool = False, help: str = "", **kw: object
+def decimal(
+    key: str,
+    label: str,
+    *,
+    minimum: Decimal,
+    maximum: Decimal,
+    required: bool = False,
+    help: str = "",
+    **kw: object,
 ) -> FormField:
     return FormField(
         key,
         label,
         Kind.DECIMAL,
         required,
-        help or "The fraction of full-time employment: 1.00 is full time, 0.60 is 60 per cent.",
+        help,
+        minimum=minimum,
+        maximum=maximum,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def ratio(
+    key: str, label: str, *, required: bool = False, help: str = "", **kw: object
+) -> FormField:
+    return decimal(
+        key,
+        label,
         minimum=Decimal("0"),
         maximum=Decimal("1"),
+        required=required,
+        help=help
+        or "The fraction of full-time employment: 1.00 is full time, 0.60 is 60 per cent.",
         places=4,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
 def hours(
     key: str, label: str, *, required: bool = False, help: str = "", **kw: object
 ) -> FormField:
-    return FormField(
+    return decimal(
         key,
         label,
-        Kind.DECIMAL,
-        required,
-        help or "Full-time weekly hours, e.g. 37.50 (at most 48.00).",
         minimum=Decimal("0.01"),
         maximum=Decimal("48"),
-        **kw,  # type: ignore[arg-type]
+        required=required,
+        help=help or "Full-time weekly hours, e.g. 37.50 (at most 48.00).",
+        **kw,
     )
 
 

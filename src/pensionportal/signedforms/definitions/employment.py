@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..spec import FormField, FormSpec, Kind, Party, Section, Values, date_order
-from .common import BUYBACKS, RPD, VERSION_2026, choice, confirm, date, hours, money, text
+from .common import BUYBACKS, RPD, VERSION_2026, choice, confirm, date, decimal, hours, money, text
 
 HISTORY_ROWS = 10
 STATUSES = (
@@ -72,14 +72,13 @@ F1035 = FormSpec(
                 FormField(
                     "year", "Year", Kind.INTEGER, True, minimum=Decimal(1987), maximum=Decimal(2100)
                 ),
-                FormField(
+                decimal(
                     "hours",
                     "Hours worked",
-                    Kind.DECIMAL,
-                    True,
-                    "Excluding overtime.",
                     minimum=Decimal(0),
                     maximum=Decimal(3000),
+                    required=True,
+                    help="Excluding overtime.",
                 ),
                 money("annual_pay", "Annual pensionable pay", required=True),
                 text("notes", "Notes", max_length=200),

@@ -6,7 +6,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..spec import FormField, FormSpec, Kind, Party, Section, date_order
-from .common import RPD, VERSION_2026, YES_NO, choice, confirm, date, hours, money, ratio, text
+from .common import (
+    RPD,
+    VERSION_2026,
+    YES_NO,
+    choice,
+    confirm,
+    date,
+    decimal,
+    hours,
+    money,
+    ratio,
+    text,
+)
 
 QUARTERS = (
     ("1", "January to March"),
@@ -57,11 +69,9 @@ F1008 = FormSpec(
                     required=True,
                     help="Pensionable salary as the plan defines it.",
                 ),
-                FormField(
+                decimal(
                     "hours",
                     "Hours worked in the quarter",
-                    Kind.DECIMAL,
-                    False,
                     minimum=Decimal(0),
                     maximum=Decimal(1000),
                 ),
