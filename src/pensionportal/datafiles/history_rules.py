@@ -16,7 +16,7 @@ must be remitted at the requested amount"). Thresholds: the dated parameters
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
@@ -51,6 +51,17 @@ class _Paid:
     hours: Decimal
     regular_pay: Decimal  # on Regular (REG) service rows
     readable: bool  # every row's pay and hours could be read
+
+
+@dataclass(frozen=True, slots=True)
+class _PaidFile:
+    """What the checks of paid members read: the file, each readable member's Normal rows
+    and their record; and the list the checks add their problems to."""
+
+    parsed: ParsedFile
+    paid: Mapping[str, _Paid]
+    facts: Mapping[str, MemberFacts]
+    problems: list[Problem]
 
 
 def _money(amount: Decimal) -> str:
@@ -158,13 +169,14 @@ def check_history(
         if all(map(_READABLE, everyone.values()))
         else {e: p for e, p in everyone.items() if p.readable}
     )
+    checked = _PaidFile(parsed, paid, facts, problems)
     frequency = _FREQUENCIES.get(cycle) if isinstance(cycle, str) else None
     if frequency is not None:
-        check_ceiling(parsed, paid, facts, pay_date, frequency, problems)
-        check_full_time_hours(parsed, paid, facts, pay_date, frequency, problems)
-    check_paid_on_leave(parsed, paid, facts, start, problems)
+        check_ceiling(checked, pay_date, frequency)
+        check_full_time_hours(checked, pay_date, frequency)
+    check_paid_on_leave(checked, start)
     history = registry.pay_history(start, end, pay_date)
-    check_pay_change(parsed, paid, history, pay_date, problems)
+    check_pay_change(checked, history, pay_date)
     check_buyback_deductions(parsed, everyone, buybacks, history, problems)
     absent = missing_members(present, facts, history, end, registry)
     if absent:
@@ -172,106 +184,106 @@ def check_history(
         report_missing(absent, names, history, problems)
 
 
-def check_ceiling(
-    parsed: ParsedFile,
-    paid: Mapping[str, _Paid],
-    facts: Mapping[str, MemberFacts],
-    pay_date: dt.date,
-    frequency: Frequency,
-    problems: list[Problem],
-) -> None:
+_PAY_RATE = attrgetter("annual_pay_rate")
+_STANDARD_HOURS = attrgetter("standard_hours")
+_PAY = attrgetter("pay")
+_HOURS = attrgetter("hours")
+
+
+def _above_record(
+    checked: _PaidFile,
+    on_record: Callable[[MemberFacts], Decimal | None],
+    limit_of: Callable[[Decimal], Decimal],
+    reported: Callable[[_Paid], Decimal],
+) -> Iterator[tuple[str, _Paid, Decimal, Decimal]]:
+    """Each member whose reported figure is above the limit their record gives: (Employee
+    ID, their rows, the figure on record, the limit). The limit is computed once for each
+    figure on record (members share pay rates and full-time hours)."""
+    limits: dict[Decimal, Decimal] = {}
+    get = checked.facts.get
+    for employee, entry in checked.paid.items():
+        member = get(employee)
+        recorded = on_record(member) if member is not None else None
+        if not recorded:
+            continue
+        limit = limits.get(recorded)
+        if limit is None:
+            limit = limits[recorded] = limit_of(recorded)
+        if reported(entry) > limit:
+            yield employee, entry, recorded, limit
+
+
+def check_ceiling(checked: _PaidFile, pay_date: dt.date, frequency: Frequency) -> None:
     """Pensionable Pay above ``pay_ceiling_multiple`` times the period's share of the
     member's annual pay rate on record (the $9,999,999 biweekly case)."""
     multiple = parameters.load("pay_ceiling_multiple").decimal_at(pay_date)
     periods = pay_periods_per_year(frequency, pay_date)
-    column = FieldColumn.of(parsed.template, "pensionable_pay")
-    limits: dict[Decimal, tuple[Decimal, Decimal]] = {}  # pay rate -> (share, ceiling)
-    for employee, entry in paid.items():
-        member = facts.get(employee)
-        rate = member.annual_pay_rate if member is not None else None
-        if not rate:
-            continue
-        found = limits.get(rate)
-        if found is None:
-            share = (rate / periods).quantize(CENT)
-            found = limits[rate] = (share, (share * multiple).quantize(CENT))
-        share, ceiling = found
-        if entry.pay > ceiling:
-            problems.append(
-                column.problem(
-                    "pay.above_ceiling",
-                    f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is more than "
-                    f"{multiple:g} times the pay for one {frequency.value} period at the "
-                    f"annual pay rate on record ({_money(rate)} a year = {_money(share)} a "
-                    f"period; limit {_money(ceiling)}). Check the amount; if the pay rate "
-                    "changed, send an EMCHG record.",
-                    entry.row,
-                    str(entry.pay),
-                )
+    column = FieldColumn.of(checked.parsed.template, "pensionable_pay")
+
+    def ceiling_of(rate: Decimal) -> Decimal:
+        return ((rate / periods).quantize(CENT) * multiple).quantize(CENT)
+
+    for employee, entry, rate, ceiling in _above_record(checked, _PAY_RATE, ceiling_of, _PAY):
+        share = (rate / periods).quantize(CENT)
+        checked.problems.append(
+            column.problem(
+                "pay.above_ceiling",
+                f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is more than "
+                f"{multiple:g} times the pay for one {frequency.value} period at the "
+                f"annual pay rate on record ({_money(rate)} a year = {_money(share)} a "
+                f"period; limit {_money(ceiling)}). Check the amount; if the pay rate "
+                "changed, send an EMCHG record.",
+                entry.row,
+                str(entry.pay),
             )
+        )
 
 
-def check_full_time_hours(
-    parsed: ParsedFile,
-    paid: Mapping[str, _Paid],
-    facts: Mapping[str, MemberFacts],
-    pay_date: dt.date,
-    frequency: Frequency,
-    problems: list[Problem],
-) -> None:
+def check_full_time_hours(checked: _PaidFile, pay_date: dt.date, frequency: Frequency) -> None:
     """Pensionable Hours above the period's full-time hours: the member's full-time weekly
     hours on record times the weeks in one period (365.25 / 7 / periods a year)."""
     weeks = weeks_per_year(pay_date) / pay_periods_per_year(frequency, pay_date)
-    column = FieldColumn.of(parsed.template, "pensionable_hours")
-    full_times: dict[Decimal, Decimal] = {}  # weekly hours -> the period's full time
-    for employee, entry in paid.items():
-        member = facts.get(employee)
-        weekly = member.standard_hours if member is not None else None
-        if not weekly:
-            continue
-        full_time = full_times.get(weekly)
-        if full_time is None:
-            full_time = full_times[weekly] = (weekly * weeks).quantize(CENT)
-        if entry.hours > full_time:
-            problems.append(
-                column.problem(
-                    "pay.hours_above_full_time",
-                    f"Pensionable Hours {entry.hours} for Employee ID {employee} are more than "
-                    f"full time for a {frequency.value} period: {weekly} hours a week on record "
-                    f"gives {full_time} hours. Pensionable hours are the hours of service, not "
-                    "counting overtime above full time.",
-                    entry.row,
-                    str(entry.hours),
-                )
+    column = FieldColumn.of(checked.parsed.template, "pensionable_hours")
+
+    def full_time_of(weekly: Decimal) -> Decimal:
+        return (weekly * weeks).quantize(CENT)
+
+    for employee, entry, weekly, full_time in _above_record(
+        checked, _STANDARD_HOURS, full_time_of, _HOURS
+    ):
+        checked.problems.append(
+            column.problem(
+                "pay.hours_above_full_time",
+                f"Pensionable Hours {entry.hours} for Employee ID {employee} are more than "
+                f"full time for a {frequency.value} period: {weekly} hours a week on record "
+                f"gives {full_time} hours. Pensionable hours are the hours of service, not "
+                "counting overtime above full time.",
+                entry.row,
+                str(entry.hours),
             )
+        )
 
 
 _LEAVE_START = attrgetter("open_leave_start")
 _READABLE = attrgetter("readable")
 
 
-def check_paid_on_leave(
-    parsed: ParsedFile,
-    paid: Mapping[str, _Paid],
-    facts: Mapping[str, MemberFacts],
-    period_start: dt.date,
-    problems: list[Problem],
-) -> None:
+def check_paid_on_leave(checked: _PaidFile, period_start: dt.date) -> None:
     """Regular pay for a member whose leave (reported by LOA, not ended by RTW) began before
     the period. Pay on a leave is reported as LOAM or LTIP service; a member back at work is
     reported by RTW first. (Pay after a termination is an error: registry.after_termination.)"""
-    if not any(map(_LEAVE_START, facts.values())):
+    if not any(map(_LEAVE_START, checked.facts.values())):
         return  # no member on leave (the usual case)
-    column = FieldColumn.of(parsed.template, "employee_id")
-    for employee, entry in paid.items():
-        member = facts.get(employee)
+    column = FieldColumn.of(checked.parsed.template, "employee_id")
+    for employee, entry in checked.paid.items():
+        member = checked.facts.get(employee)
         started = member.open_leave_start if member is not None else None
         if started is None or started > period_start or entry.regular_pay <= ZERO:
             continue
         kind = (
             f" ({member.open_leave_type})" if member is not None and member.open_leave_type else ""
         )
-        problems.append(
+        checked.problems.append(
             column.problem(
                 "pay.paid_on_leave",
                 f"Employee ID {employee} is on a leave{kind} since {started} and is paid "
@@ -284,20 +296,14 @@ def check_paid_on_leave(
         )
 
 
-def check_pay_change(
-    parsed: ParsedFile,
-    paid: Mapping[str, _Paid],
-    history: PayHistory,
-    pay_date: dt.date,
-    problems: list[Problem],
-) -> None:
+def check_pay_change(checked: _PaidFile, history: PayHistory, pay_date: dt.date) -> None:
     """Pensionable Pay changed by more than ``pay_change_warning_percent`` from the member's
     pay in the last applied period, with no EMCHG effective since that period began."""
     if not history.last_pay:
         return
     threshold = parameters.load("pay_change_warning_percent").decimal_at(pay_date)
-    column = FieldColumn.of(parsed.template, "pensionable_pay")
-    for employee, entry in paid.items():
+    column = FieldColumn.of(checked.parsed.template, "pensionable_pay")
+    for employee, entry in checked.paid.items():
         last = history.last_pay.get(employee)
         if last is None or last.pay <= ZERO or employee in history.changed:
             continue
@@ -305,7 +311,7 @@ def check_pay_change(
         change = (entry.pay - before) / before * HUNDRED
         if abs(change) > threshold:
             direction = "up" if change > 0 else "down"
-            problems.append(
+            checked.problems.append(
                 column.problem(
                     "pay.pay_changed",
                     f"Pensionable Pay {_money(entry.pay)} for Employee ID {employee} is "
