@@ -175,3 +175,75 @@ def test_prior_service_example_heading_is_not_the_field_list_name() -> None:
     )
     problems = check(data, registry(), "PRIORSVC.csv")
     assert sorted(rules_of(problems)) == ["column.missing", "column.unknown"]
+
+
+@pytest.mark.parametrize(
+    ("code", "values", "rule", "key", "flagged"),
+    [
+        (
+            "ENROL",
+            {"phone_type": "HOME", "phone_extension": "123"},
+            "phone.extension",
+            "phone_extension",
+            True,
+        ),
+        (
+            "ENROL",
+            {"phone_type": "CELL", "phone_extension": "123"},
+            "phone.extension",
+            "phone_extension",
+            True,
+        ),
+        (
+            "ENROL",
+            {"phone_type": "BUS", "phone_extension": "123"},
+            "phone.extension",
+            "phone_extension",
+            False,
+        ),
+        (
+            "ENROL",
+            {"phone_type": "CELLB", "phone_extension": "123"},
+            "phone.extension",
+            "phone_extension",
+            False,
+        ),
+        (
+            "LOA",
+            {"leave_type": "DISC", "disability_date": "2024-03-01"},
+            "leave.disability_date",
+            "disability_date",
+            True,
+        ),
+        (
+            "LOA",
+            {"leave_type": "ILL", "disability_date": "2024-03-01"},
+            "leave.disability_date",
+            "disability_date",
+            False,
+        ),
+        (
+            "LOA",
+            {"leave_type": "LTIP", "disability_date": "2024-03-01"},
+            "leave.disability_date",
+            "disability_date",
+            False,
+        ),
+    ],
+)
+def test_a_value_only_for_some_types_is_reported_on_other_rows(
+    code: str, values: dict[str, str], rule: str, key: str, flagged: bool
+) -> None:
+    """An extension is for business phones; a disability date for ILL or LTIP leaves."""
+    members = registry() if code == "ENROL" else registry("C000002")
+    problems = [p for p in check(template_csv(code, **values), members) if p.rule == rule]
+    if not flagged:
+        assert problems == []
+        return
+    [found] = problems
+    assert (found.row, found.column, found.value, found.field) == (
+        2,
+        SPECS[code].label(key),
+        values[key],
+        key,
+    )

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pensionportal.datafiles import sin
 from pensionportal.datafiles.fields import AddressGroup, TemplateSpec
 from pensionportal.datafiles.model import ParsedFile, Row
-from pensionportal.datafiles.problems import Problem, rule
+from pensionportal.datafiles.problems import FieldColumn, Problem
 from pensionportal.datafiles.values import as_text
 from pensionportal.rules import parameters
 from pensionportal.rules.pay_cycles import weeks_per_year
@@ -44,10 +44,6 @@ def is_canadian_postal_code(code: str) -> bool:
     )
 
 
-def _column(parsed: ParsedFile, key: str) -> str:
-    return parsed.template.label(key)
-
-
 def _value(row: Row, key: str) -> str:
     value = row.values.get(key)
     if value is None:
@@ -63,13 +59,12 @@ def check_date_orders(parsed: ParsedFile, row: Row, problems: list[Problem]) -> 
         earlier, later = row.values.get(order.earlier), row.values.get(order.later)
         if isinstance(earlier, dt.date) and isinstance(later, dt.date) and earlier > later:
             problems.append(
-                rule("dates.order").problem(
+                FieldColumn.of(parsed.template, order.later).problem(
+                    "dates.order",
                     f"{spec.label(order.earlier)} ({earlier}) is after "
                     f"{spec.label(order.later)} ({later}).",
-                    row=row.number,
-                    column=_column(parsed, order.later),
-                    value=later.isoformat(),
-                    field=order.later,
+                    row.number,
+                    later.isoformat(),
                 )
             )
 
@@ -92,11 +87,10 @@ def check_pairs(parsed: ParsedFile, row: Row, problems: list[Problem]) -> None:
         if field.required or (field.required_when and field.required_when.holds(row.values)):
             continue  # already reported as a mandatory value
         problems.append(
-            rule("row.pair").problem(
+            FieldColumn.of(spec, missing).problem(
+                "row.pair",
                 f"{spec.label(given)} is given, so {spec.label(missing)} is needed too.",
-                row=row.number,
-                column=spec.label(missing),
-                field=missing,
+                row.number,
             )
         )
 
@@ -122,33 +116,30 @@ def _check_address(
         if field.required_when is not None and field.required_when.holds(values):
             continue
         problems.append(
-            rule("address.incomplete").problem(
+            FieldColumn(key, field.label).problem(
+                "address.incomplete",
                 f"Part of an address is given, so {field.label} is needed too.",
-                row=row.number,
-                column=field.label,
-                field=key,
+                row.number,
             )
         )
     province = values.get(group.province)
     if canadian and isinstance(province, str) and province not in CANADIAN_PROVINCES:
         problems.append(
-            rule("province.code").problem(
+            FieldColumn.of(spec, group.province).problem(
+                "province.code",
                 f"{province} is not a Canadian province or territory code (e.g. ON, QC, BC).",
-                row=row.number,
-                column=spec.label(group.province),
-                value=province,
-                field=group.province,
+                row.number,
+                province,
             )
         )
     postal = values.get(group.postal_code)
     if canadian and isinstance(postal, str) and not is_canadian_postal_code(postal):
         problems.append(
-            rule("postal_code.format").problem(
+            FieldColumn.of(spec, group.postal_code).problem(
+                "postal_code.format",
                 f"{postal} is not a Canadian postal code; write it A9A9A9 (e.g. M5V3L9).",
-                row=row.number,
-                column=spec.label(group.postal_code),
-                value=postal,
-                field=group.postal_code,
+                row.number,
+                postal,
             )
         )
 
@@ -169,31 +160,28 @@ def check_employee_id_not_sin(parsed: ParsedFile, row: Row, problems: list[Probl
     sins = [row.values.get(k) for k in ("sin", "new_sin")]
     if compact in sins:
         problems.append(
-            rule("employee_id.is_sin").problem(
+            FieldColumn.of(parsed.template, "employee_id").problem(
+                "employee_id.is_sin",
                 "The Employee ID is the employee's social insurance number. Use your own "
                 "employee number; a SIN must never be used as the identifier.",
-                row=row.number,
-                column=_column(parsed, "employee_id"),
-                value=sin.mask(compact),
-                field="employee_id",
+                row.number,
+                sin.mask(compact),
             )
         )
     elif sin.looks_like_sin(compact):
         problems.append(
-            rule("employee_id.looks_like_sin").problem(
+            FieldColumn.of(parsed.template, "employee_id").problem(
+                "employee_id.looks_like_sin",
                 "The Employee ID looks like a social insurance number. If it is one, use your "
                 "own employee number instead.",
-                row=row.number,
-                column=_column(parsed, "employee_id"),
-                value=sin.mask(compact),
-                field="employee_id",
+                row.number,
+                sin.mask(compact),
             )
         )
 
 
 def check_employee_ids(parsed: ParsedFile, problems: list[Problem]) -> None:
     """Column-wise :func:`check_employee_id_not_sin` for large files without a SIN column."""
-    label = _column(parsed, "employee_id")
     ids = parsed.column("employee_id")
     joined = "\n".join(filter(None, ids))  # type: ignore[arg-type]
     if not _NINE_DIGITS.search(joined):
@@ -203,13 +191,12 @@ def check_employee_ids(parsed: ParsedFile, problems: list[Problem]) -> None:
             compact = employee.replace("-", "")
             if len(compact) == 9 and compact.isdigit() and sin.looks_like_sin(compact):
                 problems.append(
-                    rule("employee_id.looks_like_sin").problem(
+                    FieldColumn.of(parsed.template, "employee_id").problem(
+                        "employee_id.looks_like_sin",
                         "The Employee ID looks like a social insurance number. If it is one, "
                         "use your own employee number instead.",
-                        row=number,
-                        column=label,
-                        value=sin.mask(compact),
-                        field="employee_id",
+                        number,
+                        sin.mask(compact),
                     )
                 )
 
@@ -219,15 +206,33 @@ def check_temporary_sin(parsed: ParsedFile, row: Row, problems: list[Problem]) -
         value = row.values.get(key)
         if isinstance(value, str) and sin.is_temporary(value):
             problems.append(
-                rule("sin.temporary").problem(
+                FieldColumn.of(parsed.template, key).problem(
+                    "sin.temporary",
                     "This SIN starts with 9: a temporary resident's SIN, which expires. "
                     "Please confirm it.",
-                    row=row.number,
-                    column=_column(parsed, key),
-                    value=sin.mask(value),
-                    field=key,
+                    row.number,
+                    sin.mask(value),
                 )
             )
+
+
+def _given_only_with(
+    parsed: ParsedFile,
+    row: Row,
+    when: tuple[str, str, tuple[str | None, ...]],
+    code: str,
+    message: str,
+    problems: list[Problem],
+) -> None:
+    """`when` is (key, other, allowed): a value of `key` is only for a row whose `other` is
+    one of `allowed`; otherwise a problem on `key`'s cell."""
+    key, other, allowed = when
+    if row.values.get(key) is not None and row.values.get(other) not in allowed:
+        problems.append(
+            FieldColumn.of(parsed.template, key).problem(
+                code, message, row.number, _value(row, key)
+            )
+        )
 
 
 def check_enrolment(parsed: ParsedFile, row: Row, problems: list[Problem]) -> None:
@@ -238,46 +243,34 @@ def check_enrolment(parsed: ParsedFile, row: Row, problems: list[Problem]) -> No
         (kind == "FT" and ratio != 1) or (kind == "PT" and ratio == 1)
     ):
         problems.append(
-            rule("enrol.ratio_type").problem(
+            FieldColumn.of(parsed.template, "employment_ratio").problem(
+                "enrol.ratio_type",
                 f"Employment Ratio {ratio} is unusual for Employment Type {kind} "
                 "(full time is 1.00, part time less than 1).",
-                row=row.number,
-                column=_column(parsed, "employment_ratio"),
-                value=str(ratio),
-                field="employment_ratio",
+                row.number,
+                str(ratio),
             )
         )
-    if values.get("phone_extension") is not None and values.get("phone_type") not in (
-        "BUS",
-        "CELLB",
-    ):
-        problems.append(
-            rule("phone.extension").problem(
-                "An extension is for business phone numbers (Phone Type BUS or CELLB).",
-                row=row.number,
-                column=_column(parsed, "phone_extension"),
-                value=_value(row, "phone_extension"),
-                field="phone_extension",
-            )
-        )
+    _given_only_with(
+        parsed,
+        row,
+        ("phone_extension", "phone_type", ("BUS", "CELLB")),
+        "phone.extension",
+        "An extension is for business phone numbers (Phone Type BUS or CELLB).",
+        problems,
+    )
 
 
 def check_leave(parsed: ParsedFile, row: Row, problems: list[Problem]) -> None:
     """select-employer-manual.txt §2 'Leave Data': disability date for ILL/LTIP leaves."""
-    if row.values.get("disability_date") is not None and row.values.get("leave_type") not in (
-        "ILL",
-        "LTIP",
-        None,
-    ):
-        problems.append(
-            rule("leave.disability_date").problem(
-                "A Disability Date is for illness/WSIB (ILL) or LTIP leaves only.",
-                row=row.number,
-                column=_column(parsed, "disability_date"),
-                value=_value(row, "disability_date"),
-                field="disability_date",
-            )
-        )
+    _given_only_with(
+        parsed,
+        row,
+        ("disability_date", "leave_type", ("ILL", "LTIP", None)),
+        "leave.disability_date",
+        "A Disability Date is for illness/WSIB (ILL) or LTIP leaves only.",
+        problems,
+    )
 
 
 def check_prior_service(parsed: ParsedFile, row: Row, problems: list[Problem]) -> None:
@@ -290,13 +283,12 @@ def check_prior_service(parsed: ParsedFile, row: Row, problems: list[Problem]) -
         first = max(parameters.load("select_prior_service_from").date_at(hire).year, hire.year)
         if not first <= year <= member.year:
             problems.append(
-                rule("priorsvc.year").problem(
+                FieldColumn.of(parsed.template, "year").problem(
+                    "priorsvc.year",
                     f"Year {year} is outside the prior-service years for this employee "
                     f"({first} to {member.year}).",
-                    row=row.number,
-                    column=_column(parsed, "year"),
-                    value=str(year),
-                    field="year",
+                    row.number,
+                    str(year),
                 )
             )
     hours, standard = values.get("hours_worked"), values.get("standard_hours")
@@ -305,13 +297,12 @@ def check_prior_service(parsed: ParsedFile, row: Row, problems: list[Problem]) -
         full_year = standard * weeks_per_year(on if isinstance(on, dt.date) else dt.date.today())
         if hours > full_year * HOURS_SLACK:
             problems.append(
-                rule("priorsvc.hours").problem(
+                FieldColumn.of(parsed.template, "hours_worked").problem(
+                    "priorsvc.hours",
                     f"{hours} hours is more than a full-time year at {standard} hours a week "
                     f"(about {full_year:.0f}); hours exclude overtime.",
-                    row=row.number,
-                    column=_column(parsed, "hours_worked"),
-                    value=str(hours),
-                    field="hours_worked",
+                    row.number,
+                    str(hours),
                 )
             )
 
@@ -350,14 +341,13 @@ def check_duplicates(parsed: ParsedFile, code: str, problems: list[Problem]) -> 
         first = seen.setdefault(key, number)
         if first != number:
             problems.append(
-                rule(code).problem(
+                FieldColumn.of(parsed.template, key_fields[0]).problem(
+                    code,
                     f"This row repeats row {first} (same "
                     + ", ".join(parsed.template.label(k) for k in key_fields)
                     + ").",
-                    row=number,
-                    column=_column(parsed, key_fields[0]),
-                    value=str(key[0]),
-                    field=key_fields[0],
+                    number,
+                    str(key[0]),
                 )
             )
 
