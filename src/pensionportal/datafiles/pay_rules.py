@@ -18,7 +18,7 @@ from operator import gt, is_, mul, sub
 from pensionportal.datafiles import layout
 from pensionportal.datafiles.context import ValidationContext
 from pensionportal.datafiles.model import ParsedFile
-from pensionportal.datafiles.problems import FieldColumn, Problem, rule
+from pensionportal.datafiles.problems import FieldColumn, Problem
 from pensionportal.datafiles.registry import MemberFacts
 from pensionportal.rules.contributions import (
     Frequency,
@@ -58,22 +58,20 @@ def check_header(parsed: ParsedFile, problems: list[Problem]) -> None:
     start, end, paid = values.get("period_start"), values.get("period_end"), values.get("pay_date")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
         problems.append(
-            rule("dates.order").problem(
+            FieldColumn.of(parsed.template, "period_end").problem(
+                "dates.order",
                 f"Pay Period Start Date ({start}) is after Pay Period End Date ({end}).",
-                row=header.number,
-                column="Pay Period End Date",
-                value=end.isoformat(),
-                field="period_end",
+                header.number,
+                end.isoformat(),
             )
         )
     if isinstance(start, dt.date) and isinstance(paid, dt.date) and paid < start:
         problems.append(
-            rule("pay.pay_date").problem(
+            FieldColumn.of(parsed.template, "pay_date").problem(
+                "pay.pay_date",
                 f"Pay Date ({paid}) is before the pay period starts ({start}).",
-                row=header.number,
-                column="Pay Date",
-                value=paid.isoformat(),
-                field="pay_date",
+                header.number,
+                paid.isoformat(),
             )
         )
 
@@ -101,12 +99,11 @@ def check_details(parsed: ParsedFile, problems: list[Problem]) -> None:
     for number, start, end in zip(numbers, starts, ends, strict=True) if own_dates else ():
         if start and end and start > end:
             problems.append(
-                rule("dates.order").problem(
+                FieldColumn.of(parsed.template, "period_end").problem(
+                    "dates.order",
                     f"The row's pay period starts ({start}) after it ends ({end}).",
-                    row=number,
-                    column="Pay Period End Date",
-                    value=str(end),
-                    field="period_end",
+                    number,
+                    str(end),
                 )
             )
     types = parsed.column("contribution_type")
@@ -130,21 +127,19 @@ def check_details(parsed: ParsedFile, problems: list[Problem]) -> None:
     for number, code, buyback in zip(numbers, codes, buybacks, strict=True):
         if code is not None and not buyback:
             problems.append(
-                rule("pay.buyback_code").problem(
+                FieldColumn.of(parsed.template, "buyback_code").problem(
+                    "pay.buyback_code",
                     "A Buyback Code is given without a Buyback Contribution.",
-                    row=number,
-                    column="Buyback Code",
-                    value=str(code),
-                    field="buyback_code",
+                    number,
+                    str(code),
                 )
             )
         elif code is None and buyback and "buyback_code" in present:
             problems.append(
-                rule("pay.buyback_code_missing").problem(
+                FieldColumn.of(parsed.template, "buyback_code").problem(
+                    "pay.buyback_code_missing",
                     "A Buyback Contribution should carry its Buyback Code (054, 055 or 056).",
-                    row=number,
-                    column="Buyback Code",
-                    field="buyback_code",
+                    number,
                 )
             )
 
@@ -169,13 +164,12 @@ def check_remittance_total(parsed: ParsedFile, problems: list[Problem]) -> None:
         total += sum(_decimals(parsed.column(key)), ZERO)
     if total != remitted:
         problems.append(
-            rule("pay.remittance_total").problem(
+            FieldColumn.of(parsed.template, "remittance_amount").problem(
+                "pay.remittance_total",
                 f"Remittance Amount is {remitted:,.2f} but the detail contributions add up to "
                 f"{total:,.2f} (difference {remitted - total:,.2f}).",
-                row=header.number,
-                column="Remittance Amount",
-                value=str(remitted),
-                field="remittance_amount",
+                header.number,
+                str(remitted),
             )
         )
 
@@ -242,13 +236,12 @@ def check_expected_contributions(
         _check_expected(parsed, facts, context, pay_date, cycle, problems)
     except ParameterNotInForce:
         problems.append(
-            rule("pay.rates_not_on_record").problem(
+            FieldColumn.of(parsed.template, "pay_date").problem(
+                "pay.rates_not_on_record",
                 f"The contributions could not be checked: the plan's contribution rates for "
                 f"the pay date {pay_date.isoformat()} are not on record.",
-                row=header.number,
-                column="Pay Date",
-                value=pay_date.isoformat(),
-                field="pay_date",
+                header.number,
+                pay_date.isoformat(),
             )
         )
 

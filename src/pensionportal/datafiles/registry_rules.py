@@ -73,7 +73,7 @@ def check_registry(
         _check_enrolment(parsed, facts, registry, problems)
         return facts
     if code == "PERCHG":
-        _check_new_sins(parsed, registry, problems)
+        _sins_in_use(parsed, registry, "new_sin", problems)
     unknown = _Unknown(registry)
     if code == "PAY":
         _check_pay(parsed, facts, unknown, problems)
@@ -120,13 +120,12 @@ def _check_remittance_key(
         and registry.remittance_submitted(RemittanceKey(start, end, reference))
     ):
         problems.append(
-            rule("pay.duplicate_remittance").problem(
+            FieldColumn.of(parsed.template, "payment_reference").problem(
+                "pay.duplicate_remittance",
                 f"A PAY file for the pay period {start} to {end} with payment reference "
                 f"{reference} was already submitted.",
-                row=header.number,
-                column="Payment Reference Number",
-                value=reference,
-                field="payment_reference",
+                header.number,
+                reference,
             )
         )
 
@@ -137,8 +136,6 @@ def _check_enrolment(
     registry: RegistryView,
     problems: list[Problem],
 ) -> None:
-    sins = {v for row in parsed.rows if isinstance(v := row.values.get("sin"), str)}
-    owners = registry.sin_owners(sins) if sins else {}
     for row in parsed.rows:
         employee, hired = row.values.get("employee_id"), row.values.get("hire_date")
         member = facts.get(employee) if isinstance(employee, str) else None
@@ -157,36 +154,29 @@ def _check_enrolment(
                     "employee_id",
                 )
             )
-        number = row.values.get("sin")
-        owner = owners.get(number) if isinstance(number, str) else None
-        if owner is not None and owner != employee:
-            problems.append(
-                rule("sin.in_use").problem(
-                    f"This SIN is already registered to Employee ID {owner}.",
-                    row=row.number,
-                    column="SIN",
-                    value=sin.mask(str(number)),
-                    field="sin",
-                )
-            )
+    _sins_in_use(parsed, registry, "sin", problems)
 
 
-def _check_new_sins(parsed: ParsedFile, registry: RegistryView, problems: list[Problem]) -> None:
-    sins = {v for row in parsed.rows if isinstance(v := row.values.get("new_sin"), str)}
+def _sins_in_use(
+    parsed: ParsedFile, registry: RegistryView, key: str, problems: list[Problem]
+) -> None:
+    """A SIN in the column of `key` (ENROL's SIN, PERCHG's New SIN) already registered to
+    another Employee ID."""
+    sins = {v for row in parsed.rows if isinstance(v := row.values.get(key), str)}
     if not sins:
         return
     owners = registry.sin_owners(sins)
+    column = FieldColumn.of(parsed.template, key)
     for row in parsed.rows:
-        number = row.values.get("new_sin")
+        number = row.values.get(key)
         owner = owners.get(number) if isinstance(number, str) else None
         if owner is not None and owner != row.values.get("employee_id"):
             problems.append(
-                rule("sin.in_use").problem(
+                column.problem(
+                    "sin.in_use",
                     f"This SIN is already registered to Employee ID {owner}.",
-                    row=row.number,
-                    column="New SIN",
-                    value=sin.mask(str(number)),
-                    field="new_sin",
+                    row.number,
+                    sin.mask(str(number)),
                 )
             )
 
