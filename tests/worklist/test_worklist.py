@@ -76,14 +76,15 @@ def test_the_staff_queue_page_lists_and_filters_in_a_fixed_number_of_queries(
     for n in range(8, 16):  # the same number of queries for 8 more items: no query per row
         actions.sync(_spec(make_org(), key=f"k{n}", due_date=today + dt.timedelta(days=30)), today)
     client.get("/worklist/staff/")  # warm the session
-    # The staff roles are read once a request (accounts/access.py staff_roles).
-    with django_assert_num_queries(11):
+    # The staff roles are read once a request (accounts/access.py staff_roles); the Messages
+    # badge reads the user's unread coverage and counts their unread rows (messaging/unread.py).
+    with django_assert_num_queries(12):
         client.get("/worklist/staff/")
     Task.objects.all().delete()
     for n in range(8):
         org = make_org()
         actions.sync(_spec(org, key=f"k{n}", due_date=today + dt.timedelta(days=n - 4)), today)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         page = client.get("/worklist/staff/")
     assert page.status_code == 200
     text = page.content.decode()

@@ -19,15 +19,22 @@ from .models import Attachment, Mailbox, Thread
 from .search_index import Scope
 
 
+def visible_organizations(user: AnyUser) -> QuerySet[Organization] | None:
+    """The organizations whose threads the user may see; None for every organization
+    (staff who work the mailboxes)."""
+    if not access.can_use(user, Capability.MESSAGES):
+        return Organization.objects.none()
+    if access.is_staff_user(user):
+        return None
+    return access.organizations_for(user, Capability.MESSAGES)
+
+
 def visible_threads(user: AnyUser) -> QuerySet[Thread]:
     """All threads the user may see (staff: all of them)."""
-    if not access.can_use(user, Capability.MESSAGES):
-        return Thread.objects.none()
-    if access.is_staff_user(user):
+    organizations = visible_organizations(user)
+    if organizations is None:
         return Thread.objects.all()
-    return Thread.objects.filter(
-        organization__in=access.organizations_for(user, Capability.MESSAGES)
-    )
+    return Thread.objects.filter(organization__in=organizations)
 
 
 def search_scope(user: AnyUser, organization: int | None = None) -> Scope:

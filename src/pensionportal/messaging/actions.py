@@ -30,7 +30,7 @@ from pensionportal.files.serving import serve_file
 from pensionportal.files.uploads import ReceivedUpload
 from pensionportal.rules.deadlines import pension_partner_reply_by
 
-from . import conf, references, search_index
+from . import conf, references, search_index, unread
 from .access import visible_threads
 from .filetypes import FileKind
 from .models import Attachment, Mailbox, Message, Thread, ThreadRead, ThreadStatus
@@ -218,6 +218,7 @@ def _add_message(
         thread.status = ThreadStatus.OPEN
     thread.save()
     ThreadRead.objects.update_or_create(thread=thread, user=actor, defaults={"read_at": now})
+    unread.message_added(thread, actor.pk)
     return message
 
 
@@ -277,14 +278,12 @@ def mark_read(user: User, thread: Thread) -> None:
     """Per-user read state (seed: "Messages you have not viewed are indicated...").
     Not audited: it is the reader's own view, not a change to the thread."""
     _require_visible(user, thread)
-    ThreadRead.objects.update_or_create(
-        thread=thread, user=user, defaults={"read_at": thread.last_message_at}
-    )
+    unread.read(user.pk, thread)
 
 
 def mark_unread(user: User, thread: Thread) -> None:
     _require_visible(user, thread)
-    ThreadRead.objects.filter(thread=thread, user=user).delete()
+    unread.mark_unread(user.pk, thread)
 
 
 def set_archived(

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 from pensionportal.core import rotation
 
@@ -11,11 +12,19 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The index and the to-dos import the models, which load only once the app
-        # registry is ready.
-        from . import search_index, todos
+        # The index, the to-dos, the unread rows and the accounts models load only once
+        # the app registry is ready.
+        from pensionportal.accounts.models import Membership, StaffRoleGrant
+
+        from . import search_index, todos, unread
 
         todos.register()
+        # A role or an organization given: the user's unread rows are built then, not on
+        # their next page (which builds them anyway for grants made without save()).
+        for model in (Membership, StaffRoleGrant):
+            post_save.connect(
+                unread.visibility_granted, sender=model, dispatch_uid=f"unread-{model}"
+            )
         rotation.register_encrypted_field(
             "messaging.Thread", "subject_encrypted", what="message subjects"
         )

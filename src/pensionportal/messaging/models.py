@@ -188,3 +188,50 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.thread_id}"
+
+
+class ThreadUnread(models.Model):
+    """A thread the user has not read since its last message (issue 18, "Must do" 3): the
+    Messages badge and the staff mailbox counts read these rows (one per unread thread of the
+    user) instead of scanning every visible thread. The definition stays `ThreadRead` (unread
+    = no read at or after the last message); `unread.py` keeps the rows equal to it, and
+    who may see the thread is still `access.visible_threads`, applied when counting."""
+
+    pk = models.CompositePrimaryKey("user", "thread")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="unread_marks", db_index=False
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user_id} has not read {self.thread_id}"
+
+
+class UnreadCoverage(models.Model):
+    """The organizations (None: every organization) whose threads have `ThreadUnread` rows
+    kept for the user: every message to such an organization writes the user's row. Rows
+    are built when a user first needs an organization they are not covered for
+    (`unread.ensure_covered`), from `ThreadRead`."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["user", "organization"], name="unread_coverage_unique"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(organization__isnull=True),
+                name="unread_coverage_every_unique",
+            ),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["organization", "user"], name="unread_coverage_by_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} covered for {self.organization_id or 'every organization'}"
