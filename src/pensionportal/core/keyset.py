@@ -10,7 +10,7 @@ that is not a number is ignored (the newest page is shown)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -26,6 +26,9 @@ class KeysetPage(Generic[M]):
     params: Mapping[str, str] = field(repr=False)
     has_older: bool = False
     has_newer: bool = False
+    # What `before`/`after` carry for a row: its id, or a list's own sort key (a search
+    # of messages, newest activity first, carries the activity's time and the id).
+    cursor: Callable[[M], str | int] = field(default=lambda item: item.pk, repr=False)
 
     def __iter__(self) -> Any:
         return iter(self.items)
@@ -33,7 +36,7 @@ class KeysetPage(Generic[M]):
     def __len__(self) -> int:
         return len(self.items)
 
-    def _link(self, **cursor: int) -> str:
+    def _link(self, **cursor: str | int) -> str:
         query: dict[str, str | int] = {
             k: v for k, v in self.params.items() if k not in {"before", "after", "page"}
         }
@@ -42,11 +45,11 @@ class KeysetPage(Generic[M]):
 
     @property
     def older_url(self) -> str:
-        return self._link(before=self.items[-1].pk) if self.items else ""
+        return self._link(before=self.cursor(self.items[-1])) if self.items else ""
 
     @property
     def newer_url(self) -> str:
-        return self._link(after=self.items[0].pk) if self.items else ""
+        return self._link(after=self.cursor(self.items[0])) if self.items else ""
 
     @property
     def newest_url(self) -> str:

@@ -8,13 +8,15 @@ subjects decrypted, for display.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from pensionportal.accounts.access import AnyUser
+from pensionportal.core.keyset import KeysetPage
 from pensionportal.rules.deadlines import inquiry_escalation_date
 
 from . import search_index, unread
@@ -77,13 +79,30 @@ class ThreadSearch:
 
 
 def search_threads(user: AnyUser, search: ThreadSearch) -> QuerySet[Thread]:
-    """The user's threads matching `search`, newest activity first, with `is_unread`."""
+    """Every thread of the user matching `search`, newest activity first, with `is_unread`
+    (a list page shows one page of it with `search_page`)."""
+    parts = _search_parts(user, search)
+    threads = parts.threads
+    if parts.terms:
+        threads = search_index.matching(threads, parts.scope, parts.terms)
+    return _for_display(threads, user)
+
+
+@dataclass(frozen=True)
+class _SearchParts:
+    threads: QuerySet[Thread]  # every filter but the index's terms
+    terms: list[str]  # every one must be in the thread
+    scope: search_index.Scope
+
+
+def _search_parts(user: AnyUser, search: ThreadSearch) -> _SearchParts:
     threads = side_filter(visible_threads(user), user, archived=search.archived)
     terms: list[str] = []
+    nothing = _SearchParts(threads.none(), [], search_index.Scope(()))
     if search.reference.strip():
         wanted = search_index.parse_reference_query(search.reference)
         if wanted is None:
-            return with_unread(threads.none(), user)
+            return nothing
         if wanted.reference:
             threads = threads.filter(reference=wanted.reference)
         else:
@@ -91,10 +110,8 @@ def search_threads(user: AnyUser, search: ThreadSearch) -> QuerySet[Thread]:
     if search.words.strip():
         terms.extend(search_index.query_terms(search.words))
         if not terms:
-            return with_unread(threads.none(), user)
-    if terms:
-        scope = search_scope(user, search.organization)
-        threads = search_index.matching(threads, scope, terms)
+            return nothing
+    scope = search_scope(user, search.organization) if terms else search_index.Scope(())
     if search.mailbox:
         threads = threads.filter(mailbox__slug=search.mailbox)
     if search.organization is not None:
@@ -115,11 +132,99 @@ def search_threads(user: AnyUser, search: ThreadSearch) -> QuerySet[Thread]:
         threads = overdue(threads)
     if search.assigned_to_me:
         threads = threads.filter(assigned_to_id=user.pk)
+    return _SearchParts(threads, terms, scope)
+
+
+def _for_display(threads: QuerySet[Thread], user: AnyUser) -> QuerySet[Thread]:
     return (
         with_unread(threads, user)
         .select_related("organization", "mailbox", "assigned_to")
         .order_by("-last_message_at", "-id")
     )
+
+
+def uses_index(search: ThreadSearch) -> bool:
+    """The search asks the blind index (words, or one group of a reference)."""
+    if search.words.strip():
+        return True
+    wanted = search_index.parse_reference_query(search.reference)
+    return wanted is not None and not wanted.reference
+
+
+# --- One page of results, without counting them (issue 18) -----------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ThreadCursor:
+    """A place in the list, newest activity first: a thread's last activity and its id
+    (`?before=` / `?after=` carry it as "<microseconds since 1970>.<id>")."""
+
+    at: datetime
+    id: int
+
+    @classmethod
+    def of(cls, thread: Thread) -> ThreadCursor:
+        return cls(thread.last_message_at, thread.pk)
+
+    def __str__(self) -> str:
+        return f"{(self.at - _EPOCH) // _MICROSECOND}.{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> ThreadCursor | None:
+        """None for anything but two whole numbers of sensible size (the first page)."""
+        micros, dot, pk = (raw or "").strip().partition(".")
+        if not (dot and micros.isdigit() and pk.isdigit() and len(micros) < 18 and len(pk) < 19):
+            return None
+        return cls(_EPOCH + int(micros) * _MICROSECOND, int(pk))
+
+    def older(self) -> Q:
+        return Q(last_message_at__lt=self.at) | Q(last_message_at=self.at, id__lt=self.id)
+
+    def newer(self) -> Q:
+        return Q(last_message_at__gt=self.at) | Q(last_message_at=self.at, id__gt=self.id)
+
+
+def search_page(
+    user: AnyUser, search: ThreadSearch, params: Mapping[str, str], per_page: int
+) -> KeysetPage[Thread]:
+    """One page of `search`'s threads, newest activity first, from the cursor in `params`
+    (`before` or `after`), with no total count: it says only whether there are older (and
+    newer) threads. Every part of it is an indexed read of about one page, or of the
+    threads of a rare word (search_index.Matcher); the subjects of the page's
+    threads are the only text decrypted, when shown."""
+    parts = _search_parts(user, search)
+    before = ThreadCursor.parse(params.get("before"))
+    after = ThreadCursor.parse(params.get("after")) if before is None else None
+
+    matcher = search_index.Matcher(parts.scope, parts.terms) if parts.terms else None
+
+    def first(threads: QuerySet[Thread], limit: int, *, newest_first: bool = True) -> list[int]:
+        order = ("-last_message_at", "-id") if newest_first else ("last_message_at", "id")
+        ordered = threads.order_by(*order)
+        if matcher is not None:
+            return matcher.first(ordered, limit)
+        return list(ordered.values_list("pk", flat=True)[:limit])
+
+    if after is not None:
+        ids = first(parts.threads.filter(after.newer()), per_page + 1, newest_first=False)
+        has_newer, ids = len(ids) > per_page, ids[:per_page]
+        has_older = bool(first(parts.threads.filter(~after.newer()), 1))
+    else:
+        scoped = parts.threads.filter(before.older()) if before is not None else parts.threads
+        ids = first(scoped, per_page + 1)
+        has_older, ids = len(ids) > per_page, ids[:per_page]
+        has_newer = before is not None and bool(
+            first(parts.threads.filter(~before.older()), 1, newest_first=False)
+        )
+    rows = list(_for_display(Thread.objects.filter(pk__in=ids), user)) if ids else []
+    return KeysetPage(rows, params, has_older=has_older, has_newer=has_newer, cursor=_cursor_of)
+
+
+def _cursor_of(thread: Thread) -> str:
+    return str(ThreadCursor.of(thread))
 
 
 def overdue(threads: QuerySet[Thread]) -> QuerySet[Thread]:

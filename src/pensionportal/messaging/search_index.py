@@ -31,7 +31,7 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +39,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, Lookup, Min, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, Lookup, Min, OuterRef, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from pensionportal.audit.keys import AuditKey, parse
@@ -207,6 +207,13 @@ class Scope:
     every_organization: bool = False  # staff: no need to repeat the list in the query
 
 
+def bigint_array(values: Iterable[int | None]) -> str:
+    """A PostgreSQL array of whole numbers as its text form, to pass as one parameter cast
+    with `::bigint[]`: psycopg's own array adapter quotes a thousand numbers in Python,
+    several milliseconds a search; this is a join of their digits (None is NULL)."""
+    return "{" + ",".join("NULL" if value is None else str(int(value)) for value in values) + "}"
+
+
 class AnyOf(Lookup[int]):
     """`column IN (...)` for a long list of tokens (a staff search asks for one token per
     organization, a thousand at a plan's size): on PostgreSQL one array parameter,
@@ -227,21 +234,150 @@ class AnyOf(Lookup[int]):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
         lhs, lhs_params = compiler.compile(self.lhs)
-        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, list(self.rhs)]
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, bigint_array(self.rhs)]
+
+
+def _rows_of(scope: Scope, tokens: Iterable[int]) -> QuerySet[SearchToken]:
+    rows = SearchToken.objects.filter(AnyOf(F("token"), list(tokens)))
+    if not scope.every_organization:
+        rows = rows.filter(organization_id__in=scope.organization_ids)
+    return rows
 
 
 def matching(threads: QuerySet[Any], scope: Scope, terms: Sequence[str]) -> QuerySet[Any]:
-    """`threads` restricted to those holding every term (AND), one indexed semi-join each."""
+    """`threads` restricted to those holding every term (AND), one semi-join each: every
+    match, in any order (a search page asks a `Matcher` for one page instead)."""
     if not scope.organization_ids:
         return threads.none()
     for term in terms:
-        rows = SearchToken.objects.filter(
-            AnyOf(F("token"), tokens_for(scope.organization_ids, term))
-        )
-        if not scope.every_organization:
-            rows = rows.filter(organization_id__in=scope.organization_ids)
+        rows = _rows_of(scope, tokens_for(scope.organization_ids, term))
         threads = threads.filter(pk__in=rows.values("thread_id"))
     return threads
+
+
+# A term with at most this many token rows in the scope is "rare": its threads are read
+# from the index and the page is chosen among them. Otherwise the page is found by walking
+# the threads newest first and probing the index for each (a common word matches within the
+# first few dozen). Either way a page reads about this many rows at most, whatever the size
+# of the table (docs/performance.md, "Message search").
+RARE_ROWS = 2000
+# How many of a search's terms are tried as the rare one (references first, then the
+# longest words: long words are the rare ones); the others are probed thread by thread.
+MAX_PROBES = 3
+
+
+class Matcher:
+    """Finds pages of the threads that hold every one of `terms`, newest (or oldest) first,
+    without counting or reading them all.
+
+    Staff search a thousand organizations, so each term is a thousand tokens, and the
+    planner cannot tell a rare word's thousand from a common word's (the tokens are spread
+    uniformly). So the first use reads the index for up to MAX_PROBES terms, references
+    first and then the longest words, stopping at RARE_ROWS + 1 rows each: the first term
+    with no more rows than that is rare, and its threads (all of them) are the candidates
+    a page is picked from. The other terms, or all of them when none is rare, are probed
+    thread by thread as the threads are walked in the page's order (one index look-up of
+    (token, organization, thread) each), which finds a common word's page within its first
+    few dozen threads. So no query reads more than about RARE_ROWS rows or threads, unless
+    every term is common and yet they are seldom together (then the walk is longer)."""
+
+    def __init__(self, scope: Scope, terms: Sequence[str]) -> None:
+        self.scope = scope
+        keys = ring()
+        self._pending = [
+            [{org: token(key, org, term) for org in scope.organization_ids} for key in keys]
+            for term in sorted(dict.fromkeys(terms), key=_rarer_first)
+        ]
+        self._candidates: list[int] | None = None
+        self._probed = False
+
+    def _probe(self) -> None:
+        self._probed = True
+        for position, per_key in enumerate(self._pending[:MAX_PROBES]):
+            rows = _rows_of(self.scope, (v for tokens in per_key for v in tokens.values()))
+            found = list(rows.values_list("thread_id", flat=True)[: RARE_ROWS + 1])
+            if len(found) <= RARE_ROWS:
+                self._candidates = sorted(set(found))
+                del self._pending[position]
+                return
+
+    def first(self, threads: QuerySet[Any], limit: int) -> list[int]:
+        """The ids of the first `limit` threads of `threads` (ordered) holding every term:
+        one query, after the probes of the first call."""
+        if not self.scope.organization_ids or limit <= 0:
+            return []
+        if not self._probed:
+            self._probe()
+        if self._candidates is not None:
+            threads = threads.filter(AnyOf(F("pk"), self._candidates))
+        for per_key in self._pending:
+            threads = threads.filter(holds(per_key))
+        return list(threads.values_list("pk", flat=True)[:limit])
+
+
+def _rarer_first(term: str) -> tuple[int, int]:
+    return (0 if term[0] in "rg" else 1, -len(term))
+
+
+class TokenInOrganization(Func):
+    """`token` is the term's token in the organization `organization` (a column of the
+    outer query), under any key: `per_key` maps, for each key, organization id -> token.
+    On PostgreSQL each map is one array parameter indexed by the organization's id (a
+    constant-time subscript per thread) and the test is `token = ANY(ARRAY[...])`, which
+    the index takes as its first column's condition; elsewhere a CASE per key."""
+
+    output_field = BooleanField()
+
+    def __init__(self, token: Any, organization: Any, per_key: Sequence[Mapping[int, int]]):
+        super().__init__(token, organization)
+        self.per_key = [dict(tokens) for tokens in per_key]
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        (column, column_params), (organization, org_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        cases, params = [], []
+        for tokens in self.per_key:
+            whens = " ".join(["WHEN %s THEN %s"] * len(tokens))
+            cases.append(f"CASE {organization} {whens} END")
+            params += [*org_params, *(value for pair in sorted(tokens.items()) for value in pair)]
+        return f"{column} IN ({', '.join(cases)})", [*column_params, *params]
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        (column, column_params), (organization, org_params) = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        items, params = [], []
+        for tokens in self.per_key:
+            ids = sorted(tokens)
+            low, high = ids[0], ids[-1]
+            if high - low < 4 * len(ids) + 64:  # dense enough for an array by id
+                dense = bigint_array(tokens.get(org) for org in range(low, high + 1))
+                items.append(f"(%s::bigint[])[{organization} - %s]")
+                params += [dense, *org_params, low - 1]
+            else:
+                items.append(f"(%s::bigint[])[array_position(%s::bigint[], {organization})]")
+                values = bigint_array(tokens[org] for org in ids)
+                params += [values, bigint_array(ids), *org_params]
+        return f"{column} = ANY(ARRAY[{', '.join(items)}])", [*column_params, *params]
+
+
+def holds(per_key: Sequence[Mapping[int, int]]) -> Exists:
+    """The outer thread holds the term whose tokens are `per_key` (for each key, the token
+    in each organization): one probe of the index per thread and key, its (token,
+    organization, thread) all known."""
+    organization = OuterRef("organization_id")
+    return Exists(
+        SearchToken.objects.filter(
+            TokenInOrganization(F("token"), organization, per_key),
+            thread_id=OuterRef("pk"),
+            organization_id=organization,
+        )
+    )
 
 
 # --- Re-indexing (after a key rotation, or messages from before the index) ---------------

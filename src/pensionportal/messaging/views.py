@@ -18,6 +18,7 @@ from pensionportal.accounts.access import Capability
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
 from pensionportal.core.feedback import refusal_on_form
+from pensionportal.core.keyset import KeysetPage
 from pensionportal.files.uploads import accepts_uploads
 
 from . import actions, conf
@@ -37,9 +38,11 @@ from .queries import (
     ThreadSearch,
     escalation_date,
     overdue,
+    search_page,
     search_threads,
     side_filter,
     unread_threads,
+    uses_index,
 )
 
 
@@ -81,12 +84,21 @@ def _thread_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
         search.status = data.get("status") or ""
         search.overdue = bool(data.get("overdue"))
         search.assigned_to_me = bool(data.get("mine"))
-    threads = search_threads(user, search)
+    page: Any
     if {"reference", "words"} & set(form.errors):
-        threads = threads.none()  # a search that cannot be run matches nothing (it says why)
-    page = Paginator(threads, conf.PAGE_SIZE).get_page(request.GET.get("page"))
+        # A search that cannot be run matches nothing (it says why).
+        page = Paginator(visible_threads(user).none(), conf.PAGE_SIZE).get_page(1)
+    elif uses_index(search):
+        # Results of the blind index: one page, no total (counting every match would read
+        # all of a common word's threads), older and newer pages by a cursor.
+        page = search_page(user, search, request.GET, conf.PAGE_SIZE)
+    else:
+        page = Paginator(search_threads(user, search), conf.PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
     context: dict[str, Any] = {
         "page": page,
+        "counted": not isinstance(page, KeysetPage),
         "form": form,
         "archived": archived,
         "is_staff": accounts_access.is_staff_user(user),
