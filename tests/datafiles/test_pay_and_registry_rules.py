@@ -175,6 +175,26 @@ def test_it_rejects_a_sin_registered_to_another_employee() -> None:
     assert rules_of(check(template_csv("ENROL"), members)) == ["sin.in_use"]
 
 
+def test_it_rejects_a_new_sin_registered_to_another_employee() -> None:
+    """PERCHG's New SIN: another member's is refused on its cell; the member's own is not."""
+    changed = template_csv("PERCHG", new_sin="130692544")
+    taken = InMemoryRegistry(
+        facts={"C000002": MemberFacts(HIRED, HIRED)}, sins={"130692544": "C999"}
+    )
+    [found] = check(changed, taken)
+    assert (found.rule, found.row, found.column, found.field) == (
+        "sin.in_use",
+        2,
+        "New SIN",
+        "new_sin",
+    )
+    assert found.value != "130692544"  # masked
+    own = InMemoryRegistry(
+        facts={"C000002": MemberFacts(HIRED, HIRED)}, sins={"130692544": "C000002"}
+    )
+    assert check(changed, own) == []
+
+
 def test_it_rejects_a_return_to_work_without_an_open_leave() -> None:
     assert rules_of(check(template_csv("RTW"))) == ["registry.no_open_leave"]
     on_leave = MemberFacts(HIRED, HIRED, open_leave_start=dt.date(2025, 2, 1))
