@@ -39,6 +39,15 @@ def attempt(
     return result
 
 
+def errors_as_messages(request: HttpRequest, form: forms.BaseForm) -> None:
+    """A form posted from a page that does not show it (a button form on a detail page):
+    each field's errors as an error message, named by the field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        text = " ".join(str(error) for error in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
+
+
 def form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A page with a form: 200 when asked for (GET), 400 when a POST comes back to it (the
     form was invalid or the action refused it; a POST that worked redirects instead)."""

@@ -19,7 +19,7 @@ from pensionportal.accounts import access as accounts_access
 from pensionportal.accounts.access import Capability, acting_staff, acting_user
 from pensionportal.accounts.models import User
 from pensionportal.accounts.sections import Audience, section
-from pensionportal.core.feedback import form_page
+from pensionportal.core.feedback import errors_as_messages, form_page
 from pensionportal.core.issuer import issuer
 from pensionportal.files.serving import serve_generated
 from pensionportal.files.uploads import UploadPolicy, accepts_uploads, refusals_into
@@ -239,7 +239,7 @@ def invoice_issue(request: HttpRequest, advice_id: int) -> HttpResponse:
             messages.success(request, f"Invoice {invoice.number} issued.")
             return redirect("remittances:invoice", invoice_id=invoice.pk)
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("remittances:advice", advice_id=found.pk)
 
 
@@ -250,13 +250,6 @@ def _posted_fields(request: HttpRequest) -> list[tuple[str, str]]:
         for name in request.POST
         if name == "invoice_date" or name.startswith("recovery_")
     ]
-
-
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        text = " ".join(str(e) for e in errors)
-        messages.error(request, f"{label}: {text}" if label else text)
 
 
 @section(Capability.REMITTANCES, audience=Audience.STAFF)
@@ -276,7 +269,7 @@ def recovery_invoice(request: HttpRequest, advice_id: int) -> HttpResponse:
             messages.success(request, f"Invoice {invoice.number} issued for recovery costs.")
             return redirect("remittances:invoice", invoice_id=invoice.pk)
     else:
-        _form_errors(request, form)
+        errors_as_messages(request, form)
     return redirect("remittances:advice", advice_id=found.pk)
 
 

@@ -3,17 +3,16 @@ query, render."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pensionportal.accounts import access
-from pensionportal.accounts.access import Capability
-from pensionportal.accounts.models import User
+from pensionportal.accounts.access import Capability, acting_staff
 from pensionportal.accounts.sections import Audience as Seen
 from pensionportal.accounts.sections import section
+from pensionportal.core.feedback import attempt, errors_as_messages
 
 from . import actions, queries
 from .forms import DoneForm
@@ -50,24 +49,19 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
 @section(None, audience=Seen.STAFF)
 @require_POST
 def mark_done(request: HttpRequest, task_id: int) -> HttpResponse:
-    access.require_staff_member(request.user)
-    assert isinstance(request.user, User)
-    task = queries.access_staff_task(request.user, task_id)
+    staff = acting_staff(request)
+    task = queries.access_staff_task(staff, task_id)
     form = DoneForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            text = " ".join(str(error) for error in errors)
-            messages.error(request, f"{label}: {text}" if label else text)
+        errors_as_messages(request, form)
         return redirect("worklist:staff")
-    try:
-        actions.mark_done(
-            request.user, task, form.cleaned_data["on"], form.cleaned_data["note"], request
-        )
-    except actions.WorklistError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Done: {task.title}")
+    data = form.cleaned_data
+    attempt(
+        request,
+        lambda: actions.mark_done(staff, task, data["on"], data["note"], request),
+        f"Done: {task.title}",
+        refused=actions.WorklistError,
+    )
     return redirect("worklist:staff")
 
 
