@@ -625,6 +625,41 @@ def screening_limits(
     return found
 
 
+# A limit no remitted amount is at or below: the period is examined only when nothing of the
+# member's share was remitted (every screening lists those, for :func:`_first_paid`).
+NEVER = -(2**62)
+
+
+def own_limits(
+    employer: Employer,
+    records: Iterable[MemberRecord],
+    periods: Sequence[PayPeriod],
+    as_of: dt.date,
+    settings: Settings,
+) -> dict[int, list[tuple[int, int]]]:
+    """For members whose contributions vary from period to period (a job change or a leave on
+    record): per period (index in ``periods``), the largest cents remitted, member's share
+    and employer's, that are still short of what :func:`detect` expects of that period (the
+    leave, the arrangement, the rate in force), so that the database screens these members
+    too. A period outside membership, with nothing expected or whose amount is unknown has
+    :data:`NEVER` (examined only when nothing of the member's share was remitted: an
+    unknown amount is a finding only then)."""
+    calc = _Calculator(employer)
+    found: dict[int, list[tuple[int, int]]] = {}
+    for record in records:
+        detector = _MemberDetector(record, calc, settings, periods, as_of)
+        mine = [(NEVER, NEVER)] * len(periods)
+        for k in membership_span(record.facts, periods):
+            expected = detector.expected(periods[k])
+            if expected is not None and not expected.unknown:
+                mine[k] = (
+                    _limit_cents(expected.member, settings),
+                    _limit_cents(expected.employer, settings),
+                )
+        found[record.facts.id] = mine
+    return found
+
+
 NOTHING: Remitted = (0, 0, 0)
 EMPTY: Mapping[dt.date, Remitted] = {}
 
@@ -652,12 +687,12 @@ def detect(
 
     ``examined`` maps member id, then period start, to the cents remitted for the periods of
     membership to examine, all contribution types: (member, employer regular + special,
-    pensionable pay on R rows). The database layer (screening.py) lists every period of a
-    member with a job change or a leave on record; for the others the periods with nothing
-    of the member's share remitted, those at or below :func:`screening_limits`, those the
-    limits cannot price and the first period when it begins before the membership date. A
-    period not listed was remitted in full. ``members`` need only hold the members listed
-    and those with a transfer found at another plan.
+    pensionable pay on R rows). The database layer (screening.py) lists the periods with
+    nothing of the member's share remitted, those at or below :func:`screening_limits` (for a
+    member with a job change or a leave on record: at or below :func:`own_limits`), those
+    the limits cannot price and the first period when it begins before the membership date;
+    it may list more. A period not listed was remitted in full. ``members`` need only hold
+    the members listed and those with a transfer found at another plan.
     """
     settings = settings or Settings()
     calc = _Calculator(employer)

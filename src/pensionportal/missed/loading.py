@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -149,13 +150,25 @@ def member_facts(organization: Organization, ids: Iterable[int]) -> dict[int, Me
     return found
 
 
-def member_records(
-    organization: Organization, facts: Mapping[int, MemberFacts]
-) -> list[MemberRecord]:
-    """The registry records of the given members of the organization (the candidates of the
-    screening and those with a transfer found at another plan), their histories with them.
-    The histories (job changes, leaves, elections) are read for the whole organization: they
-    are few beside the ledger."""
+@dataclass(frozen=True)
+class Histories:
+    """An organization's members' histories (job changes, leaves, elections, bridging
+    leaves, transfers found at another plan) by member: few beside the ledger, read whole."""
+
+    changes: dict[int, list[JobChange]]
+    leaves: dict[int, list[LeaveFacts]]
+    elections: dict[int, list[ElectionFacts]]
+    bridging: dict[int, list[BridgingFacts]]
+    wrong_plan: dict[int, list[WrongPlanFacts]]
+
+    def varying(self) -> list[int]:
+        """The members with a job change or a leave on record: the contributions expected of
+        them vary from period to period (the screening's own limits, screening.py)."""
+        return sorted(set(self.changes) | set(self.leaves))
+
+
+def histories_of(organization: Organization) -> Histories:
+    """The organization's members' histories, in one query each."""
     changes: dict[int, list[JobChange]] = defaultdict(list)
     for mid, effective, event, rate, ratio, reason in (
         EmploymentChange.objects.filter(member__organization=organization)
@@ -205,15 +218,29 @@ def member_records(
         member__organization=organization
     ).values_list("member_id", "period_start", "period_end", "other_plan", "found_on"):
         wrong_plan[mid].append(WrongPlanFacts(start, end, plan, found_on))
+    return Histories(
+        dict(changes), dict(member_leaves), dict(elections), dict(bridging), dict(wrong_plan)
+    )
+
+
+def member_records(
+    organization: Organization,
+    facts: Mapping[int, MemberFacts],
+    histories: Histories | None = None,
+) -> list[MemberRecord]:
+    """The registry records of the given members of the organization (the candidates of the
+    screening and those with a transfer found at another plan), their histories with them
+    (``histories``: read for the whole organization when not given)."""
+    found = histories or histories_of(organization)
     empty: tuple[()] = ()
     return [
         MemberRecord(
             facts[mid],
-            changes.get(mid, empty),
-            member_leaves.get(mid, empty),
-            elections.get(mid, empty),
-            bridging.get(mid, empty),
-            wrong_plan.get(mid, empty),
+            found.changes.get(mid, empty),
+            found.leaves.get(mid, empty),
+            found.elections.get(mid, empty),
+            found.bridging.get(mid, empty),
+            found.wrong_plan.get(mid, empty),
         )
         for mid in sorted(facts)
     ]
@@ -223,18 +250,24 @@ def detect_findings(
     organization: Organization, as_of: dt.date, settings: Settings | None = None
 ) -> list[Finding]:
     """The organization's missed contributions as of ``as_of``, nothing stored: the ledger
-    screened in the database (screening.py), the candidates' registry records, the pure
+    screened in the database (screening.py; the members with a job change or a leave on
+    their own limits), the candidates' registry records, the pure
     detection, then the top-up step (reporting-pension-data.txt cause 2) on the pay reported
     for the short periods of regular service. Callable for a preview."""
     settings = settings or settings_for(organization)
     employer = employer_of(organization)
     periods = expected_periods(employer, as_of)
-    screened = screening.screen(organization, employer, periods, settings)
-    transfers = WrongPlanTransfer.objects.filter(member__organization=organization)
-    others = set(transfers.values_list("member_id", flat=True)) - set(screened.facts)
+    histories = histories_of(organization)
+    # the members with a job change or a leave are screened on their own limits (the rules
+    # for each of their periods, from their records)
+    varying = member_records(
+        organization, member_facts(organization, histories.varying()), histories
+    )
+    screened = screening.screen(organization, employer, periods, settings, as_of, varying)
+    others = set(histories.wrong_plan) - set(screened.facts)
     facts = {**screened.facts, **member_facts(organization, others)}
     found = detect(
-        employer, member_records(organization, facts), screened.examined, as_of, settings
+        employer, member_records(organization, facts, histories), screened.examined, as_of, settings
     )
     candidates = [
         (f.member_id, f.period.start)
