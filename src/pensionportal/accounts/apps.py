@@ -4,7 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "pensionportal.accounts"
     label = "accounts"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Here, not at the top: these import models, which wait for the app registry.

@@ -8,7 +8,6 @@ from .logs import task_context, task_done
 class CoreConfig(AppConfig):
     name = "pensionportal.core"
     label = "core"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         issuer.register_checks()

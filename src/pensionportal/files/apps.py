@@ -6,7 +6,6 @@ from pensionportal.core import rotation
 class FilesConfig(AppConfig):
     name = "pensionportal.files"
     label = "files"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         rotation.register_encrypted_field("files.StoredFile", "wrapped_key", what="file keys")

@@ -5,7 +5,6 @@ class IntegrationsConfig(AppConfig):
     name = "pensionportal.integrations"
     label = "integrations"
     verbose_name = "Payroll system connections"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from pensionportal.core import rotation  # in ready(): the app registry is loaded

@@ -6,7 +6,6 @@ from pensionportal.core import events
 class MemberEventsConfig(AppConfig):
     name = "pensionportal.memberevents"
     label = "memberevents"
-    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Member events and the plan's deadlines"
 
     def ready(self) -> None:

@@ -13,7 +13,6 @@ def _sin(member: Any) -> str:
 class MembersConfig(AppConfig):
     name = "pensionportal.members"
     label = "members"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from . import todos  # imports models, which wait for the app registry

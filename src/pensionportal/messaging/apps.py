@@ -9,7 +9,6 @@ from pensionportal.core import rotation
 class MessagingConfig(AppConfig):
     name = "pensionportal.messaging"
     label = "messaging"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # The index, the to-dos, the unread rows and the accounts models load only once

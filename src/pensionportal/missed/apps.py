@@ -6,7 +6,6 @@ from pensionportal.core import events
 class MissedConfig(AppConfig):
     name = "pensionportal.missed"
     label = "missed"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Here, not at the top: these import models, which wait for the app registry.

@@ -7,7 +7,6 @@ class SftpConfig(AppConfig):
     name = "pensionportal.sftp"
     label = "sftp"
     verbose_name = "SFTP server"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         # Here, not at the top: it imports models, which wait for the app registry.
