@@ -214,6 +214,8 @@ class _Calculator:
         self.plan = employer.plan
         self.participation = employer.participation
         self._cache: dict[tuple[object, ...], tuple[Decimal, Decimal]] = {}
+        # _MemberDetector.expected of members without history
+        self.plain: dict[tuple[object, ...], _Expected | None] = {}
         self._periods: dict[tuple[Frequency, dt.date], Decimal] = {}
 
     def earnings(
@@ -348,6 +350,7 @@ class _MemberDetector:
         self.periods = periods
         self.as_of = as_of
         self.arrangements = arrangements(record) if record.changes else []
+        self.plain = not (record.changes or record.leaves or record.bridging)
 
     def _leave_end(self, leave: LeaveFacts) -> dt.date | None:
         return leave.end or leave.expected_end
@@ -514,6 +517,25 @@ class _MemberDetector:
         return _Expected(member, employer, cause, False, notes, earnings, plain)
 
     def expected(self, period: PayPeriod) -> _Expected | None:
+        if self.plain:
+            # no history: what is expected depends on the rate, the ratio, the period and
+            # the days of membership in it only (shared, never changed by the caller)
+            key = (
+                self.record.facts.pay_rate,
+                self.record.facts.employment_ratio,
+                period,
+                min(
+                    max(self.record.facts.membership_date, period.start),
+                    period.end + dt.timedelta(days=1),
+                ),
+            )
+            found = self.calc.plain.get(key, self)
+            if found is self:
+                found = self.calc.plain[key] = self._expected(period)
+            return found  # type: ignore[return-value]
+        return self._expected(period)
+
+    def _expected(self, period: PayPeriod) -> _Expected | None:
         leave_parts: list[_Expected] = []
         leave_days = 0
         for leave in self.record.leaves:
@@ -581,13 +603,24 @@ def membership_span(facts: MemberFacts, periods: Sequence[PayPeriod]) -> range:
     """The indexes of the periods (in order, not overlapping) within the member's membership:
     from the first that ends on or after the membership date to the last that starts on or
     before the termination date."""
-    low = bisect.bisect_left([p.end for p in periods], facts.membership_date)
-    high = (
-        len(periods)
-        if facts.termination_date is None
-        else bisect.bisect_right([p.start for p in periods], facts.termination_date)
-    )
-    return range(low, max(low, high))
+    return Spans(periods).of(facts)
+
+
+class Spans:
+    """:func:`membership_span` for many members over the same periods."""
+
+    def __init__(self, periods: Sequence[PayPeriod]) -> None:
+        self._ends = [p.end for p in periods]
+        self._starts = [p.start for p in periods]
+
+    def of(self, facts: MemberFacts) -> range:
+        low = bisect.bisect_left(self._ends, facts.membership_date)
+        high = (
+            len(self._starts)
+            if facts.termination_date is None
+            else bisect.bisect_right(self._starts, facts.termination_date)
+        )
+        return range(low, max(low, high))
 
 
 # (profile, period index, member limit, employer limit): see screening_limits.
@@ -645,17 +678,30 @@ def own_limits(
     :data:`NEVER` (examined only when nothing of the member's share was remitted: an
     unknown amount is a finding only then)."""
     calc = _Calculator(employer)
+    spans = Spans(periods)
     found: dict[int, list[tuple[int, int]]] = {}
+    # members with the same facts and histories (the id aside) have the same limits
+    alike: dict[tuple[object, ...], list[tuple[int, int]]] = {}
     for record in records:
-        detector = _MemberDetector(record, calc, settings, periods, as_of)
-        mine = [(NEVER, NEVER)] * len(periods)
-        for k in membership_span(record.facts, periods):
-            expected = detector.expected(periods[k])
-            if expected is not None and not expected.unknown:
-                mine[k] = (
-                    _limit_cents(expected.member, settings),
-                    _limit_cents(expected.employer, settings),
-                )
+        key = (
+            replace(record.facts, id=0),
+            tuple(record.changes),
+            tuple(record.leaves),
+            tuple(record.elections),
+            tuple(record.bridging),
+        )
+        mine = alike.get(key)
+        if mine is None:
+            detector = _MemberDetector(record, calc, settings, periods, as_of)
+            mine = [(NEVER, NEVER)] * len(periods)
+            for k in spans.of(record.facts):
+                expected = detector.expected(periods[k])
+                if expected is not None and not expected.unknown:
+                    mine[k] = (
+                        _limit_cents(expected.member, settings),
+                        _limit_cents(expected.employer, settings),
+                    )
+            alike[key] = mine
         found[record.facts.id] = mine
     return found
 
@@ -698,15 +744,16 @@ def detect(
     calc = _Calculator(employer)
     periods = expected_periods(employer, as_of)
     findings: list[Finding] = []
+    spans = Spans(periods)
     for record in members:
         facts = record.facts
         mid = facts.id
-        span = membership_span(facts, periods)
+        span = spans.of(facts)
         mine = examined.get(mid, EMPTY)
         if not span or (not mine and not record.wrong_plan):
             continue
         detector = _MemberDetector(record, calc, settings, periods, as_of)
-        first_paid = _first_paid(periods[span.start : span.stop], mine)
+        first_paid: list[dt.date | None] = []  # read once, when a period has nothing paid
         for i in span:
             period = periods[i]
             paid = mine.get(period.start)
@@ -729,7 +776,10 @@ def detect(
                 continue
             cause = expected.cause
             if cause in (NOT_REMITTED, RETRO_SALARY):
-                if paid[0] == 0 and (first_paid is None or period.start < first_paid):
+                if paid[0] == 0 and not first_paid:
+                    first_paid.append(_first_paid(periods[span.start : span.stop], mine))
+                first = first_paid[0] if first_paid else None
+                if paid[0] == 0 and (first is None or period.start < first):
                     cause = LATE_START
                 elif paid[2] > 0:
                     cause = RETRO_SALARY

@@ -253,7 +253,7 @@ def detect_findings(
     screened in the database (screening.py; the members with a job change or a leave on
     their own limits), the candidates' registry records, the pure
     detection, then the top-up step (reporting-pension-data.txt cause 2) on the pay reported
-    for the short periods of regular service. Callable for a preview."""
+    for the short periods of regular service (given by the screening). Callable for a preview."""
     settings = settings or settings_for(organization)
     employer = employer_of(organization)
     periods = expected_periods(employer, as_of)
@@ -274,7 +274,9 @@ def detect_findings(
         for f in found
         if f.cause == NOT_REMITTED and f.plain_service and f.remitted_member > 0
     ]
-    return reclassify_top_up(found, reported_pay(organization, candidates), settings)
+    # the pay reported for those periods came with the screening (each is examined)
+    reported = {key: screened.pay[key] for key in candidates if key in screened.pay}
+    return reclassify_top_up(found, reported, settings)
 
 
 def reported_pay(
@@ -282,7 +284,8 @@ def reported_pay(
 ) -> dict[tuple[int, dt.date], Decimal]:
     """The pensionable pay reported (all contribution types) for the given (member, period
     start) pairs: the few findings that may be top-up salary. Reads those members' rows in
-    a few chunked queries (the index on member and period start serves them)."""
+    a few chunked queries (the index on member and period start serves them). Detection
+    has them from the screening; the tests' whole-ledger reference reads them here."""
     if not keys:
         return {}
     wanted = set(keys)

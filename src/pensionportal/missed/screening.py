@@ -21,7 +21,7 @@ import decimal
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +40,7 @@ from .detection import (
     PayPeriod,
     Remitted,
     Settings,
-    membership_span,
+    Spans,
     own_limits,
     screening_limits,
 )
@@ -92,7 +92,8 @@ paid AS (
            CAST(ROUND(SUM(c.employee_regular) * 100) AS bigint) AS m,
            CAST(ROUND((SUM(c.employer_regular) + SUM(c.employer_special)) * 100) AS bigint) AS e,
            CAST(ROUND(COALESCE(SUM(c.pensionable_pay) FILTER (WHERE c.contribution_type = 'R'), 0)
-                      * 100) AS bigint) AS r
+                      * 100) AS bigint) AS r,
+           CAST(ROUND(SUM(c.pensionable_pay) * 100) AS bigint) AS p
     FROM members_contribution c
     WHERE c.organization_id = %(organization)s
     GROUP BY c.member_id, c.period_start
@@ -110,7 +111,7 @@ registry AS (
 _DUE = {
     "postgresql": """
 due AS (
-    SELECT x.member_id, x.k, x.m, x.e, x.r,
+    SELECT x.member_id, x.k, x.m, x.e, x.r, x.p,
            CASE WHEN x.period_start < r.membership_date
                   OR x.m <= 0
                   OR x.m <= COALESCE(
@@ -130,7 +131,7 @@ due AS (
 """,
     "sqlite": """
 due AS (
-    SELECT pd.member_id, p.k, pd.m, pd.e, pd.r,
+    SELECT pd.member_id, p.k, pd.m, pd.e, pd.r, pd.p,
            CASE WHEN p.period_start < r.membership_date
                   OR l.k IS NULL
                   OR pd.m <= 0
@@ -150,15 +151,16 @@ due AS (
 
 # Per member: how many expected periods of membership have ledger rows, the first and last
 # of them and the sum of their indexes (from which the one gap inside them is found), and
-# the examined periods with their cents as text ("k:m:e:r,..."): a few bytes a member while
+# the examined periods with their cents as text ("k:m:e:r:p,...", p the pensionable pay of
+# every type, for the top-up step): a few bytes a member while
 # the groups are built, the text only for the few members it lists.
 _LISTS = {
     "postgresql": """
 by_member AS (
     SELECT member_id, COUNT(*) AS paid_periods, MIN(k) AS first_k, MAX(k) AS last_k,
            SUM(k) AS sum_k,
-           string_agg(k || ':' || m || ':' || e || ':' || r, ',') FILTER (WHERE examine = 1)
-               AS examined
+           string_agg(k || ':' || m || ':' || e || ':' || r || ':' || p, ',')
+               FILTER (WHERE examine = 1) AS examined
     FROM due
     GROUP BY member_id
 )
@@ -167,8 +169,8 @@ by_member AS (
 by_member AS (
     SELECT member_id, COUNT(*) AS paid_periods, MIN(k) AS first_k, MAX(k) AS last_k,
            SUM(k) AS sum_k,
-           group_concat(k || ':' || m || ':' || e || ':' || r, ',') FILTER (WHERE examine = 1)
-               AS examined
+           group_concat(k || ':' || m || ':' || e || ':' || r || ':' || p, ',')
+               FILTER (WHERE examine = 1) AS examined
     FROM due
     GROUP BY member_id
 )
@@ -203,7 +205,7 @@ _SQL = {
 # two comparisons with the largest limit of the member's profile (no arithmetic: numeric
 # arithmetic is what costs per row); the others are compared with their period's limit in
 # cents. Per member: the rows counted, the periods with rows as bits, and the rows not good
-# with their cents as text ("k:m:e:r,..."). A member comes back when a row is not good, a
+# with their cents as text ("k:m:e:r:p,..."). A member comes back when a row is not good, a
 # period of membership has no row or has two (the count is more than the bits), or it has no
 # row at all. The registry is sorted by id and merged with the ledger as the index gives it.
 MASKED_PERIODS = 63
@@ -255,7 +257,8 @@ by_member AS (
                k || ':' || CAST(employee_regular * 100 AS bigint)
                || ':' || CAST((employer_regular + employer_special) * 100 AS bigint)
                || ':' || CASE WHEN contribution_type = 'R'
-                              THEN CAST(pensionable_pay * 100 AS bigint) ELSE 0 END,
+                              THEN CAST(pensionable_pay * 100 AS bigint) ELSE 0 END
+               || ':' || CAST(pensionable_pay * 100 AS bigint),
                ','
            ) FILTER (WHERE good IS NOT TRUE) AS examined
     FROM lines
@@ -441,6 +444,9 @@ class Screened:
 
     facts: dict[int, MemberFacts]
     examined: dict[int, dict[dt.date, Remitted]]
+    # the pensionable pay reported (every contribution type) for the examined periods with
+    # ledger rows: what the top-up step reads (loading.reported_pay)
+    pay: dict[tuple[int, dt.date], Decimal] = field(default_factory=dict)
 
 
 def _paid_periods(
@@ -483,9 +489,9 @@ def _cents(amount: Decimal) -> int:
 
 def _read_sums(
     organization: Organization, ids: Sequence[int], periods: Sequence[PayPeriod]
-) -> dict[int, dict[int, Remitted]]:
-    """The cents remitted per period (index) of the given members, summed as the SQL does:
-    the members with two rows in a period."""
+) -> dict[int, dict[int, tuple[int, int, int, int]]]:
+    """The cents remitted per period (index) of the given members and the pay reported,
+    summed as the SQL does: the members with two rows in a period."""
     index = {p.start: k for k, p in enumerate(periods)}
     sums: dict[int, dict[int, list[Decimal]]] = {mid: {} for mid in ids}
     for offset in range(0, len(ids), 2000):
@@ -507,23 +513,28 @@ def _read_sums(
             k = index.get(start)
             if k is None:
                 continue
-            total = sums[mid].setdefault(k, [Decimal(0), Decimal(0), Decimal(0)])
+            total = sums[mid].setdefault(k, [Decimal(0), Decimal(0), Decimal(0), Decimal(0)])
             total[0] += m
             total[1] += e + special
             if kind == "R":
                 total[2] += pay
+            total[3] += pay
     return {
-        mid: {k: (_cents(t[0]), _cents(t[1]), _cents(t[2])) for k, t in mine.items()}
+        mid: {k: (_cents(t[0]), _cents(t[1]), _cents(t[2]), _cents(t[3])) for k, t in mine.items()}
         for mid, mine in sums.items()
     }
 
 
-def _examined_text(text: str | None) -> dict[int, Remitted]:
-    mine: dict[int, Remitted] = {}
+def _examined_text(text: str | None) -> dict[int, tuple[int, int, int, int]]:
+    mine: dict[int, tuple[int, int, int, int]] = {}
     for item in text.split(",") if text else ():
-        k, m, e, r = (int(x) for x in item.split(":"))
-        mine[k] = (m, e, r)
+        k, m, e, r, p = (int(x) for x in item.split(":"))
+        mine[k] = (m, e, r, p)
     return mine
+
+
+def _pay(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
 
 
 def _facts(row: Sequence[Any]) -> MemberFacts:
@@ -568,38 +579,71 @@ def screen(
     with transaction.atomic(), connection.cursor() as cursor, _planner_settings(cursor):
         cursor.execute(_MASKED if masked else _SQL[vendor], parameters)
         rows = cursor.fetchall()
+    if masked:
+        return _masked_results(organization, periods, rows)
     facts: dict[int, MemberFacts] = {}
     paid: dict[int, set[int] | None] = {}
-    listed: dict[int, dict[int, Remitted]] = {}
-    if masked:
-        twice: list[int] = []
-        for row in rows:
-            member = _facts(row)
-            facts[member.id] = member
-            count, bits, text = row[6:]
-            if count and bits.bit_count() < count:
-                twice.append(member.id)  # a period with two rows: its sums are read
-                continue
-            paid[member.id] = {k for k in range(len(periods)) if bits >> k & 1} if bits else set()
-            listed[member.id] = _examined_text(text)
-        listed.update(_read_sums(organization, twice, periods))
-        paid.update((mid, set()) for mid in twice)
-    else:
-        for row in rows:
-            member = _facts(row)
-            facts[member.id] = member
-            count, first, last, total, text = row[6:]
-            paid[member.id] = _paid_periods(count or 0, first, last, total)
-            listed[member.id] = _examined_text(text)
-        unknown = sorted(mid for mid, ks in paid.items() if ks is None)
-        paid.update(_read_paid_periods(organization, unknown, periods))
+    listed: dict[int, dict[int, tuple[int, int, int, int]]] = {}
+    for row in rows:
+        member = _facts(row)
+        facts[member.id] = member
+        count, first, last, total, text = row[6:]
+        paid[member.id] = _paid_periods(count or 0, first, last, total)
+        listed[member.id] = _examined_text(text)
+    unknown = sorted(mid for mid, ks in paid.items() if ks is None)
+    paid.update(_read_paid_periods(organization, unknown, periods))
     examined: dict[int, dict[dt.date, Remitted]] = {}
+    pay: dict[tuple[int, dt.date], Decimal] = {}
+    spans = Spans(periods)
     for mid, member in facts.items():
-        span = membership_span(member, periods)
+        span = spans.of(member)
         ks = paid[mid] or set()
         mine = listed[mid]
         # the periods of membership with no ledger row: nothing remitted, every one examined
-        within = {periods[k].start: mine.get(k, NOTHING) for k in span if k in mine or k not in ks}
+        within = {
+            periods[k].start: mine[k][:3] if k in mine else NOTHING
+            for k in span
+            if k in mine or k not in ks
+        }
+        pay.update(((mid, periods[k].start), _pay(sums[3])) for k, sums in mine.items())
         if within:
             examined[mid] = within
-    return Screened(facts, examined)
+    return Screened(facts, examined, pay)
+
+
+def _masked_results(
+    organization: Organization, periods: Sequence[PayPeriod], rows: Sequence[Sequence[Any]]
+) -> Screened:
+    """The rows of ``_MASKED`` (PostgreSQL: dates and decimals as such) as a screening."""
+    one = Decimal(1)
+    starts = [p.start for p in periods]
+    spans = Spans(periods)
+    facts: dict[int, MemberFacts] = {}
+    examined: dict[int, dict[dt.date, Remitted]] = {}
+    pay: dict[tuple[int, dt.date], Decimal] = {}
+    twice: list[int] = []
+    for mid, joined, left, born, rate, ratio, count, bits, text in rows:
+        member = facts[mid] = MemberFacts(mid, joined, left, born, rate, ratio or one)
+        bits = bits or 0
+        if count and bits.bit_count() < count:
+            twice.append(mid)  # a period with two rows: the member's sums are read
+            continue
+        span = spans.of(member)
+        within: dict[dt.date, Remitted] = {}
+        # the periods of membership with no ledger row: nothing remitted, every one examined
+        missing = ((1 << span.stop) - (1 << span.start)) & ~bits
+        if missing:
+            within.update((starts[k], NOTHING) for k in span if missing >> k & 1)
+        if text:
+            for item in text.split(","):
+                k, m, e, r, p = (int(x) for x in item.split(":"))
+                within[starts[k]] = (m, e, r)
+                pay[(mid, starts[k])] = _pay(p)
+        if within:
+            examined[mid] = within
+    for mid, mine in _read_sums(organization, twice, periods).items():
+        within = {starts[k]: mine[k][:3] if k in mine else NOTHING for k in spans.of(facts[mid])}
+        pay.update(((mid, starts[k]), _pay(sums[3])) for k, sums in mine.items())
+        if within:
+            examined[mid] = within
+    return Screened(facts, examined, pay)
