@@ -5,7 +5,6 @@ organization's client or key is 404; the page itself without the role is 403."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import AnyUser, Capability
@@ -22,14 +21,7 @@ def manageable_organizations(user: AnyUser) -> QuerySet[Organization]:
 
 
 def access_managed_organization(user: AnyUser, organization_id: int | str) -> Organization:
-    try:
-        pk = int(organization_id)
-    except (TypeError, ValueError):
-        raise Http404("No such organization.") from None
-    found = manageable_organizations(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such organization.")
-    return found
+    return access.one_or_404(manageable_organizations(user), organization_id, "organization")
 
 
 def clients_for(user: AnyUser) -> QuerySet[ApiClient]:
@@ -39,14 +31,7 @@ def clients_for(user: AnyUser) -> QuerySet[ApiClient]:
 
 
 def access_client(user: AnyUser, client_id: int | str) -> ApiClient:
-    try:
-        pk = int(client_id)
-    except (TypeError, ValueError):
-        raise Http404("No such API client.") from None
-    found = clients_for(user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such API client.")
-    return found
+    return access.one_or_404(clients_for(user), client_id, "API client")
 
 
 def sftp_accounts_for(user: AnyUser) -> QuerySet[SftpAccount]:
@@ -55,16 +40,13 @@ def sftp_accounts_for(user: AnyUser) -> QuerySet[SftpAccount]:
     ).select_related("organization", "approved_by")
 
 
+def sftp_account_of(user: AnyUser, organization: Organization) -> SftpAccount | None:
+    """The organization's SFTP account, if it has one (and the user may manage it)."""
+    return sftp_accounts_for(user).filter(organization=organization).first()
+
+
 def access_key(user: AnyUser, key_id: int | str) -> SshKey:
-    try:
-        pk = int(key_id)
-    except (TypeError, ValueError):
-        raise Http404("No such key.") from None
-    found = (
-        SshKey.objects.filter(sftp_account__in=sftp_accounts_for(user), pk=pk)
-        .select_related("sftp_account", "sftp_account__organization")
-        .first()
+    keys = SshKey.objects.filter(sftp_account__in=sftp_accounts_for(user)).select_related(
+        "sftp_account", "sftp_account__organization"
     )
-    if found is None:
-        raise Http404("No such key.")
-    return found
+    return access.one_or_404(keys, key_id, "key")

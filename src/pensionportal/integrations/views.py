@@ -23,6 +23,7 @@ from .access import (
     access_managed_organization,
     clients_for,
     manageable_organizations,
+    sftp_account_of,
     sftp_accounts_for,
 )
 from .forms import ClientForm, ConfirmForm, KeyForm
@@ -65,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = acting_user(request)
     org = access_managed_organization(user, organization_id)
-    account = sftp_accounts_for(user).filter(organization=org).first()
+    account = sftp_account_of(user, org)
     return _render_organization(request, org, account, KeyForm())
 
 
@@ -172,7 +173,7 @@ def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = acting_user(request)
     org = access_managed_organization(user, organization_id)
     account_access.require_staff(user, Capability.USERS)
-    account: SftpAccount | None = sftp_accounts_for(user).filter(organization=org).first()
+    account: SftpAccount | None = sftp_account_of(user, org)
     if account is None:
         messages.error(request, "This organization has no SFTP account.")
     else:
@@ -191,7 +192,7 @@ def sftp_suspend(request: HttpRequest, organization_id: int) -> HttpResponse:
 def key_add(request: HttpRequest, organization_id: int) -> HttpResponse:
     user = acting_user(request)
     org = access_managed_organization(user, organization_id)
-    account = sftp_accounts_for(user).filter(organization=org).first()
+    account = sftp_account_of(user, org)
     if account is None:
         messages.error(
             request,
