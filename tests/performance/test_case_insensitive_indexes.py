@@ -14,6 +14,8 @@ from psycopg import sql
 
 from pensionportal.accounts.models import Organization, User
 from pensionportal.members.models import Member
+from pensionportal.messaging.models import Thread
+from pensionportal.messaging.queries import overdue
 from pensionportal.remittances.models import Payment, RemittanceAdvice
 from pensionportal.submissions.models import Submission
 
@@ -83,4 +85,18 @@ def test_a_case_insensitive_lookup_uses_its_functional_index(
         _leave_only(cursor, index)
         cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table is no plan to read
     plan = query().explain()
+    assert index in plan, plan
+
+
+def test_the_staff_inbox_overdue_count_uses_its_partial_index() -> None:
+    """messaging.queries.overdue on the staff side (the inbox's per-mailbox overdue count on
+    every load) reads the partial index of open threads awaiting an answer, not the table."""
+    index = "thread_staff_overdue"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+        (definition,) = cursor.fetchone() or ("",)
+        assert " WHERE " in definition, f"no partial index {index}: {definition!r}"
+        _leave_only(cursor, index)
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = overdue(Thread.objects.filter(archived_by_staff=False)).values("mailbox_id").explain()
     assert index in plan, plan

@@ -220,6 +220,21 @@ def can_use(user: AnyUser, capability: Capability) -> bool:
     return memberships_with(user, capability).exists()
 
 
+def usable_capabilities(user: AnyUser) -> frozenset[Capability]:
+    """The capabilities `can_use` allows the user, in one query for an employer's user (the
+    navigation asks about each section on every page). For an employer's user only those a
+    role grants: a capability no role grants is never theirs (the navigation asks
+    `staff_can` for those)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if getattr(user, "is_service_account", False) or user.is_staff:
+        return frozenset(c for c in Capability if can_use(user, c))
+    roles: set[Role] = set()
+    for membership in Membership.objects.filter(user=user, organization__is_active=True):
+        roles |= membership.roles
+    return frozenset(c for c, granting in ROLES_GRANTING.items() if granting & roles)
+
+
 def require(user: AnyUser, capability: Capability) -> None:
     """403 unless the user's roles allow the section."""
     if not can_use(user, capability):

@@ -48,12 +48,11 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     entries: list[tuple[str, str]] = [("Home", reverse("core:home"))]
     if access.is_staff_user(user):
         entries.append(("Staff queue", reverse("worklist:staff")))
-    if access.can_use(user, Capability.FILES) or access.can_use(user, Capability.REMITTANCES):
+    usable = access.usable_capabilities(user)
+    if Capability.FILES in usable or Capability.REMITTANCES in usable:
         entries.append(("To do", reverse("worklist:todo")))
     for capability, label, url_name, staff_only in SECTIONS:
-        allowed = (
-            access.staff_can(user, capability) if staff_only else access.can_use(user, capability)
-        )
+        allowed = access.staff_can(user, capability) if staff_only else capability in usable
         if allowed:
             entries.append((label, reverse(url_name)))
     entries.append(("Security settings", reverse("mfa_index")))

@@ -93,6 +93,17 @@ class Thread(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-last_message_at", "-id"]
+        indexes: ClassVar[list[models.Index]] = [
+            # The staff inbox counts overdue threads per mailbox on every load: an index of
+            # the open, unanswered threads only, so the count reads those, not every thread.
+            models.Index(
+                fields=["respond_by", "mailbox"],
+                condition=models.Q(
+                    status="open", archived_by_staff=False, respond_by__isnull=False
+                ),
+                name="thread_staff_overdue",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.reference
