@@ -230,6 +230,25 @@ def test_a_wrong_birth_date_is_refused_and_five_lock_the_link() -> None:
     assert Client().get(f"/forms/sign/{token}/").status_code == 410
 
 
+def test_five_wrong_codes_lock_the_link() -> None:
+    _, _form = _sent_1030()
+    token = link_from_outbox()
+    client = member_opens(token)
+    with committed():
+        client.post(START, {"birth_date": BORN.isoformat()})
+    right = code_from_outbox()
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(4):
+        page = client.post(CODE, {"code": wrong})
+        assert "That code is not right" in page.content.decode()
+    with committed():
+        page = client.post(CODE, {"code": wrong})
+    assert page.status_code == 410
+    assert "This link is locked" in page.content.decode()
+    assert client.post(CODE, {"code": right}).status_code in (404, 410)
+    assert client.get(FORM).status_code != 200
+
+
 def test_the_form_cannot_be_reached_without_the_e_mailed_code() -> None:
     _, _form = _sent_1030()
     token = link_from_outbox()

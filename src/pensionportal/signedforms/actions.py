@@ -558,6 +558,17 @@ def _lock(link: SigningLink, why: str) -> None:
     )
 
 
+def _wrong_answer(link: SigningLink, failures: str, why: str) -> bool:
+    """One more wrong answer on a locked-for-update link (`failures` names the field that
+    counts them); at MAX_TRIES the link is locked with `why`. False: not confirmed."""
+    count = getattr(link, failures) + 1
+    setattr(link, failures, count)
+    link.save()
+    if count >= MAX_TRIES:
+        _lock(link, why)
+    return False
+
+
 @transaction.atomic
 def confirm_birth_date(
     link: SigningLink, born: dt.date | None, request: HttpRequest | None = None
@@ -566,11 +577,9 @@ def confirm_birth_date(
     form = locked.form
     expected = effects.subject_of(form, typed(spec_of(form), form.values)).birth_date
     if born is None or expected is None or born != expected:
-        locked.birth_date_failures += 1
-        locked.save()
-        if locked.birth_date_failures >= MAX_TRIES:
-            _lock(locked, "The date of birth was entered wrongly too many times.")
-        return False
+        return _wrong_answer(
+            locked, "birth_date_failures", "The date of birth was entered wrongly too many times."
+        )
     locked.birth_date_confirmed_at = timezone.now()
     locked.save()
     _send_code(locked)
@@ -615,11 +624,9 @@ def confirm_code(link: SigningLink, code: str, request: HttpRequest | None = Non
     fresh = locked.code_expires_at is not None and timezone.now() < locked.code_expires_at
     entered = "".join(ch for ch in code if ch.isdigit())
     if not fresh or not hmac.compare_digest(_code_hash(locked, entered), locked.code_hash):
-        locked.code_failures += 1
-        locked.save()
-        if locked.code_failures >= MAX_TRIES:
-            _lock(locked, "The e-mailed code was entered wrongly too many times.")
-        return False
+        return _wrong_answer(
+            locked, "code_failures", "The e-mailed code was entered wrongly too many times."
+        )
     locked.code_confirmed_at = timezone.now()
     locked.save()
     _audit("forms.member_code_confirmed", locked.form, request=request, actor_email="member")
