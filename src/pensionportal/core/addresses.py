@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -29,17 +29,27 @@ def parse_networks(values: Iterable[str] | str) -> list[Network]:
     network is refused, named."""
     if isinstance(values, str):
         values = values.split(",")
+    return networks_in(
+        values,
+        lambda _number, value: ImproperlyConfigured(
+            f"PORTAL_TRUSTED_PROXIES: {value!r} is not an IP address or network "
+            "(for example 10.0.0.0/8)."
+        ),
+    )
+
+
+def networks_in(values: Iterable[str], refused: Callable[[int, str], Exception]) -> list[Network]:
+    """Each non-blank value, stripped, as an IP network (an address is a network of one);
+    for one that is neither, the error `refused(its number from 1, the value)` is raised."""
     networks: list[Network] = []
-    for value in (part.strip() for part in values):
+    for number, raw in enumerate(values, 1):
+        value = raw.strip()
         if not value:
             continue
         try:
             networks.append(ipaddress.ip_network(value, strict=False))
         except ValueError:
-            raise ImproperlyConfigured(
-                f"PORTAL_TRUSTED_PROXIES: {value!r} is not an IP address or network "
-                "(for example 10.0.0.0/8)."
-            ) from None
+            raise refused(number, value) from None
     return networks
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from pensionportal.core.addresses import Network, networks_in
+
 MAX_NETWORKS = 50
 
 
@@ -15,18 +16,13 @@ class NetworkError(ValueError):
 def parse(text: str) -> list[Network]:
     """Each non-blank line as a network; a line that is neither an address nor a network
     is refused, naming it."""
-    networks: list[Network] = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(line, strict=False))
-        except ValueError:
-            raise NetworkError(
-                f"Line {number} ({line[:60]}) is not an IP address or network such as "
-                "203.0.113.10 or 203.0.113.0/24."
-            ) from None
+    networks = networks_in(
+        text.splitlines(),
+        lambda number, line: NetworkError(
+            f"Line {number} ({line[:60]}) is not an IP address or network such as "
+            "203.0.113.10 or 203.0.113.0/24."
+        ),
+    )
     if len(networks) > MAX_NETWORKS:
         raise NetworkError(f"At most {MAX_NETWORKS} addresses or networks can be listed.")
     return networks
