@@ -28,7 +28,7 @@ def test_it_hides_another_organizations_thread_from_the_list(client: Client, wor
     assert world.thread_a.reference in page.content.decode()
     assert world.thread_b.reference not in page.content.decode()
     found = client.get(reverse("messaging:index"), {"reference": world.thread_b.reference})
-    assert "0 threads matching your search" in found.content.decode()
+    assert "No threads match your search." in found.content.decode()
 
 
 def test_it_answers_404_for_another_organizations_thread_by_reference_or_id(

@@ -39,10 +39,8 @@ from .queries import (
     escalation_date,
     overdue,
     search_page,
-    search_threads,
     side_filter,
     unread_threads,
-    uses_index,
 )
 
 
@@ -88,14 +86,11 @@ def _thread_list(request: HttpRequest, *, archived: bool) -> HttpResponse:
     if {"reference", "words"} & set(form.errors):
         # A search that cannot be run matches nothing (it says why).
         page = Paginator(visible_threads(user).none(), conf.PAGE_SIZE).get_page(1)
-    elif uses_index(search):
-        # Results of the blind index: one page, no total (counting every match would read
-        # all of a common word's threads), older and newer pages by a cursor.
-        page = search_page(user, search, request.GET, conf.PAGE_SIZE)
     else:
-        page = Paginator(search_threads(user, search), conf.PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        # One page, newest activity first, older and newer pages by a cursor, no total:
+        # counting would read every matching thread (all of a common word's, or a staff
+        # member's every thread), and an OFFSET reads all the pages it skips.
+        page = search_page(user, search, request.GET, conf.PAGE_SIZE)
     context: dict[str, Any] = {
         "page": page,
         "counted": not isinstance(page, KeysetPage),
