@@ -13,19 +13,22 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from pensionportal.datafiles import layout, sin
 from pensionportal.datafiles.escaping import safe_text, safe_xml_text
 from pensionportal.datafiles.model import ParsedFile, Row, Unreadable
 from pensionportal.datafiles.problems import Problem, Severity
 
+# openpyxl is imported when a report is written, not with the intake that imports this
+# module: some 20 MB a worker process that checks files and never writes a workbook.
+if TYPE_CHECKING:
+    # openpyxl on first use: see the note at the top
+    from openpyxl.worksheet.worksheet import Worksheet
+
 PROBLEM_HEADINGS = ("Row", "Severity", "Column", "Value", "Rule", "Message")
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
-WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
+ERROR_COLOUR = "FFC7CE"
+WARNING_COLOUR = "FFEB9C"
 
 
 def _sensitive_positions(parsed: ParsedFile) -> set[int]:
@@ -90,6 +93,13 @@ def _put(sheet: Worksheet, row: int, column: int, value: object) -> None:
 
 def problems_xlsx(parsed: ParsedFile | Unreadable | None, problems: Sequence[Problem]) -> bytes:
     """The report as an XLSX workbook: "Problems" and (for a readable file) "File"."""
+    # openpyxl on first use: see the note at the top
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    error_fill = PatternFill("solid", fgColor=ERROR_COLOUR)
+    warning_fill = PatternFill("solid", fgColor=WARNING_COLOUR)
     headings, lines = _lines(parsed, problems)
     workbook = Workbook()
     sheet = workbook.active
@@ -101,7 +111,7 @@ def problems_xlsx(parsed: ParsedFile | Unreadable | None, problems: Sequence[Pro
     for row_index, line in enumerate(lines, start=2):
         for column, value in enumerate(line, start=1):
             _put(sheet, row_index, column, value)
-        fill = ERROR_FILL if line[1] == Severity.ERROR.value else WARNING_FILL
+        fill = error_fill if line[1] == Severity.ERROR.value else warning_fill
         sheet.cell(row=row_index, column=2).fill = fill
     for letter, width in zip("ABCDEF", (6, 9, 28, 20, 26, 80), strict=True):
         sheet.column_dimensions[letter].width = width
@@ -113,6 +123,11 @@ def problems_xlsx(parsed: ParsedFile | Unreadable | None, problems: Sequence[Pro
 
 
 def _file_sheet(sheet: Worksheet, parsed: ParsedFile, problems: Sequence[Problem]) -> None:
+    # openpyxl on first use: see the note at the top
+    from openpyxl.styles import Font, PatternFill
+
+    error_fill = PatternFill("solid", fgColor=ERROR_COLOUR)
+    warning_fill = PatternFill("solid", fgColor=WARNING_COLOUR)
     by_row: dict[int, list[Problem]] = {}
     for problem in problems:
         if problem.row is not None:
@@ -132,5 +147,5 @@ def _file_sheet(sheet: Worksheet, parsed: ParsedFile, problems: Sequence[Problem
         for problem in found:
             at = position.get(problem.column or "")
             if at is not None:
-                fill = ERROR_FILL if problem.is_error else WARNING_FILL
+                fill = error_fill if problem.is_error else warning_fill
                 sheet.cell(row=index, column=at + 3).fill = fill

@@ -13,16 +13,16 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from pensionportal.datafiles.dates import parse_date_text
 from pensionportal.datafiles.fields import Field, Kind, TemplateSpec
 from pensionportal.datafiles.specs import SPECS
+
+# openpyxl is imported when a workbook is written (see report.py).
+if TYPE_CHECKING:
+    # openpyxl on first use: see the note at the top
+    from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT_KINDS = frozenset(
     (
@@ -86,6 +86,11 @@ def _number_format(field: Field) -> str:
 
 
 def _write_table(sheet: Worksheet, first_row: int, fields: Sequence[Field], rows: int) -> None:
+    # openpyxl on first use: see the note at the top
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     bold = Font(bold=True)
     for column, field in enumerate(fields, start=1):
         heading = sheet.cell(row=first_row, column=column, value=field.label)
@@ -107,6 +112,9 @@ def _write_table(sheet: Worksheet, first_row: int, fields: Sequence[Field], rows
 
 
 def _fields_sheet(sheet: Worksheet, spec: TemplateSpec) -> None:
+    # openpyxl on first use: see the note at the top
+    from openpyxl.styles import Font
+
     sheet.append(["Table", "Column", "Requirement", "Type", "Valid entries", "Description"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -136,6 +144,10 @@ def _fields_sheet(sheet: Worksheet, spec: TemplateSpec) -> None:
 
 def xlsx_template(name: str) -> bytes:
     """The template as an XLSX workbook: the template sheet first, then "Fields"."""
+    # openpyxl on first use: see the note at the top
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
     spec = _spec(name)
     workbook = Workbook()
     sheet = workbook.active

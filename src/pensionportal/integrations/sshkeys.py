@@ -4,8 +4,13 @@ own key parsing and generation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import asyncssh
+# asyncssh is imported when a key is read or made, not with the URL conf that reaches this
+# module through the integrations' views: some 30 MB a process that never handles a key.
+if TYPE_CHECKING:
+    # asyncssh on first use: see the note at the top
+    import asyncssh
 
 ACCEPTED = {
     "ssh-ed25519",
@@ -47,6 +52,9 @@ def read_public_key(text: str) -> PublicKey:
         )
     if len(raw.splitlines()) > 1 and not raw.startswith("---- BEGIN SSH2 PUBLIC KEY"):
         raise KeyRefused("Paste one key at a time: the one line of the .pub file.")
+    # asyncssh on first use: see the note at the top
+    import asyncssh
+
     try:
         key = asyncssh.import_public_key(raw)
     except (asyncssh.KeyImportError, ValueError, TypeError):
@@ -90,6 +98,9 @@ class GeneratedHostKey:
 
 
 def generate_host_key() -> GeneratedHostKey:
+    # asyncssh on first use: see the note at the top
+    import asyncssh
+
     key = asyncssh.generate_private_key("ssh-ed25519")
     public = key.convert_to_public()
     return GeneratedHostKey(

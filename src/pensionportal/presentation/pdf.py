@@ -17,11 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from fpdf import FPDF, FontFace
-from fpdf.enums import TableBordersLayout, WrapMode
+# fpdf2 (with fontTools) is imported when a PDF is written, not with the apps that may
+# write one: it is some 50 MB a process, which the intake worker and most pages never use.
+if TYPE_CHECKING:
+    # fpdf2 on first use: see the note at the top
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "NotoSans"
@@ -40,16 +44,23 @@ class Column:
     align: Align = "L"
 
 
-class _Pages(FPDF):
-    footer_text = ""
+@cache
+def _pages() -> type[FPDF]:
+    # fpdf2 on first use: see the note at the top
+    from fpdf import FPDF
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, size=7.5)
-        self.set_text_color(*MUTED)
-        text = f"{self.footer_text}   Page {self.page_no()} of {{nb}}".strip()
-        self.cell(0, 5, text, align="R")
-        self.set_text_color(*INK)
+    class _Pages(FPDF):
+        footer_text = ""
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, size=7.5)
+            self.set_text_color(*MUTED)
+            text = f"{self.footer_text}   Page {self.page_no()} of {{nb}}".strip()
+            self.cell(0, 5, text, align="R")
+            self.set_text_color(*INK)
+
+    return _Pages
 
 
 class Document:
@@ -64,10 +75,10 @@ class Document:
         footer: str = "",
         language: str = "en-CA",
     ) -> None:
-        pdf = _Pages(orientation="L" if landscape else "P", format="A4")
+        pdf = _pages()(orientation="L" if landscape else "P", format="A4")
         pdf.add_font(FONT, "", str(FONT_DIR / "NotoSans-Regular.ttf"))
         pdf.add_font(FONT, "B", str(FONT_DIR / "NotoSans-Bold.ttf"))
-        pdf.footer_text = footer
+        pdf.footer_text = footer  # type: ignore[attr-defined]
         pdf.set_title(title)
         pdf.set_lang(language)
         if author:
@@ -122,6 +133,10 @@ class Document:
         self, pairs: Sequence[tuple[str, str]], *, label_width: float = 55, size: float = 9.5
     ) -> None:
         """Label and value pairs; a long value wraps under itself, never over the label."""
+        # fpdf2 on first use: see the note at the top
+        from fpdf import FontFace
+        from fpdf.enums import TableBordersLayout, WrapMode
+
         if not pairs:
             return
         pdf = self.pdf
@@ -155,6 +170,10 @@ class Document:
     ) -> None:
         """A table whose cells wrap at spaces (a word too long for its column breaks, never
         disappears); the heading row repeats on every page. `total` is a last, bold row."""
+        # fpdf2 on first use: see the note at the top
+        from fpdf import FontFace
+        from fpdf.enums import TableBordersLayout, WrapMode
+
         pdf = self.pdf
         pdf.set_font(FONT, size=size)
         weights = sum(column.width for column in columns)

@@ -13,14 +13,16 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from typing import TYPE_CHECKING, Any
 
 from pensionportal.datafiles.escaping import safe_text
 
 from .formatting import cents, to_decimal
+
+# openpyxl is imported when a workbook is made, not with every app that can export one.
+if TYPE_CHECKING:
+    # openpyxl on first use: see the note at the top
+    from openpyxl import Workbook
 
 MONEY_FORMAT = '"$"#,##0.00;-"$"#,##0.00'
 DATE_FORMAT = "yyyy-mm-dd"
@@ -82,6 +84,10 @@ def append_typed(sheet: Any, values: Sequence[object], kinds: Sequence[Kind]) ->
 def captioned_sheet(title: str, caption: str, headings: Sequence[str]) -> tuple[Workbook, Any]:
     """A new workbook whose one sheet, named `title`, opens with a caption line and a bold
     row of headings; returns (workbook, sheet)."""
+    # openpyxl on first use: see the note at the top
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

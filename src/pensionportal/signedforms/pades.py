@@ -17,16 +17,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from pyhanko.keys import load_cert_from_pemder
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import signers
-from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+# pyHanko (with aiohttp) is imported where a seal is made or checked, not with the app: it
+# is some 45 MB a process, and most processes (the intake worker, web pages) never seal.
+if TYPE_CHECKING:
+    # pyHanko on first use: see the note at the top
+    from pyhanko.sign import signers
+    from pyhanko.sign.validation.status import PdfSignatureStatus
+    from pyhanko_certvalidator import ValidationContext
 
 from . import certificates
 
@@ -52,6 +51,9 @@ class SealingFailed(Exception):
 
 
 def _signer() -> signers.SimpleSigner:
+    # pyHanko on first use: see the note at the top
+    from pyhanko.sign import signers
+
     files = certificates.configured()
     if not files.present:
         certificates.ensure_development_certificate()  # refused in production
@@ -75,6 +77,11 @@ def seal(pdf: bytes, *, reason: str, location: str, contact: str = "") -> bytes:
         raise
     except Exception as error:
         raise SealingFailed(f"The signing certificate could not be loaded: {error}") from error
+    # pyHanko on first use: see the note at the top
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
@@ -105,6 +112,10 @@ CHANGED = "Document changed"
 
 
 def _context() -> ValidationContext:
+    # pyHanko on first use: see the note at the top
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko_certvalidator import ValidationContext
+
     files = certificates.configured()
     roots = [
         load_cert_from_pemder(str(p))  # type: ignore[no-untyped-call]
@@ -116,6 +127,10 @@ def _context() -> ValidationContext:
 
 def verify(pdf: bytes) -> Verdict:
     """Whether ``pdf`` carries the administrator's seal over exactly these bytes."""
+    # pyHanko on first use: see the note at the top
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
@@ -135,6 +150,9 @@ def verify(pdf: bytes) -> Verdict:
 
 
 def _verdict(status: PdfSignatureStatus) -> Verdict:
+    # pyHanko on first use: see the note at the top
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     signed_at = status.signer_reported_dt
     if not (status.intact and status.valid):
