@@ -55,13 +55,11 @@ def _all_match(field: Field, column: list[str]) -> bool:
 def _decimals(field: Field, column: list[str]) -> list[Value | None] | None:
     if not _all_match(field, column):
         return None
-    present: list[Decimal]
-    if "" in column:
-        present = [Decimal(c) for c in column if c]
-        out: list[Value | None] = [Decimal(c) if c else None for c in column]
-    else:
-        present = list(map(Decimal, column))
-        out = list(present)
+    # One Decimal per distinct text, shared by the cells that repeat it (contributions
+    # repeat: at 100,000 rows a third of the file's Decimals); a blank cell is None.
+    parsed = {cell: Decimal(cell) for cell in set(column) if cell}
+    out: list[Value | None] = list(map(parsed.get, column))
+    present = parsed.values()
     low, high = field.minimum, field.maximum
     if present and (
         (low is not None and (min(present) < low or (field.minimum_exclusive and low in present)))
