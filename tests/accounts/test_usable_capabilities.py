@@ -4,6 +4,7 @@ for each capability, for every kind of user."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from pensionportal.accounts import access
 from pensionportal.accounts.access import Capability
@@ -13,17 +14,8 @@ from tests.factories import make_org, make_staff, make_user
 pytestmark = pytest.mark.django_db
 
 
-# Capabilities no employer role grants (staff only) are left out: `can_use` answers them
-# for a user with any membership (an empty role filter), the navigation asks `staff_can`.
-GRANTABLE = [c for c in Capability if access.ROLES_GRANTING[c]]
-
-
 def _one_by_one(user: User) -> frozenset[Capability]:
     return frozenset(c for c in Capability if access.can_use(user, c))
-
-
-def _compared(capabilities: frozenset[Capability], user: User) -> frozenset[Capability]:
-    return capabilities if user.is_staff else capabilities & frozenset(GRANTABLE)
 
 
 def test_usable_capabilities_answer_what_can_use_answers() -> None:
@@ -48,8 +40,21 @@ def test_usable_capabilities_answer_what_can_use_answers() -> None:
     users.append(gone)
     for user in users:
         fresh = User.objects.get(pk=user.pk)
-        assert _compared(access.usable_capabilities(fresh), fresh) == _compared(
-            _one_by_one(fresh), fresh
-        ), user.email
+        assert access.usable_capabilities(fresh) == _one_by_one(fresh), user.email
     assert Capability.FILES in access.usable_capabilities(User.objects.get(pk=both.pk))
     assert not access.usable_capabilities(User.objects.get(pk=users[3].pk))
+
+
+@pytest.mark.parametrize("capability", [c for c in Capability if not access.ROLES_GRANTING[c]])
+def test_an_employer_user_may_not_use_what_no_employer_role_grants(
+    capability: Capability,
+) -> None:
+    # An empty role filter once matched every membership: any employer user "could use" a
+    # staff-only capability (SIN, audit, operations), and `require` let them through.
+    org = make_org("A")
+    user = make_user(org, [Role.ADMINISTRATOR, Role.PAYROLL_MANAGER, Role.COMMUNICATIONS])
+    assert not access.can_use(user, capability)
+    assert not access.memberships_with(user, capability).exists()
+    assert not access.organizations_for(user, capability).exists()
+    with pytest.raises(PermissionDenied):
+        access.require(user, capability)

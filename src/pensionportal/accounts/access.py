@@ -178,7 +178,9 @@ def staff_with(capability: Capability) -> QuerySet[User]:
 
 
 def _role_filter(capability: Capability) -> Q:
-    query = Q()
+    """Memberships carrying a role that grants `capability`; none when no employer role
+    grants it (an empty `Q()` would match every membership)."""
+    query = Q(pk__in=[])
     for role in ROLES_GRANTING[capability]:
         query |= Q(**{role.value: True})
     return query
@@ -222,9 +224,7 @@ def can_use(user: AnyUser, capability: Capability) -> bool:
 
 def usable_capabilities(user: AnyUser) -> frozenset[Capability]:
     """The capabilities `can_use` allows the user, in one query for an employer's user (the
-    navigation asks about each section on every page). For an employer's user only those a
-    role grants: a capability no role grants is never theirs (the navigation asks
-    `staff_can` for those)."""
+    navigation asks about each section on every page)."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if getattr(user, "is_service_account", False) or user.is_staff:
