@@ -42,6 +42,8 @@ from .models import Thread, ThreadRead, ThreadUnread, UnreadCoverage
 # organization's id.
 LOCK_SPACE = 1803
 EVERY = 0
+_LOCK_SHARED = "SELECT pg_advisory_xact_lock_shared(%s, %s)"
+_LOCK_EXCLUSIVE = "SELECT pg_advisory_xact_lock(%s, %s)"
 
 _BUILD_EVERY = (
     "INSERT INTO messaging_threadunread (user_id, thread_id) "
@@ -60,10 +62,10 @@ _BUILD_ORGANIZATION = (
 def _lock(keys: Iterable[int], *, shared: bool) -> None:
     if connection.vendor != "postgresql":
         return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    statement = _LOCK_SHARED if shared else _LOCK_EXCLUSIVE
     with connection.cursor() as cursor:
         for key in sorted(set(keys)):
-            cursor.execute(f"SELECT {function}(%s, %s)", [LOCK_SPACE, key])
+            cursor.execute(statement, [LOCK_SPACE, key])
 
 
 def hold_for_writing(organization_id: int) -> None:
