@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pensionportal.settings")
 os.environ.setdefault("PORTAL_STORAGE_DIR", str(ROOT / "var" / "bench-storage"))
 
 import django  # noqa: E402
+from peak_memory import peak_mb  # noqa: E402
 
 django.setup()
 
@@ -278,23 +278,7 @@ def copy_peer_seconds(org: Organization) -> float:
 def measure(n: int) -> None:
     """One timed run in this process; prints seconds and the process's peak memory."""
     validate_s, apply_s, total_s = one_run(n, int(sys.argv[3]))
-    print(f"{validate_s:.4f} {apply_s:.4f} {total_s:.4f} {_peak_mb():.1f}")
-
-
-def _peak_mb() -> float:
-    """This process's own peak resident memory (Django, the pipeline, everything it ran).
-    Not ``ru_maxrss``: Linux carries it over fork and exec, so a run started by the parent
-    that seeded the members and generated the file reported the parent's peak (384 MB each
-    run, whatever the pipeline used). The high-water mark of the process's own address
-    space instead (as bench/mmc.py)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{validate_s:.4f} {apply_s:.4f} {total_s:.4f} {peak_mb():.1f}")
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pensionportal.settings")
 os.environ.setdefault("PORTAL_STORAGE_DIR", str(ROOT / "var" / "bench-storage"))
 
 import django  # noqa: E402
+from peak_memory import peak_mb  # noqa: E402
 
 django.setup()
 
@@ -274,22 +274,7 @@ def measure() -> None:
     total_s = time.perf_counter() - started
     if not findings:
         raise SystemExit("no findings: the bench data did not load as expected")
-    print(f"{peer_s:.4f} {screened[0]:.4f} {total_s:.4f} {len(findings)} {_peak_mb():.1f}")
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory (Django, the detection, everything it ran). Not
-    ``ru_maxrss``: Linux carries it over fork and exec, so a run started by the process that
-    seeded the ledger would report the seeding's peak (419 MB at 100,000 members, whatever
-    the detection used). The high-water mark of the process's own address space instead."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{peer_s:.4f} {screened[0]:.4f} {total_s:.4f} {len(findings)} {peak_mb():.1f}")
 
 
 def bench(n: int) -> float:
@@ -317,7 +302,7 @@ def bench(n: int) -> float:
         )
     median = statistics.median(r[2] for r in results)
     peer = statistics.median(r[0] for r in results)
-    peak_mb = max(r[3] for r in results)
+    highest = max(r[3] for r in results)
     print(f"members: {n:,}  pay periods: {CYCLES}  member-periods: {n * CYCLES:,}")
     print(f"database: {connection.vendor}")
     print(
@@ -330,9 +315,9 @@ def bench(n: int) -> float:
     )
     print(f"screening query: median {statistics.median(r[1] for r in results):.2f} s")
     print(
-        f"peak memory (each run's own process, VmHWM, seeding not counted): {peak_mb:.0f} MB"
+        f"peak memory (each run's own process, VmHWM, seeding not counted): {highest:.0f} MB"
         + (
-            f" (target <= {TARGET_MB:.0f} MB) {'OK' if peak_mb <= TARGET_MB else 'OVER'}"
+            f" (target <= {TARGET_MB:.0f} MB) {'OK' if highest <= TARGET_MB else 'OVER'}"
             if n == 100_000
             else ""
         )
