@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pensionportal.accounts.models import Role, User
@@ -288,3 +290,27 @@ def test_staff_see_when_an_unanswered_inquiry_may_be_escalated(
     actions.reply(world.alice, thread, body="Sent.")
     thread.refresh_from_db()
     assert escalation_date(thread) is None
+
+
+def test_the_badge_counts_at_most_its_cap_and_says_more(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A staff member who leaves other mailboxes unread may hold hundreds of thousands of
+    # unread rows (issue 18, "Must do" 3): the badge reads no more than its cap + 1 of them.
+    from pensionportal.core import context_processors
+
+    monkeypatch.setattr(context_processors, "BADGE_MOST", 2)
+    start(world.alice, world.org_a, subject="Third")  # staff: thread_a, thread_b and this
+    client.force_login(world.staff)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("messaging:index")).content.decode()
+    assert 'aria-label="more than 2 unread">2+</span>' in page
+    badge_counts = [
+        q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "threadunread" in q["sql"]
+    ]
+    assert badge_counts
+    assert all("LIMIT 3" in sql for sql in badge_counts), badge_counts
+
+    monkeypatch.setattr(context_processors, "BADGE_MOST", 3)
+    page = client.get(reverse("messaging:index")).content.decode()
+    assert 'aria-label="3 unread">3</span>' in page

@@ -21,6 +21,20 @@ class NavItem:
     current: bool
     badge: int = 0
 
+    @property
+    def badge_text(self) -> str:
+        return f"{BADGE_MOST}+" if self.badge > BADGE_MOST else str(self.badge)
+
+    @property
+    def badge_label(self) -> str:
+        if self.badge > BADGE_MOST:
+            return f"more than {BADGE_MOST} unread"
+        return f"{self.badge} unread"
+
+
+# The Messages badge counts up to this many unread threads, then reads "99+".
+BADGE_MOST = 99
+
 
 # The sections in the navigation, in order: (capability, label, URL name, staff only).
 SECTIONS: list[tuple[Capability, str, str, bool]] = [
@@ -69,7 +83,7 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
 
 def _unread_messages(request: HttpRequest) -> int:
     """Issue 4: the user's unread threads as the badge of the Messages item."""
-    return unread_count(request.user)
+    return unread_count(request.user, at_most=BADGE_MOST + 1)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

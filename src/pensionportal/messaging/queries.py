@@ -49,11 +49,16 @@ def unread_threads(user: AnyUser, *, archived: bool = False) -> QuerySet[Thread]
     )
 
 
-def unread_count(user: AnyUser) -> int:
-    """Unread threads not archived on the user's side (the Messages badge)."""
+def unread_count(user: AnyUser, *, at_most: int | None = None) -> int:
+    """Unread threads not archived on the user's side (the Messages badge); with `at_most`,
+    no more than that many are counted (the badge's cap, so that its cost does not grow with
+    a staff member's unread rows)."""
     if not user.is_authenticated:
         return 0
-    return unread_threads(user).count()
+    threads = unread_threads(user)
+    if at_most is not None:
+        threads = threads.order_by()[:at_most]
+    return threads.count()
 
 
 def side_filter(threads: QuerySet[Thread], user: AnyUser, *, archived: bool) -> QuerySet[Thread]:
