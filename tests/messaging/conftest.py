@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from cryptography.fernet import MultiFernet
 
 from pensionportal.accounts.models import Organization, Role, User
 from pensionportal.messaging.models import Thread
@@ -32,3 +33,17 @@ def world(db: None) -> World:
     thread_a = start(alice, org_a, files=[attachment("a.pdf", PDF_BYTES)])
     thread_b = start(bob, org_b, subject="B matter", files=[attachment("b.pdf", PDF_BYTES)])
     return World(org_a, org_b, alice, bob, staff, thread_a, thread_b)
+
+
+@pytest.fixture
+def decryptions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts every Fernet decryption (subjects, bodies, anything) while the test runs."""
+    calls = [0]
+    real = MultiFernet.decrypt
+
+    def counting(self: MultiFernet, token: bytes | str, ttl: int | None = None) -> bytes:
+        calls[0] += 1
+        return real(self, token, ttl)
+
+    monkeypatch.setattr(MultiFernet, "decrypt", counting)
+    return calls

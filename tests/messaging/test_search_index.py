@@ -10,7 +10,6 @@ import secrets
 from typing import Any
 
 import pytest
-from cryptography.fernet import MultiFernet
 from django.conf import LazySettings
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -36,20 +35,6 @@ KEY_2027 = "k2027:" + "b" * 40
 
 def _refs(user: User, **search: Any) -> list[str]:
     return [t.reference for t in search_threads(user, ThreadSearch(**search))]
-
-
-@pytest.fixture
-def decryptions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts every Fernet decryption (subjects, bodies, anything) while the test runs."""
-    calls = [0]
-    real = MultiFernet.decrypt
-
-    def counting(self: MultiFernet, token: bytes | str, ttl: int | None = None) -> bytes:
-        calls[0] += 1
-        return real(self, token, ttl)
-
-    monkeypatch.setattr(MultiFernet, "decrypt", counting)
-    return calls
 
 
 # --- What matches ----------------------------------------------------------------------

@@ -277,18 +277,3 @@ def test_the_token_of_each_threads_organization_dense_or_sparse(varied: Varied) 
     assert found({a: salary_b, b: salary_a}) == set()  # another organization's token
     assert found({a: salary_a, b: salary_b, 10**9: 1}) == {a, b}  # sparse ids
     assert found({b: salary_b, 10**9: salary_a}) == {b}
-
-
-@pytest.fixture
-def decryptions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    from cryptography.fernet import MultiFernet
-
-    calls = [0]
-    real = MultiFernet.decrypt
-
-    def counting(self: MultiFernet, token: bytes | str, ttl: int | None = None) -> bytes:
-        calls[0] += 1
-        return real(self, token, ttl)
-
-    monkeypatch.setattr(MultiFernet, "decrypt", counting)
-    return calls
